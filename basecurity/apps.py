@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BasecurityConfig(AppConfig):
+    name = "basecurity"
+    verbose_name = "basecurity"

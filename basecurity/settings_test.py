@@ -1,0 +1,11 @@
+"""Test settings: the production settings with HTTPS off and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-that-is-long-enough-for-tests-only-0123456789")
+os.environ.setdefault("DJANGO_HTTPS", "false")
+
+from basecurity.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -1,0 +1,81 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
+
+
+class DateInput(forms.DateInput):
+    """A native date picker: phones show their own calendar; the value travels as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SteeringCommitteeForm(forms.ModelForm):
+    class Meta:
+        model = SteeringCommittee
+        fields = ["unit", "name", "decision_number", "decision_date", "launched_on", "notes"]
+        widgets = {
+            "decision_date": DateInput(),
+            "launched_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.exclude(level="village")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class SelfManagementTeamForm(forms.ModelForm):
+    class Meta:
+        model = SelfManagementTeam
+        fields = ["village", "kind", "name", "leader_name", "founded_on", "dissolved_on", "activity_notes"]
+        widgets = {
+            "founded_on": DateInput(),
+            "dissolved_on": DateInput(),
+            "activity_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = units.filter(level="village").select_related("parent")
+        self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class MemberFormSetHelper(FormHelper):
+    form_tag = False
+    disable_csrf = True
+
+
+def _member_formset(parent_model, model, fields):
+    return inlineformset_factory(
+        parent_model,
+        model,
+        fields=fields,
+        extra=1,
+        can_delete=True,
+        widgets={"joined_on": DateInput(), "left_on": DateInput()},
+    )
+
+
+CommitteeMemberFormSet = _member_formset(
+    SteeringCommittee, CommitteeMember, ["full_name", "position", "committee_role", "joined_on", "left_on"]
+)
+TeamMemberFormSet = _member_formset(SelfManagementTeam, TeamMember, ["full_name", "role", "joined_on", "left_on"])
+
+
+class UnitChoiceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

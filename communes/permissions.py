@@ -1,0 +1,135 @@
+"""Who may see and do what: the one place that says it (see shared docs, domain.md).
+
+A user's assignments give roles at units; a role at a unit covers that unit and every unit below
+it. Every view, export, import and dashboard scopes its queryset through `scope()` or
+`get_scoped_or_404()`, so an object outside the user's scope answers 404 as if it did not exist.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import AdministrativeUnit, Assignment, Role
+
+
+class Capability(StrEnum):
+    RECORDS_READ = "records_read"  # incidents, tips, accidents, stays, businesses, activities
+    RECORDS_WRITE = "records_write"
+    RECORD_COUNTS = "record_counts"  # aggregated figures only, no names
+    PERSONS_READ = "persons_read"  # reintegrated persons' names, IDs, details
+    PERSONS_WRITE = "persons_write"
+    ORGANISATION_READ = "organisation_read"  # committees, teams, criteria self-assessment
+    ORGANISATION_WRITE = "organisation_write"
+    ORGANISATION_CONFIRM = "organisation_confirm"
+    DASHBOARD = "dashboard"
+    REPORTS_APPROVE = "reports_approve"
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.COMMUNE_OFFICER: frozenset(
+        {
+            C.RECORDS_READ,
+            C.RECORDS_WRITE,
+            C.RECORD_COUNTS,
+            C.PERSONS_READ,
+            C.PERSONS_WRITE,
+            C.ORGANISATION_READ,
+            C.ORGANISATION_WRITE,
+            C.DASHBOARD,
+        }
+    ),
+    Role.COMMUNE_COMMITTEE: frozenset({C.RECORD_COUNTS, C.ORGANISATION_READ, C.DASHBOARD}),
+    Role.DISTRICT_POLICE: frozenset({C.RECORDS_READ, C.RECORD_COUNTS, C.PERSONS_READ, C.ORGANISATION_READ, C.DASHBOARD}),
+    Role.DISTRICT_COMMITTEE: frozenset(
+        {C.RECORD_COUNTS, C.ORGANISATION_READ, C.ORGANISATION_CONFIRM, C.DASHBOARD, C.REPORTS_APPROVE}
+    ),
+}
+
+
+def assignments_of(user) -> list[Assignment]:
+    """The user's assignments, read once per user object (i.e. once per request)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_basecurity_assignments", None)
+    if cached is None:
+        cached = list(Assignment.objects.for_user(user))
+        user._basecurity_assignments = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {assignment.role for assignment in assignments_of(user)}
+
+
+def capabilities_of(user) -> set[Capability]:
+    if user.is_authenticated and user.is_superuser:
+        return set(Capability)
+    return {cap for a in assignments_of(user) for cap in ROLE_CAPABILITIES[a.role]}
+
+
+def has_capability(user, capability: Capability) -> bool:
+    """Whether the user holds `capability` at some unit (for menus and view guards)."""
+    return capability in capabilities_of(user)
+
+
+def root_units(user, capability: Capability) -> list[AdministrativeUnit]:
+    """The units at which the user holds `capability` (their subtrees are the scope)."""
+    return [a.unit for a in assignments_of(user) if capability in ROLE_CAPABILITIES[a.role]]
+
+
+def units_with(user, capability: Capability) -> QuerySet[AdministrativeUnit]:
+    """Every unit on which the user may exercise `capability`: usable as a subquery."""
+    if not user.is_authenticated:
+        return AdministrativeUnit.objects.none()
+    if user.is_superuser:
+        return AdministrativeUnit.objects.all()
+    return AdministrativeUnit.objects.subtree_of(*root_units(user, capability))
+
+
+def can(user, capability: Capability, unit: AdministrativeUnit) -> bool:
+    """Whether the user may exercise `capability` on `unit` (no query once assignments are read)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(unit.path.startswith(root.path) for root in root_units(user, capability))
+
+
+def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
+    """Restrict records of a UnitScopedQuerySet to the units where the user holds `capability`."""
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    roots = root_units(user, capability)
+    if not roots:
+        return queryset.none()
+    return queryset.within_any(roots)
+
+
+def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup):
+    """The object if it exists and lies in the user's scope for `capability`; otherwise 404."""
+    return get_object_or_404(scope(queryset, user, capability), **lookup)
+
+
+def require(user, capability: Capability, unit: AdministrativeUnit | None = None) -> None:
+    """Raise 404 unless the user holds `capability` (at `unit` when given)."""
+    allowed = can(user, capability, unit) if unit is not None else has_capability(user, capability)
+    if not allowed:
+        raise Http404
+
+
+class CapabilityRequiredMixin(LoginRequiredMixin):
+    """Class-based views: log-in required, then 404 unless the user holds `capability` somewhere.
+
+    Views whose objects belong to units also scope their queryset with `scope()`.
+    """
+
+    capability: Capability
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(request.user, self.capability)
+        return super().dispatch(request, *args, **kwargs)

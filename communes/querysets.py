@@ -1,0 +1,64 @@
+"""Reads of the communes app. Other apps reuse UnitScopedQuerySet for their records."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def subtree_of(self, *units) -> "AdministrativeUnitQuerySet":
+        """The given units and every unit below them (one indexed prefix match per unit)."""
+        if not units:
+            return self.none()
+        condition = Q()
+        for unit in units:
+            condition |= Q(path__startswith=unit.path)
+        return self.filter(condition)
+
+    def at_level(self, *levels) -> "AdministrativeUnitQuerySet":
+        return self.filter(level__in=levels)
+
+    def communes(self) -> "AdministrativeUnitQuerySet":
+        return self.filter(level="commune")
+
+    def villages(self) -> "AdministrativeUnitQuerySet":
+        return self.filter(level="village")
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """Records that belong to an administrative unit through `unit_field`."""
+
+    unit_field = "unit"
+
+    def in_units(self, units) -> "UnitScopedQuerySet":
+        """Records whose unit is one of `units` (a queryset, used as a subquery)."""
+        return self.filter(**{f"{self.unit_field}__in": units})
+
+    def within(self, unit) -> "UnitScopedQuerySet":
+        """Records of `unit` and of every unit below it."""
+        return self.within_any([unit])
+
+    def within_any(self, units) -> "UnitScopedQuerySet":
+        """Records of any of `units` or of a unit below one of them."""
+        if not units:
+            return self.none()
+        condition = Q()
+        for unit in units:
+            condition |= Q(**{f"{self.unit_field}__path__startswith": unit.path})
+        return self.filter(condition)
+
+
+class VillageScopedQuerySet(UnitScopedQuerySet):
+    unit_field = "village"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user) -> "AssignmentQuerySet":
+        return self.filter(user=user).select_related("unit")
+
+
+class CommitteeMemberQuerySet(UnitScopedQuerySet):
+    unit_field = "committee__unit"
+
+
+class TeamMemberQuerySet(UnitScopedQuerySet):
+    unit_field = "team__village"

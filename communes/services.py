@@ -1,0 +1,42 @@
+"""Writes of the communes app: each one atomic, validated with full_clean()."""
+
+from django.db import transaction
+from django.forms import BaseInlineFormSet
+
+from .models import AdministrativeUnit, SelfManagementTeam, SteeringCommittee
+
+
+@transaction.atomic
+def unit_save(*, unit: AdministrativeUnit) -> AdministrativeUnit:
+    """Save a unit; when its code or parent changed, rewrite the paths of every unit below it."""
+    unit.full_clean()
+    old_path = None
+    if unit.pk:
+        old_path = AdministrativeUnit.objects.filter(pk=unit.pk).values_list("path", flat=True).first()
+    unit.save()
+    if old_path and old_path != unit.path:
+        for descendant in AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path"):
+            # Parents come first in path order, so each child sees its parent's new path.
+            descendant.refresh_from_db(fields=["parent"])
+            descendant.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def committee_save(*, committee: SteeringCommittee, members: BaseInlineFormSet) -> SteeringCommittee:
+    """Save a steering committee and its member rows together, or nothing."""
+    committee.full_clean()
+    committee.save()
+    members.instance = committee
+    members.save()
+    return committee
+
+
+@transaction.atomic
+def team_save(*, team: SelfManagementTeam, members: BaseInlineFormSet) -> SelfManagementTeam:
+    """Save a self-management team and its member rows together, or nothing."""
+    team.full_clean()
+    team.save()
+    members.instance = team
+    members.save()
+    return team

@@ -1,0 +1,173 @@
+"""Pages of the communes app: a unit's workspace, steering committees, self-management teams."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import (
+    CommitteeMemberFormSet,
+    MemberFormSetHelper,
+    SelfManagementTeamForm,
+    SteeringCommitteeForm,
+    TeamMemberFormSet,
+    UnitChoiceFilterForm,
+)
+from .models import SelfManagementTeam, SteeringCommittee
+from .permissions import Capability, can, get_scoped_or_404, has_capability, require, scope, units_with
+
+PAGE_SIZE = 25
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_object_or_404(units_with(request.user, Capability.DASHBOARD), pk=pk)
+    children = unit.children.order_by("name")
+    context = {
+        "unit": unit,
+        "children": children,
+        "committees": SteeringCommittee.objects.filter(unit=unit).annotate(member_count=Count("members")),
+        "team_count": SelfManagementTeam.objects.within(unit).filter(dissolved_on__isnull=True).count(),
+        "can_write": can(request.user, Capability.ORGANISATION_WRITE, unit),
+        "can_read_organisation": can(request.user, Capability.ORGANISATION_READ, unit),
+    }
+    return render(request, "communes/unit_detail.html", context)
+
+
+def _filtered(request, queryset, units, search_fields):
+    form = UnitChoiceFilterForm(request.GET or None, units=units)
+    if form.is_valid():
+        if form.cleaned_data["unit"]:
+            queryset = queryset.within(form.cleaned_data["unit"])
+        if term := form.cleaned_data["q"]:
+            condition = Q()
+            for field in search_fields:
+                condition |= Q(**{f"{field}__icontains": term})
+            queryset = queryset.filter(condition)
+    return form, queryset
+
+
+@login_required
+def committee_list(request):
+    require(request.user, Capability.ORGANISATION_READ)
+    units = units_with(request.user, Capability.ORGANISATION_READ).exclude(level="village")
+    committees = (
+        scope(SteeringCommittee.objects.all(), request.user, Capability.ORGANISATION_READ)
+        .select_related("unit")
+        .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
+        .order_by("unit__path", "name")
+    )
+    form, committees = _filtered(request, committees, units, ["name", "decision_number", "unit__name"])
+    page = Paginator(committees, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communes/steeringcommittee_list.html",
+        {"page": page, "filter_form": form, "can_write": can_write_anywhere(request.user)},
+    )
+
+
+@login_required
+def committee_detail(request, pk):
+    committee = get_scoped_or_404(
+        SteeringCommittee.objects.select_related("unit"), request.user, Capability.ORGANISATION_READ, pk=pk
+    )
+    return render(
+        request,
+        "communes/steeringcommittee_detail.html",
+        {
+            "committee": committee,
+            "members": committee.members.all(),
+            "history": committee.history.select_related("history_user")[:50],
+            "can_write": can(request.user, Capability.ORGANISATION_WRITE, committee.unit),
+        },
+    )
+
+
+@login_required
+def committee_edit(request, pk=None):
+    require(request.user, Capability.ORGANISATION_WRITE)
+    committee = (
+        get_scoped_or_404(SteeringCommittee.objects.all(), request.user, Capability.ORGANISATION_WRITE, pk=pk)
+        if pk
+        else SteeringCommittee()
+    )
+    units = units_with(request.user, Capability.ORGANISATION_WRITE)
+    form = SteeringCommitteeForm(request.POST or None, instance=committee, units=units)
+    members = CommitteeMemberFormSet(request.POST or None, instance=committee, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        committee = services.committee_save(committee=form.save(commit=False), members=members)
+        messages.success(request, _("The steering committee was saved."))
+        return redirect(committee)
+    return render(
+        request,
+        "communes/steeringcommittee_form.html",
+        {"form": form, "members": members, "members_helper": MemberFormSetHelper(), "object": committee.pk and committee},
+    )
+
+
+@login_required
+def team_list(request):
+    require(request.user, Capability.ORGANISATION_READ)
+    units = units_with(request.user, Capability.ORGANISATION_READ).exclude(level="village")
+    teams = (
+        scope(SelfManagementTeam.objects.all(), request.user, Capability.ORGANISATION_READ)
+        .select_related("village", "village__parent")
+        .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
+        .order_by("village__path", "name")
+    )
+    form, teams = _filtered(request, teams, units, ["name", "leader_name", "village__name"])
+    page = Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communes/selfmanagementteam_list.html",
+        {"page": page, "filter_form": form, "can_write": can_write_anywhere(request.user)},
+    )
+
+
+@login_required
+def team_detail(request, pk):
+    team = get_scoped_or_404(
+        SelfManagementTeam.objects.select_related("village", "village__parent"),
+        request.user,
+        Capability.ORGANISATION_READ,
+        pk=pk,
+    )
+    return render(
+        request,
+        "communes/selfmanagementteam_detail.html",
+        {
+            "team": team,
+            "members": team.members.all(),
+            "history": team.history.select_related("history_user")[:50],
+            "can_write": can(request.user, Capability.ORGANISATION_WRITE, team.village),
+        },
+    )
+
+
+@login_required
+def team_edit(request, pk=None):
+    require(request.user, Capability.ORGANISATION_WRITE)
+    team = (
+        get_scoped_or_404(SelfManagementTeam.objects.all(), request.user, Capability.ORGANISATION_WRITE, pk=pk)
+        if pk
+        else SelfManagementTeam()
+    )
+    units = units_with(request.user, Capability.ORGANISATION_WRITE)
+    form = SelfManagementTeamForm(request.POST or None, instance=team, units=units)
+    members = TeamMemberFormSet(request.POST or None, instance=team, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        team = services.team_save(team=form.save(commit=False), members=members)
+        messages.success(request, _("The self-management team was saved."))
+        return redirect(team)
+    return render(
+        request,
+        "communes/selfmanagementteam_form.html",
+        {"form": form, "members": members, "members_helper": MemberFormSetHelper(), "object": team.pk and team},
+    )
+
+
+def can_write_anywhere(user) -> bool:
+    return has_capability(user, Capability.ORGANISATION_WRITE)
