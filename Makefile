@@ -13,7 +13,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 setup: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0
 
 # Embedded default: SQLite in the project folder, Celery tasks in-process, Ba Chẽ demo data.
 run: setup
@@ -25,7 +25,7 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(DEV_ENV) $(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
