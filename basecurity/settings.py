@@ -130,10 +130,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # The client address is REMOTE_ADDR unless the deployment says how many trusted proxies it has:
 # a forged X-Forwarded-For header must not give an attacker a fresh address per try.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# (django-ipware is not installed, so axes' AXES_IPWARE_* settings would be ignored.)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "basecurity.client_ip.client_ip_address"
 
 # --- Security headers (python manage.py check --deploy) ---------------------------------------
 SECURE_SSL_REDIRECT = HTTPS
@@ -223,6 +222,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REPORTING_YEAR_START = tuple(
     int(part) for part in env.str("REPORTING_YEAR_START", default="15/12").split("/")
 )
+# Days 29-31 are refused: every reporting month must start on the same day (basecurity/lib/periods.py).
+if len(REPORTING_YEAR_START) != 2 or not (1 <= REPORTING_YEAR_START[0] <= 28 and 1 <= REPORTING_YEAR_START[1] <= 12):
+    raise ImproperlyConfigured("REPORTING_YEAR_START must be DAY/MONTH with a day from 1 to 28, e.g. 15/12 or 1/1.")
 
 LOGGING = {
     "version": 1,

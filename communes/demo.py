@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from . import seed
 from .models import CommitteeMember, CommitteeRole, SelfManagementTeam, SteeringCommittee, TeamKind, TeamMember
 
 DEMO_NAMES = ["Hoàng Văn An", "Lý Thị Bình", "Đặng Văn Cường", "Triệu Thị Dung", "Bàn Văn Em", "Chíu Thị Giang"]
@@ -9,7 +10,7 @@ DEMO_NAMES = ["Hoàng Văn An", "Lý Thị Bình", "Đặng Văn Cường", "Tri
 
 def load(units) -> None:
     thanh_lam = units["06976"]
-    committee = SteeringCommittee.objects.get(unit=thanh_lam, name__startswith="Ban chỉ đạo")
+    committee = SteeringCommittee.objects.get(unit=thanh_lam, name=dict(seed.PILOT_COMMITTEES)["06976"])
     for role, name, position in (
         (CommitteeRole.HEAD, DEMO_NAMES[0], "Bí thư Đảng ủy xã (demo)"),
         (CommitteeRole.DEPUTY, DEMO_NAMES[1], "Chủ tịch UBND xã (demo)"),

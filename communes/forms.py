@@ -74,7 +74,9 @@ TeamMemberFormSet = _member_formset(SelfManagementTeam, TeamMember, ["full_name"
 
 class UnitChoiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False, empty_label=_("All units")
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

@@ -392,3 +392,29 @@ class Assignment(models.Model):
     def clean(self) -> None:
         if self.unit_id and self.role and self.unit.level not in ROLE_LEVELS[self.role]:
             raise ValidationError({"unit": _("This role is assigned at another level of unit.")})
+
+
+class ImportedFile(models.Model):
+    """A file imported by basecurity/lib/tabular.py: its sha256 lets the same file be refused twice."""
+
+    sha256 = models.CharField(_("fingerprint (sha256)"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported file")
+        verbose_name_plural = _("imported files")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.filename}"

@@ -2,6 +2,21 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
+from django.db.models.lookups import Contains
+
+
+def text_search(fields, term: str) -> Q:
+    """Rows where any of `fields` contains `term`, ignoring case also for Vietnamese letters.
+
+    `icontains` on SQLite folds ASCII only ("đồng" would not find "Đồng Thầm"), so both sides
+    are upper-cased: by PostgreSQL, and on SQLite by the Unicode UPPER that CommunesConfig
+    installs on each connection.
+    """
+    condition = Q()
+    for field in fields:
+        condition |= Q(Contains(Upper(field), term.upper()))
+    return condition
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):

@@ -18,6 +18,7 @@ from .forms import (
 )
 from .models import SelfManagementTeam, SteeringCommittee
 from .permissions import Capability, can, get_scoped_or_404, has_capability, require, scope, units_with
+from .querysets import text_search
 
 PAGE_SIZE = 25
 
@@ -43,10 +44,7 @@ def _filtered(request, queryset, units, search_fields):
         if form.cleaned_data["unit"]:
             queryset = queryset.within(form.cleaned_data["unit"])
         if term := form.cleaned_data["q"]:
-            condition = Q()
-            for field in search_fields:
-                condition |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(condition)
+            queryset = queryset.filter(text_search(search_fields, term))
     return form, queryset
 
 

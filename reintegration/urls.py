@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reintegration"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("new/", views.person_edit, name="person_create"),
+    path("attention/", views.needs_attention, name="needs_attention"),
+    path("counts/", views.counts, name="counts"),
+    path("import/", views.import_file, name="import"),
+    path("export/<str:kind>.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/edit/", views.person_edit, name="person_update"),
+    path("<int:pk>/support/", views.support_add, name="support_add"),
+    path("<int:pk>/status/", views.status_add, name="status_add"),
+    path("<int:pk>/reoffence/", views.reoffence_add, name="reoffence_add"),
+]

@@ -1,4 +1,5 @@
-# English pages keep the Vietnamese date order: dd/mm/yyyy, "." for thousands and "," for decimals.
+# English pages keep the Vietnamese date order (dd/mm/yyyy) but English numbers: "," for thousands
+# and "." for decimals.
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "H:i d/m/Y"

@@ -70,15 +70,17 @@ def load_units() -> dict[str, AdministrativeUnit]:
         commune = units[commune_code]
         for number, (name, placeholder) in enumerate(villages, start=1):
             code = f"{commune_code}-{number:02d}"
-            # A placeholder renamed by an admin keeps its new name on the next seed.
-            existing = AdministrativeUnit.objects.filter(code=code, is_placeholder=False).first()
+            # A placeholder renamed by an admin keeps its new name (and flag) on the next seed,
+            # whether or not the admin also unticked "placeholder name".
+            existing = AdministrativeUnit.objects.filter(code=code).first()
+            renamed = placeholder and existing and (existing.name != name or not existing.is_placeholder)
             units[code] = _unit(
                 code,
-                name=existing.name if existing and placeholder else name,
+                name=existing.name if renamed else name,
                 kind=kind,
                 parent=commune,
                 is_remote=commune.is_remote,
-                is_placeholder=placeholder and not existing,
+                is_placeholder=existing.is_placeholder if renamed else placeholder,
             )
     return units
 
@@ -91,11 +93,14 @@ def load_committees(units) -> None:
         defaults={"decision_date": info["decision_date"], "notes": info["notes"]},
     )
     # The head is known by position only: the article does not name the district Party secretary.
-    CommitteeMember.objects.get_or_create(
-        committee=committee,
-        committee_role=CommitteeRole.HEAD,
-        defaults={"full_name": "(chưa cập nhật họ tên)", "position": info["head_position"]},
-    )
+    # Once any head is recorded (an admin may have replaced them), the seed leaves heads alone.
+    if not committee.members.filter(committee_role=CommitteeRole.HEAD).exists():
+        CommitteeMember.objects.create(
+            committee=committee,
+            committee_role=CommitteeRole.HEAD,
+            full_name="(chưa cập nhật họ tên)",
+            position=info["head_position"],
+        )
     for code, name in seed.PILOT_COMMITTEES:
         SteeringCommittee.objects.get_or_create(unit=units[code], name=name)
 

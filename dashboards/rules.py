@@ -1,0 +1,297 @@
+"""How each yearly target is judged: pure functions, exactly as ../shared/docs/targets.md says.
+
+Every comparison is exact: counts are integers, thresholds become ``fractions.Fraction`` (an int, a
+Decimal from a target definition, a Fraction or a string such as "7.5"; a float is read through its
+shortest decimal text, so 7.1 means 71/10), and no float is ever compared. Floats appear only in the
+output, rounded half away from zero to 2 decimals for JSON (pages round again to 1).
+
+Every function returns a JSON-friendly dict whose ``status`` is a plain string value of ``Status``.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Rational
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    MET = "met", _("met")
+    MISSED = "missed", _("missed")
+    NO_DATA = "no_data", _("no data")
+    NO_BASELINE = "no_baseline", _("no baseline")
+
+
+STATUS = Status  # the name used in the brief; Status is the house spelling
+
+TRAFFIC_CRITERIA = ("cases", "deaths", "injuries")
+
+
+# --- Exact arithmetic helpers --------------------------------------------------------------------
+
+
+def exact(value) -> Fraction:
+    """A threshold as an exact Fraction (int, Decimal, Fraction, str; float via its decimal text)."""
+    if isinstance(value, bool):
+        raise TypeError("A threshold cannot be a boolean.")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"A threshold must be a finite number, got {value!r}.")
+        return Fraction(repr(value))
+    if isinstance(value, (int, Rational, Decimal, str)):
+        return Fraction(value)
+    raise TypeError(f"A threshold must be a number, got {type(value).__name__}.")
+
+
+def _count(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number, got {value!r}.")
+    if value < 0:
+        raise ValueError(f"{name} cannot be negative, got {value}.")
+    return value
+
+
+def round2(value: Fraction | int | None) -> float | None:
+    """Round an exact number half away from zero to 2 decimals, as a float for JSON (-50/3 → -16.67)."""
+    if value is None:
+        return None
+    hundredths = Fraction(value) * 100
+    magnitude = math.floor(abs(hundredths) + Fraction(1, 2))
+    rounded = Fraction(magnitude if hundredths >= 0 else -magnitude, 100)
+    return float(rounded) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def percentage(numerator: int, denominator: int) -> Fraction | None:
+    """100 · numerator / denominator exactly, or None when the denominator is 0."""
+    return None if denominator == 0 else Fraction(100 * numerator, denominator)
+
+
+def _sqrt_gap_at_least(larger: int, smaller: int, gap: Fraction) -> bool:
+    """Exactly whether √larger − √smaller ≥ gap, for larger ≥ smaller ≥ 0 and gap ≥ 0.
+
+    √l ≥ √s + g  ⇔  l ≥ s + 2g√s + g²  ⇔  l − s − g² ≥ 2g√s  ⇔  (l − s − g² ≥ 0 and (l − s − g²)² ≥ 4g²s).
+    """
+    rest = larger - smaller - gap * gap
+    return rest >= 0 and rest * rest >= 4 * gap * gap * smaller
+
+
+# --- Reductions (crime, social evils, violations) ------------------------------------------------
+
+
+def judge_reduction(cur: int, prev: int, threshold_pct=7, z_threshold=3) -> dict:
+    """A reduction target ("kéo giảm từ 7% trở lên"): cases this period against the previous one.
+
+    - met when prev > 0 and 100·(prev − cur) ≥ threshold·prev (a fall of at least threshold %),
+      or when prev = 0 and cur = 0; missed otherwise (so prev = 0 < cur is missed).
+    - change_pct = 100·(cur − prev)/prev, rounded to 2 decimals; None when prev = 0.
+    - z = 2·(√cur − √prev) (Poisson variance-stabilised difference), rounded to 2 decimals.
+      significant when |z| ≥ z_threshold, decided exactly on the unrounded z (so a z shown as 3.0
+      after rounding may still be "not significant" when it is 2.996).
+    """
+    cur, prev = _count(cur, "current"), _count(prev, "previous")
+    threshold = exact(threshold_pct)
+    if prev > 0:
+        met = 100 * (prev - cur) >= threshold * prev
+    else:
+        met = cur == 0
+    z_limit = exact(z_threshold)
+    if z_limit < 0:
+        raise ValueError("The significance threshold cannot be negative.")
+    larger, smaller = max(cur, prev), min(cur, prev)
+    return {
+        "current": cur,
+        "previous": prev,
+        "change_pct": round2(percentage(cur - prev, prev)),
+        "z": round2(Fraction(2 * (math.sqrt(cur) - math.sqrt(prev)))),
+        "significant": _sqrt_gap_at_least(larger, smaller, z_limit / 2),
+        "status": Status.MET.value if met else Status.MISSED.value,
+    }
+
+
+# --- 100 % targets (tips on time, foreigners declared) -------------------------------------------
+
+
+def judge_ratio_all(numerator: int, denominator: int) -> dict:
+    """A "100 %" target: met when numerator = denominator > 0, missed when fewer, no_data when denominator = 0."""
+    numerator, denominator = _count(numerator, "numerator"), _count(denominator, "denominator")
+    if numerator > denominator:
+        raise ValueError(f"The numerator ({numerator}) cannot exceed the denominator ({denominator}).")
+    if denominator == 0:
+        status = Status.NO_DATA
+    else:
+        status = Status.MET if numerator == denominator else Status.MISSED
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": round2(percentage(numerator, denominator)),
+        "status": status.value,
+    }
+
+
+# --- Reintegration -------------------------------------------------------------------------------
+
+
+def judge_employment(employed_cur: int, population_cur: int, employed_prev: int, population_prev: int, points=10) -> dict:
+    """Share with a job and a stable life up by ``points`` percentage points on the previous period.
+
+    met when rate_cur ≥ min(100, rate_prev + points), with rate = 100 · employed / population,
+    compared exactly. Order of the checks, when several apply:
+    1. no_data when the current population is 0 — there is nobody to judge, so a missing baseline
+       does not matter (this wins over no_baseline when both populations are 0);
+    2. no_baseline when the previous population is 0 (previous_rate is then None);
+    3. met / missed.
+    """
+    employed_cur, population_cur = _count(employed_cur, "employed"), _count(population_cur, "population")
+    employed_prev, population_prev = (
+        _count(employed_prev, "previous employed"),
+        _count(population_prev, "previous population"),
+    )
+    for employed, population in ((employed_cur, population_cur), (employed_prev, population_prev)):
+        if employed > population:
+            raise ValueError(f"The employed ({employed}) cannot exceed the population ({population}).")
+    rate_cur = percentage(employed_cur, population_cur)
+    rate_prev = percentage(employed_prev, population_prev)
+    if rate_cur is None:
+        status = Status.NO_DATA
+    elif rate_prev is None:
+        status = Status.NO_BASELINE
+    else:
+        status = Status.MET if rate_cur >= min(Fraction(100), rate_prev + exact(points)) else Status.MISSED
+    return {
+        "numerator": employed_cur,
+        "denominator": population_cur,
+        "rate": round2(rate_cur),
+        "previous_rate": round2(rate_prev),
+        "status": status.value,
+    }
+
+
+def judge_reoffending(numerator: int, denominator: int, limit_pct=10) -> dict:
+    """Reoffending below ``limit_pct`` % strictly: met when 100·numerator < limit·denominator; no_data when denominator = 0."""
+    numerator, denominator = _count(numerator, "numerator"), _count(denominator, "denominator")
+    if numerator > denominator:
+        raise ValueError(f"The numerator ({numerator}) cannot exceed the denominator ({denominator}).")
+    if denominator == 0:
+        status = Status.NO_DATA
+    else:
+        status = Status.MET if 100 * numerator < exact(limit_pct) * denominator else Status.MISSED
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": round2(percentage(numerator, denominator)),
+        "status": status.value,
+    }
+
+
+# --- Traffic -------------------------------------------------------------------------------------
+
+
+def _traffic(figures: dict, name: str) -> dict:
+    missing = [key for key in TRAFFIC_CRITERIA if key not in figures]
+    if missing:
+        raise KeyError(f"{name} traffic figures lack {', '.join(missing)}.")
+    return {key: _count(figures[key], f"{name} {key}") for key in TRAFFIC_CRITERIA}
+
+
+def judge_traffic(cur: dict, prev: dict) -> dict:
+    """Traffic accidents reduced "on all three criteria": met when, for cases, deaths and injuries each,
+    cur < prev or cur = prev = 0; missed otherwise (there is no no_data: zero against zero is met)."""
+    cur, prev = _traffic(cur, "current"), _traffic(prev, "previous")
+    met = all(cur[key] < prev[key] or cur[key] == prev[key] == 0 for key in TRAFFIC_CRITERIA)
+    return {"current": cur, "previous": prev, "status": Status.MET.value if met else Status.MISSED.value}
+
+
+# --- Narrative line ------------------------------------------------------------------------------
+
+# Kind words at the start of a unit's name: (Vietnamese prefix, lower-case it mid-sentence?, English kind).
+# The article writes "xã Thanh Lâm", "huyện Ba Chẽ", "tỉnh Lạng Sơn" in lower case mid-sentence but
+# always "Thị trấn Ba Chẽ"; "Thành phố" is kept too (as in "Thành phố Hồ Chí Minh"). Longest first so
+# that "Thị xã" is not read as "Xã".
+_KIND_WORDS = (
+    ("Tổ dân phố", False, "residential group"),
+    ("Thành phố", False, "city"),
+    ("Thị trấn", False, "town"),
+    ("Khu phố", False, "quarter"),
+    ("Thị xã", True, "town"),
+    ("Phường", True, "ward"),
+    ("Huyện", True, "district"),
+    ("Quận", True, "district"),
+    ("Tỉnh", True, "province"),
+    ("Thôn", True, "village"),
+    ("Bản", True, "hamlet"),
+    ("Xã", True, "commune"),
+)
+
+
+def _split_kind(unit_name: str):
+    name = " ".join(unit_name.split())
+    for word, lower, english in _KIND_WORDS:
+        if name.casefold().startswith(word.casefold() + " "):
+            return name[: len(word)], name[len(word) + 1 :], lower, english
+    return None, name, False, None
+
+
+def vietnamese_unit_name(unit_name: str) -> str:
+    """The unit's name as written mid-sentence: "Xã Thanh Lâm" → "xã Thanh Lâm"; "Thị trấn Ba Chẽ" kept."""
+    kind, rest, lower, _english = _split_kind(unit_name)
+    if kind is None:
+        return rest
+    return f"{kind.lower() if lower else kind} {rest}"
+
+
+def english_unit_name(unit_name: str) -> str:
+    """The unit's name in English order: "Xã Thanh Lâm" → "Thanh Lâm commune", "Thị trấn Ba Chẽ" → "Ba Chẽ town"."""
+    kind, rest, _lower, english = _split_kind(unit_name)
+    return rest if kind is None else f"{rest} {english}"
+
+
+def _vi_part(delta: int, noun: str) -> tuple[str | None, str]:
+    if delta == 0:
+        return None, f"số {noun} tương đương"
+    return ("giảm" if delta < 0 else "tăng"), f"{abs(delta):02d} {noun}"
+
+
+def _en_part(delta: int, singular: str, plural: str) -> str:
+    if delta == 0:
+        return f"same number of {plural}"
+    count = abs(delta)
+    return f"{count} {'fewer' if delta < 0 else 'more'} {singular if count == 1 else plural}"
+
+
+def narrative_line(unit_name: str, previous_year: int, cases_delta: int, subjects_delta: int, language: str = "vi") -> str:
+    """The sentence officials write, e.g. "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 03 đối tượng."
+
+    ``cases_delta`` and ``subjects_delta`` are current − previous (negative = fewer), summed over the
+    three groups (crime, social evils, violations). Vietnamese counts are zero-padded to two digits.
+    Wording (Vietnamese / English):
+    - both fewer: "giảm 02 vụ, 03 đối tượng" / "2 fewer cases, 3 fewer subjects";
+    - both more: "tăng 02 vụ, 03 đối tượng" / "2 more cases, 3 more subjects";
+    - opposite ways: "giảm 02 vụ, tăng 01 đối tượng" / "2 fewer cases, 1 more subject";
+    - one equal: "giảm 02 vụ, số đối tượng tương đương" / "2 fewer cases, same number of subjects";
+    - both equal: "tương đương" / "same number of cases and subjects".
+    ``language`` is a language code ("vi", "en", "en-us"...); anything but Vietnamese gives English.
+    The sentence is built here rather than from gettext msgids because the Vietnamese wording is the
+    official reporting formula and must come out exactly, translated catalogue or not.
+    """
+    for value, name in ((cases_delta, "cases_delta"), (subjects_delta, "subjects_delta")):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be a whole number, got {value!r}.")
+    if (language or "").lower().startswith("vi"):
+        opening = f"So với cùng kỳ năm {previous_year}, {vietnamese_unit_name(unit_name)}"
+        if cases_delta == subjects_delta == 0:
+            return f"{opening} tương đương."
+        cases_verb, cases_text = _vi_part(cases_delta, "vụ")
+        subjects_verb, subjects_text = _vi_part(subjects_delta, "đối tượng")
+        if cases_verb and subjects_verb == cases_verb:
+            body = f"{cases_verb} {cases_text}, {subjects_text}"
+        else:
+            body = ", ".join(f"{verb} {text}" if verb else text for verb, text in ((cases_verb, cases_text), (subjects_verb, subjects_text)))
+        return f"{opening} {body}."
+    opening = f"Compared with the same period of {previous_year}, {english_unit_name(unit_name)}"
+    if cases_delta == subjects_delta == 0:
+        return f"{opening}: same number of cases and subjects."
+    return f"{opening}: {_en_part(cases_delta, 'case', 'cases')}, {_en_part(subjects_delta, 'subject', 'subjects')}."

@@ -1,0 +1,138 @@
+"""Builders of valid records for tests: each returns an unsaved instance (call .save() or a service).
+
+Keyword arguments override the defaults; `unit` is a commune-level unit, `user` the recorder.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from incidents.models import (
+    AccommodationKind,
+    BusinessInspection,
+    BusinessKind,
+    ConditionalBusiness,
+    CrimeTip,
+    DoorToDoorCheck,
+    ForeignerStay,
+    Incident,
+    IncidentCategory,
+    InspectionKind,
+    InspectionResult,
+    Mediation,
+    MediationOutcome,
+    OutreachSession,
+    Patrol,
+    PatrolArea,
+    TipKind,
+    TrafficAccident,
+    WeaponSurrender,
+    WeaponSurrenderItem,
+)
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(*args) -> datetime:
+    """An aware datetime in Asia/Ho_Chi_Minh: local(2021, 6, 1, 8, 30)."""
+    return datetime(*args, tzinfo=HCM)
+
+
+def category(code: str = "crime.theft") -> IncidentCategory:
+    return IncidentCategory.objects.get(code=code)
+
+
+def incident(unit, user, **fields) -> Incident:
+    values = {"unit": unit, "recorded_by": user, "occurred_on": date(2021, 3, 1), "category": category(), "subjects": 1}
+    return Incident(**(values | fields))
+
+
+def tip(unit, user, **fields) -> CrimeTip:
+    values = {
+        "unit": unit,
+        "recorded_by": user,
+        "kind": TipKind.DENUNCIATION,
+        "received_on": date(2021, 3, 1),
+        "summary": "Tố giác trộm cắp (thử nghiệm)",
+    }
+    return CrimeTip(**(values | fields))
+
+
+def accident(unit, user, **fields) -> TrafficAccident:
+    values = {"unit": unit, "recorded_by": user, "occurred_on": date(2021, 3, 1), "deaths": 0, "injuries": 1}
+    return TrafficAccident(**(values | fields))
+
+
+def business(unit, user, **fields) -> ConditionalBusiness:
+    values = {
+        "unit": unit,
+        "recorded_by": user,
+        "kind": BusinessKind.objects.get(code="lodging"),
+        "name": "Nhà nghỉ Thử Nghiệm",
+    }
+    return ConditionalBusiness(**(values | fields))
+
+
+def inspection(business, user, **fields) -> BusinessInspection:
+    values = {
+        "business": business,
+        "recorded_by": user,
+        "inspected_on": date(2021, 3, 1),
+        "kind": InspectionKind.FIRE_SAFETY,
+        "result": InspectionResult.COMPLIANT,
+    }
+    return BusinessInspection(**(values | fields))
+
+
+def stay(unit, user, **fields) -> ForeignerStay:
+    values = {
+        "unit": unit,
+        "recorded_by": user,
+        "full_name": "Test Person",
+        "nationality": "CN",
+        "passport_number": "E00000001",
+        "accommodation_kind": AccommodationKind.PRIVATE_HOME,
+        "arrived_at": local(2021, 3, 1, 8, 0),
+    }
+    return ForeignerStay(**(values | fields))
+
+
+def surrender(unit, user, **fields) -> WeaponSurrender:
+    values = {"unit": unit, "recorded_by": user, "surrendered_on": date(2021, 3, 1)}
+    return WeaponSurrender(**(values | fields))
+
+
+def surrender_item(surrender, **fields) -> WeaponSurrenderItem:
+    return WeaponSurrenderItem(**({"surrender": surrender, "item_type": "firecrackers", "quantity": 3} | fields))
+
+
+def patrol(unit, user, **fields) -> Patrol:
+    values = {
+        "unit": unit,
+        "recorded_by": user,
+        "patrolled_on": date(2021, 3, 1),
+        "forces": "Công an xã",
+        "area_kind": PatrolArea.MINERAL_SITE,
+    }
+    return Patrol(**(values | fields))
+
+
+def outreach(unit, user, **fields) -> OutreachSession:
+    values = {"unit": unit, "recorded_by": user, "held_on": date(2021, 3, 1), "topic": "Luật Cư trú", "attendees": 40}
+    return OutreachSession(**(values | fields))
+
+
+def mediation(unit, user, **fields) -> Mediation:
+    values = {
+        "unit": unit,
+        "recorded_by": user,
+        "mediated_on": date(2021, 3, 1),
+        "parties": "Hai hộ gia đình",
+        "subject": "Tranh chấp ranh giới đất",
+        "outcome": MediationOutcome.RECONCILED,
+    }
+    return Mediation(**(values | fields))
+
+
+def door_check(unit, user, **fields) -> DoorToDoorCheck:
+    values = {"unit": unit, "recorded_by": user, "checked_on": date(2021, 3, 1), "households_checked": 25}
+    return DoorToDoorCheck(**(values | fields))

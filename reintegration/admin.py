@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Person, ReadLog, Reoffence, Status, SupportAction
+
+
+class SupportActionInline(admin.TabularInline):
+    model = SupportAction
+    extra = 0
+
+
+class StatusInline(admin.TabularInline):
+    model = Status
+    extra = 0
+
+
+class ReoffenceInline(admin.TabularInline):
+    model = Reoffence
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["ref", "full_name", "unit", "category", "masked_citizen_id", "returned_on", "management_end"]
+    list_filter = ["category", "sex", ("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["ref", "full_name", "unit__code", "unit__name"]
+    autocomplete_fields = ["unit", "village", "assigned_officer"]
+    readonly_fields = ["read_log_link"]
+    inlines = [SupportActionInline, StatusInline, ReoffenceInline]
+
+    @admin.display(description=_("citizen ID number"))
+    def masked_citizen_id(self, obj):
+        return obj.masked_citizen_id
+
+    @admin.display(description=_("Who read this person's data"))
+    def read_log_link(self, obj):
+        if not obj.pk:
+            return "-"
+        url = reverse("admin:reintegration_readlog_changelist") + f"?person__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Open the read log"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Administrators see all persons, and their reads are logged like everyone's.
+        person = self.get_object(request, object_id)
+        if person is not None and request.method == "GET":
+            services.log_person_read(user=request.user, person=person, what="admin change page (all fields)")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        person = self.get_object(request, object_id)
+        if person is not None:
+            services.log_person_read(user=request.user, person=person, what=f"admin history version {version_id}")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(SupportAction)
+class SupportActionAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "date", "kind", "loan_amount_vnd", "lender"]
+    list_filter = ["kind"]
+    search_fields = ["person__ref", "person__full_name", "lender"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Status)
+class StatusAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "as_of", "has_job", "stable_life", "income_band"]
+    list_filter = ["has_job", "stable_life", "income_band"]
+    search_fields = ["person__ref", "person__full_name"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Reoffence)
+class ReoffenceAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "date"]
+    search_fields = ["person__ref", "person__full_name"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(ReadLog)
+class ReadLogAdmin(admin.ModelAdmin):
+    """Who read which person's data: read-only, filterable by person (from the person's page,
+    "Who read this person's data"), by action and by user."""
+
+    list_display = ["at", "username", "action", "person_label", "detail"]
+    list_filter = ["action", ("person", admin.RelatedOnlyFieldListFilter), ("user", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["person_label", "username", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["person"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

@@ -1,0 +1,155 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communes.forms import DateInput
+from communes.models import AdministrativeUnit, Level
+
+from .importers import IMPORTERS
+from .models import Category, Person, Reoffence, Status, SupportAction
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search (name or file number)"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            ("employed", _("Has a job")),
+            ("stable", _("Stable life")),
+            ("employed_stable", _("Has a job and a stable life")),
+            ("none", _("No status recorded")),
+        ],
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Commune"), queryset=AdministrativeUnit.objects.none(), required=False, empty_label=_("All communes")
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village"), queryset=AdministrativeUnit.objects.none(), required=False, empty_label=_("All villages")
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories")), *Category.choices]
+        self.fields["unit"].queryset = units.filter(level=Level.COMMUNE).order_by("name")
+        villages = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "unit",
+            "village",
+            "ref",
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "citizen_id",
+            "category",
+            "offence",
+            "sentence",
+            "returned_on",
+            "management_start",
+            "management_end",
+            "mentor_name",
+            "notes",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "returned_on": DateInput(),
+            "management_start": DateInput(),
+            "management_end": DateInput(),
+            "citizen_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.filter(level=Level.COMMUNE).order_by("name")
+        villages = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
+        self.fields["citizen_id"].required = False
+        self.helper = _helper()
+
+    def clean_citizen_id(self):
+        return self.cleaned_data.get("citizen_id") or None
+
+
+class SupportActionForm(forms.ModelForm):
+    class Meta:
+        model = SupportAction
+        fields = ["date", "kind", "description", "result", "loan_amount_vnd", "lender"]
+        widgets = {
+            "date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="support", **kwargs)
+        self.helper = _helper()
+
+
+class StatusForm(forms.ModelForm):
+    class Meta:
+        model = Status
+        fields = ["as_of", "has_job", "stable_life", "occupation", "income_band", "note"]
+        widgets = {"as_of": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="status", **kwargs)
+        self.fields["has_job"].required = False
+        self.fields["stable_life"].required = False
+        self.helper = _helper()
+
+
+class ReoffenceForm(forms.ModelForm):
+    class Meta:
+        model = Reoffence
+        fields = ["date", "incident", "description"]
+        widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, incidents, **kwargs):
+        super().__init__(*args, prefix="reoffence", **kwargs)
+        # Only incidents of the person's own commune can be linked.
+        self.fields["incident"].queryset = incidents
+        self.helper = _helper()
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            ("reintegration_persons", _("Persons (reintegration_persons)")),
+            ("reintegration_statuses", _("Statuses (reintegration_statuses)")),
+        ],
+    )
+    file = forms.FileField(label=_("File (.csv or .xlsx)"), help_text=_("At most 5 MB."))
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assert {value for value, _label in self.fields["kind"].choices} == set(IMPORTERS)
+        self.helper = _helper()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
+        return upload

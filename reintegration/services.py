@@ -1,0 +1,252 @@
+"""Writes of the reintegration app, and the access log of personal data.
+
+Every write is atomic, validated with full_clean() and attributed to the acting user in the
+change history (simple_history reads `_history_user`; inside a request the middleware would too,
+but imports and commands have no request). Callers check permissions (communes/permissions.py)
+before calling; these functions only guard the data.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from .models import Person, ReadAction, ReadLog, Reoffence, Status, SupportAction
+
+PERSON_FIELDS = (
+    "unit",
+    "village",
+    "ref",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "citizen_id",
+    "category",
+    "offence",
+    "sentence",
+    "returned_on",
+    "management_start",
+    "management_end",
+    "assigned_officer",
+    "mentor_name",
+    "notes",
+)
+
+
+def _save(instance: Model, user) -> Model:
+    instance.full_clean()
+    instance._history_user = user
+    instance.save()
+    return instance
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def person_create(*, user, **fields: Any) -> Person:
+    """Register a person; `fields` are Person's editable fields (unit, ref, full_name, ...)."""
+    _check_fields(fields)
+    return _save(Person(**fields), user)
+
+
+@transaction.atomic
+def person_update(*, person: Person, user, **fields: Any) -> Person:
+    _check_fields(fields)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    return _save(person, user)
+
+
+@transaction.atomic
+def support_action_add(
+    *,
+    person: Person,
+    user,
+    date: date,
+    kind: str,
+    description: str = "",
+    result: str = "",
+    loan_amount_vnd: int | None = None,
+    lender: str = "",
+) -> SupportAction:
+    action = SupportAction(
+        person=person,
+        date=date,
+        kind=kind,
+        description=description,
+        result=result,
+        loan_amount_vnd=loan_amount_vnd,
+        lender=lender,
+    )
+    return _save(action, user)
+
+
+@transaction.atomic
+def status_record(
+    *,
+    person: Person,
+    user,
+    as_of: date,
+    has_job: bool,
+    stable_life: bool,
+    occupation: str = "",
+    income_band: str = "",
+    note: str = "",
+) -> Status:
+    """Record the person's situation as of a date; a second record for the same date replaces
+    the first (the change stays in the history), so re-importing a status file is harmless."""
+    status = Status.objects.select_for_update().filter(person=person, as_of=as_of).first() or Status(
+        person=person, as_of=as_of
+    )
+    status.has_job = has_job
+    status.stable_life = stable_life
+    status.occupation = occupation
+    status.income_band = income_band
+    status.note = note
+    return _save(status, user)
+
+
+@transaction.atomic
+def reoffence_record(*, person: Person, user, date: date, description: str = "", incident=None) -> Reoffence:
+    reoffence = Reoffence(person=person, date=date, description=description)
+    if incident is not None:
+        reoffence.incident = incident
+    return _save(reoffence, user)
+
+
+# --- access log --------------------------------------------------------------------------------
+
+
+def _person_label(person: Person) -> str:
+    return f"{person.unit.code}/{person.ref} {person.full_name}"
+
+
+def _reader(user):
+    """The logged-in user, or None (a management command run without --user)."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def log_person_read(*, user, person: Person, what: str, action: str = ReadAction.VIEW) -> ReadLog:
+    """Record that `user` saw `what` of `person`'s data (a page view, an export, a report)."""
+    reader = _reader(user)
+    return ReadLog.objects.create(
+        person=person,
+        person_label=_person_label(person),
+        user=reader,
+        username=reader.get_username() if reader else "",
+        action=action,
+        detail=what,
+    )
+
+
+def log_persons_export(*, user, persons, what: str) -> int:
+    """Record one export row per person of `persons` (a queryset or a list); returns the count."""
+    if hasattr(persons, "select_related"):
+        persons = persons.select_related("unit")
+    now = timezone.now()
+    reader = _reader(user)
+    rows = [
+        ReadLog(
+            person=person,
+            person_label=_person_label(person),
+            user=reader,
+            username=reader.get_username() if reader else "",
+            at=now,
+            action=ReadAction.EXPORT,
+            detail=what,
+        )
+        for person in persons
+    ]
+    ReadLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- the data subject's right of access ---------------------------------------------------------
+
+
+def _field_values(instance: Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every concrete field of `instance` as {name: value}, with choices shown as their label
+    and foreign keys as their text, so the person can read it."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        if field.is_relation:
+            related = getattr(instance, field.name)
+            values[field.name] = str(related) if related is not None else None
+        elif field.choices:
+            raw = getattr(instance, field.attname)
+            values[field.name] = str(getattr(instance, f"get_{field.name}_display")()) if raw else raw
+        else:
+            values[field.name] = getattr(instance, field.attname)
+    return values
+
+
+def _history_entries(history_queryset, model_label: str) -> list[dict[str, Any]]:
+    entries = []
+    records = list(history_queryset.select_related("history_user").order_by("history_date", "history_id"))
+    previous_by_id: dict[int, Any] = {}
+    for record in records:
+        previous = previous_by_id.get(record.id)
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
+        entries.append(
+            {
+                "record": model_label,
+                "record_id": record.id,
+                "at": timezone.localtime(record.history_date),
+                "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "by": record.history_user.get_username() if record.history_user else None,
+                "changed_fields": changes,
+            }
+        )
+        previous_by_id[record.id] = record
+    return entries
+
+
+def person_subject_access_report(*, person: Person) -> dict[str, Any]:
+    """Everything the system holds on `person` (right of access, Nghị định 13/2023/NĐ-CP art. 9
+    and Law 91/2025/QH15): the record, its support actions, statuses, reoffences, the history of
+    every change with who made it, and the log of who read the data."""
+    history = (
+        _history_entries(Person.history.filter(id=person.pk), "person")
+        + _history_entries(SupportAction.history.filter(person_id=person.pk), "support_action")
+        + _history_entries(Status.history.filter(person_id=person.pk), "status")
+        + _history_entries(Reoffence.history.filter(person_id=person.pk), "reoffence")
+    )
+    history.sort(key=lambda entry: entry["at"])
+    return {
+        "generated_at": timezone.localtime(),
+        "person": _field_values(person),
+        "support_actions": [_field_values(a, exclude=("person",)) for a in person.support_actions.order_by("date", "pk")],
+        "statuses": [_field_values(s, exclude=("person",)) for s in person.statuses.order_by("as_of")],
+        "reoffences": [_field_values(r, exclude=("person",)) for r in person.reoffences.order_by("date", "pk")],
+        "history": history,
+        "read_log": [
+            {"at": timezone.localtime(log.at), "by": log.username or None, "action": str(log.get_action_display()), "detail": log.detail}
+            for log in person.read_log.order_by("at", "pk")
+        ],
+    }
+
+
+@transaction.atomic
+def person_subject_access_export(*, person: Person, user=None, requested_by: str = "") -> dict[str, Any]:
+    """Build the subject-access report and log that it was produced (the log entry itself is
+    not in this report: it is written after the report is gathered)."""
+    report = person_subject_access_report(person=person)
+    log_person_read(
+        user=user,
+        person=person,
+        what="subject access report (all data held)" + (f"; requested by {requested_by}" if requested_by else ""),
+        action=ReadAction.SUBJECT_ACCESS,
+    )
+    return report

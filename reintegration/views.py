@@ -1,0 +1,291 @@
+"""Pages of the reintegration app.
+
+Persons' names and identities are for police roles only (Capability.PERSONS_READ): every person
+URL scopes through communes/permissions.py, so a committee member or an officer of another commune
+gets 404. Committees see the counts page (Capability.RECORD_COUNTS), which holds numbers only.
+Every view of a person's page and every export is written to the read log.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from basecurity.lib import periods, tabular
+from communes.models import Level
+from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, scope, units_with
+from communes.querysets import text_search
+from incidents.models import Incident
+
+from . import importers, services
+from .forms import ImportForm, PersonFilterForm, PersonForm, ReoffenceForm, StatusForm, SupportActionForm
+from .models import Person, Status
+
+PAGE_SIZE = 25
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _persons(user, capability=Capability.PERSONS_READ):
+    return scope(Person.objects.all(), user, capability)
+
+
+def _filtered_persons(request):
+    """The persons in the user's scope, filtered by the list's form, newest return first."""
+    today = timezone.localdate()
+    units = units_with(request.user, Capability.PERSONS_READ)
+    persons = _persons(request.user).with_latest_status(today)
+    form = PersonFilterForm(request.GET or None, units=units)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["unit"]:
+            persons = persons.within(data["unit"])
+        if data["village"]:
+            persons = persons.filter(village=data["village"])
+        if data["category"]:
+            persons = persons.filter(category=data["category"])
+        status = data["status"]
+        if status == "employed":
+            persons = persons.filter(latest_has_job=True)
+        elif status == "stable":
+            persons = persons.filter(latest_stable_life=True)
+        elif status == "employed_stable":
+            persons = persons.filter(latest_has_job=True, latest_stable_life=True)
+        elif status == "none":
+            persons = persons.filter(latest_status_as_of__isnull=True)
+        if term := data["q"]:
+            persons = persons.filter(text_search(["full_name", "ref"], term))
+    return form, persons.order_by("-returned_on", "-pk")
+
+
+@login_required
+def person_list(request):
+    require(request.user, Capability.PERSONS_READ)
+    form, persons = _filtered_persons(request)
+    page = Paginator(persons.select_related("unit", "village"), PAGE_SIZE).get_page(request.GET.get("page"))
+    can_write = has_capability(request.user, Capability.PERSONS_WRITE)
+    return render(
+        request,
+        "reintegration/person_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "can_write": can_write,
+            "import_form": ImportForm() if can_write else None,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _timeline(person):
+    """Support actions, statuses and reoffences merged by date, newest first."""
+    entries = [
+        {"date": action.date, "kind": "support", "object": action} for action in person.support_actions.all()
+    ]
+    entries += [{"date": status.as_of, "kind": "status", "object": status} for status in person.statuses.all()]
+    entries += [
+        {"date": reoffence.date, "kind": "reoffence", "object": reoffence}
+        for reoffence in person.reoffences.select_related("incident", "incident__category")
+    ]
+    order = {"reoffence": 0, "status": 1, "support": 2}
+    entries.sort(key=lambda entry: (entry["date"], -order[entry["kind"]], entry["object"].pk), reverse=True)
+    return entries
+
+
+def _unit_incidents(person):
+    return Incident.objects.filter(unit=person.unit).select_related("category").order_by("-occurred_on", "-id")
+
+
+def _render_detail(request, person, *, support_form=None, status_form=None, reoffence_form=None, status=200):
+    can_write = can(request.user, Capability.PERSONS_WRITE, person.unit)
+    if can_write:
+        support_form = support_form or SupportActionForm(instance=None)
+        status_form = status_form or StatusForm()
+        reoffence_form = reoffence_form or ReoffenceForm(incidents=_unit_incidents(person))
+    services.log_person_read(user=request.user, person=person, what="person page (all fields, timeline, history)")
+    return render(
+        request,
+        "reintegration/person_detail.html",
+        {
+            "person": person,
+            "timeline": _timeline(person),
+            "history": person.history.select_related("history_user")[:50],
+            "can_write": can_write,
+            "support_form": support_form,
+            "status_form": status_form,
+            "reoffence_form": reoffence_form,
+        },
+        status=status,
+    )
+
+
+def _person_or_404(request, pk, capability=Capability.PERSONS_READ):
+    return get_scoped_or_404(
+        Person.objects.select_related("unit", "village", "assigned_officer"), request.user, capability, pk=pk
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    return _render_detail(request, _person_or_404(request, pk))
+
+
+@login_required
+def person_edit(request, pk=None):
+    require(request.user, Capability.PERSONS_WRITE)
+    person = _person_or_404(request, pk, Capability.PERSONS_WRITE) if pk else Person()
+    units = units_with(request.user, Capability.PERSONS_WRITE)
+    form = PersonForm(request.POST or None, instance=person, units=units)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if person.pk:
+            person = services.person_update(person=person, user=request.user, **fields)
+            messages.success(request, _("The person's record was saved."))
+        else:
+            person = services.person_create(user=request.user, **fields)
+            messages.success(request, _("The person was registered."))
+        return redirect("reintegration:person_detail", pk=person.pk)
+    return render(request, "reintegration/person_form.html", {"form": form, "object": person if person.pk else None})
+
+
+@login_required
+@require_POST
+def support_add(request, pk):
+    person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
+    form = SupportActionForm(request.POST, instance=_new(person, "support"))
+    if form.is_valid():
+        data = form.cleaned_data
+        services.support_action_add(person=person, user=request.user, **data)
+        messages.success(request, _("The support action was recorded."))
+        return redirect("reintegration:person_detail", pk=person.pk)
+    return _render_detail(request, person, support_form=form, status=400)
+
+
+@login_required
+@require_POST
+def status_add(request, pk):
+    person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
+    form = StatusForm(request.POST, instance=_new(person, "status"))
+    if form.is_valid():
+        services.status_record(person=person, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The status was recorded."))
+        return redirect("reintegration:person_detail", pk=person.pk)
+    return _render_detail(request, person, status_form=form, status=400)
+
+
+@login_required
+@require_POST
+def reoffence_add(request, pk):
+    person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
+    form = ReoffenceForm(request.POST, instance=_new(person, "reoffence"), incidents=_unit_incidents(person))
+    if form.is_valid():
+        services.reoffence_record(person=person, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The reoffence was recorded."))
+        return redirect("reintegration:person_detail", pk=person.pk)
+    return _render_detail(request, person, reoffence_form=form, status=400)
+
+
+def _new(person, kind):
+    from .models import Reoffence, SupportAction
+
+    model = {"support": SupportAction, "status": Status, "reoffence": Reoffence}[kind]
+    return model(person=person)
+
+
+@login_required
+def needs_attention(request):
+    require(request.user, Capability.PERSONS_READ)
+    today = timezone.localdate()
+    persons = _persons(request.user).needs_attention(today).select_related("unit", "village").order_by("management_end", "-returned_on", "pk")
+    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reintegration/needs_attention.html", {"page": page, "today": today})
+
+
+@login_required
+def counts(request):
+    """Numbers only, per commune in scope, for the reporting year to date: no name, no ID."""
+    require(request.user, Capability.RECORD_COUNTS)
+    today = timezone.localdate()
+    period = periods.period_of(today).cut_at(today)
+    units = list(units_with(request.user, Capability.RECORD_COUNTS).filter(level=Level.COMMUNE).order_by("name"))
+    persons = scope(Person.objects.all(), request.user, Capability.RECORD_COUNTS)
+    employment = {row["unit"]: row for row in persons.employment_counts_by_unit(period.end)}
+    reoffending = {row["unit"]: row for row in persons.reoffending_counts_by_unit(period.start, period.end)}
+    rows = []
+    for unit in units:
+        emp = employment.get(unit.pk, {"population": 0, "employed": 0})
+        reo = reoffending.get(unit.pk, {"cohort": 0, "reoffended": 0})
+        rows.append(
+            {
+                "unit": unit,
+                "population": emp["population"],
+                "employed": emp["employed"],
+                "employment_rate": _rate(emp["employed"], emp["population"]),
+                "cohort": reo["cohort"],
+                "reoffended": reo["reoffended"],
+                "reoffending_rate": _rate(reo["reoffended"], reo["cohort"]),
+            }
+        )
+    return render(request, "reintegration/counts.html", {"rows": rows, "period": period})
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+# --- export and import ---------------------------------------------------------------------------
+
+
+@login_required
+def export(request, kind, fmt):
+    """The persons (or their statuses) of the list, with its filters, as CSV or XLSX; police only."""
+    require(request.user, Capability.PERSONS_READ)
+    if fmt not in EXPORT_FORMATS or kind not in importers.IMPORTERS:
+        raise Http404
+    _form, persons = _filtered_persons(request)
+    if kind == "reintegration_persons":
+        columns, rows = importers.PERSON_COLUMNS, importers.person_rows(persons)
+    else:
+        statuses = Status.objects.filter(person__in=persons.values("pk"))
+        columns, rows = importers.STATUS_COLUMNS, importers.status_rows(statuses)
+    services.log_persons_export(
+        user=request.user, persons=Person.objects.filter(pk__in=persons.values("pk")), what=f"export {kind} ({fmt})"
+    )
+    if fmt == "csv":
+        content = tabular.write_csv(columns, rows)
+    else:
+        content = tabular.write_xlsx(columns, rows, title=kind)
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def import_file(request):
+    require(request.user, Capability.PERSONS_WRITE)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        importer = importers.IMPORTERS[form.cleaned_data["kind"]](user=request.user)
+        result = importer.run(upload.read(), upload.name)
+        if result.ok:
+            messages.success(
+                request, _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name}
+            )
+            return redirect(reverse("reintegration:person_list"))
+    return render(
+        request,
+        "reintegration/import.html",
+        {"form": form, "result": result},
+        status=400 if result is not None or form.errors else 200,
+    )
