@@ -226,6 +226,14 @@ REPORTING_YEAR_START = tuple(
 if len(REPORTING_YEAR_START) != 2 or not (1 <= REPORTING_YEAR_START[0] <= 28 and 1 <= REPORTING_YEAR_START[1] <= 12):
     raise ImproperlyConfigured("REPORTING_YEAR_START must be DAY/MONTH with a day from 1 to 28, e.g. 15/12 or 1/1.")
 
+# Targets (shared/docs/targets.md): a reduction is "significant" when |z| >= this; records saved
+# enqueue one debounced recomputation per (year, district) per window of this many seconds; a
+# recomputation of more communes than DASHBOARDS_FAN_OUT_COMMUNES is split into one task per district.
+TARGETS_SIGNIFICANCE_Z = env.float("TARGETS_SIGNIFICANCE_Z", default=3.0)
+DASHBOARDS_RECOMPUTE_ON_SAVE = env.bool("DASHBOARDS_RECOMPUTE_ON_SAVE", default=True)
+DASHBOARDS_RECOMPUTE_DEBOUNCE = env.int("DASHBOARDS_RECOMPUTE_DEBOUNCE", default=60)
+DASHBOARDS_FAN_OUT_COMMUNES = env.int("DASHBOARDS_FAN_OUT_COMMUNES", default=100)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

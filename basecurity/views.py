@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from communes.permissions import Capability, has_capability, root_units
+from dashboards.views import dashboard_url
 
 
 @login_required
@@ -13,10 +14,14 @@ def home(request):
     user = request.user
     if user.is_superuser:
         return redirect("admin:index")
-    # A user with one unit goes straight to it; several units are listed to choose from.
+    # A user with one unit goes straight to it; several units are listed to choose from. Officers
+    # (who record) land on their commune's page; committees and district police, who read figures,
+    # on the dashboard of their unit.
     units = root_units(user, Capability.DASHBOARD)
     if len(units) == 1:
-        return redirect(units[0].get_absolute_url())
+        if has_capability(user, Capability.RECORDS_WRITE):
+            return redirect(units[0].get_absolute_url())
+        return redirect(dashboard_url(units[0]))
     return render(
         request,
         "home.html",

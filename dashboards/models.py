@@ -1,10 +1,16 @@
 """Target definitions (data, per year and unit), computed snapshots and computation runs."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from communes.models import AdministrativeUnit
+
+from .rules import Status
 
 
 class TargetCode(models.TextChoices):
@@ -34,6 +40,20 @@ class Rule(models.TextChoices):
     ALL_THREE_DOWN = "all_three_down", _("Each of cases, deaths and injuries down")
 
 
+# The model's targets (Ba Chẽ 2021-2025), seeded by migration 0002 and used when no definition
+# applies at all: code -> (group, rule, threshold). targets.md, "Targets and how each is judged".
+DEFAULT_TARGETS = {
+    TargetCode.CRIME_REDUCTION: (TargetGroup.CRIME_AND_ORDER, Rule.REDUCTION, Decimal("7")),
+    TargetCode.SOCIAL_EVIL_REDUCTION: (TargetGroup.CRIME_AND_ORDER, Rule.REDUCTION, Decimal("7")),
+    TargetCode.VIOLATION_REDUCTION: (TargetGroup.CRIME_AND_ORDER, Rule.REDUCTION, Decimal("7")),
+    TargetCode.TIPS_ON_TIME: (TargetGroup.TIPS, Rule.ALL, Decimal("100")),
+    TargetCode.FOREIGNERS_DECLARED: (TargetGroup.FOREIGNERS, Rule.ALL, Decimal("100")),
+    TargetCode.REINTEGRATION_EMPLOYMENT: (TargetGroup.REINTEGRATION, Rule.POINTS_UP, Decimal("10")),
+    TargetCode.REOFFENDING: (TargetGroup.REINTEGRATION, Rule.BELOW, Decimal("10")),
+    TargetCode.TRAFFIC_REDUCTION: (TargetGroup.TRAFFIC, Rule.ALL_THREE_DOWN, Decimal("0")),
+}
+
+
 class TargetDefinition(models.Model):
     """A yearly target. unit = None is the default for every unit; a unit's own row overrides it."""
 
@@ -53,6 +73,8 @@ class TargetDefinition(models.Model):
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("target definition")
         verbose_name_plural = _("target definitions")
@@ -70,19 +92,36 @@ class TargetDefinition(models.Model):
     def __str__(self) -> str:
         return f"{self.get_code_display()} {self.year}"
 
+    def clean(self) -> None:
+        """The group and rule follow from the target: the engine judges each target by its own rule."""
+        if self.code in DEFAULT_TARGETS:
+            group, rule, _threshold = DEFAULT_TARGETS[self.code]
+            errors = {}
+            if self.group and self.group != group:
+                errors["group"] = _("This target belongs to the group “%(group)s”.") % {"group": group.label}
+            if self.rule and self.rule != rule:
+                errors["rule"] = _("This target is judged by the rule “%(rule)s”.") % {"rule": rule.label}
+            if errors:
+                raise ValidationError(errors)
+
 
 class ComputationRun(models.Model):
+    """One recomputation of the targets of a year for a scope (all units when scope is empty)."""
+
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Done")
+        STARTED = "started", _("Started")
+        FINISHED = "finished", _("Finished")
         FAILED = "failed", _("Failed")
 
     year = models.PositiveIntegerField(_("year"))
-    as_of = models.DateField(_("as of"))
-    scope = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("scope")
+    as_of = models.DateField(
+        _("as of"), null=True, blank=True, help_text=_("Empty until the run starts when not given.")
     )
+    scope = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("scope")
+    )
+    task_id = models.CharField(_("task id"), max_length=60, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     requested_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("requested by")
@@ -90,7 +129,10 @@ class ComputationRun(models.Model):
     queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    rows_changed = models.PositiveIntegerField(_("rows changed"), default=0)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    rows_changed = models.PositiveIntegerField(
+        _("rows changed"), default=0, help_text=_("Snapshots and figures whose result differs from the stored one.")
+    )
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
@@ -99,28 +141,27 @@ class ComputationRun(models.Model):
         ordering = ["-queued_at"]
 
     def __str__(self) -> str:
-        return f"{self.year} @ {self.as_of} ({self.get_state_display()})"
-
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
+        return f"{self.year} @ {self.as_of or '-'} ({self.get_state_display()})"
 
 
 class Snapshot(models.Model):
     """One computed target for one unit, period and as-of date (the figures pages show)."""
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="snapshots")
-    target = models.CharField(max_length=40, choices=TargetCode.choices)
-    year = models.PositiveIntegerField()
-    period_start = models.DateField()
-    period_end = models.DateField()
-    as_of = models.DateField()
-    status = models.CharField(max_length=12)
-    result = models.JSONField()
-    computed_at = models.DateTimeField()
-    run = models.ForeignKey(ComputationRun, on_delete=models.SET_NULL, null=True, blank=True)
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("unit")
+    )
+    target = models.CharField(_("target"), max_length=40, choices=TargetCode.choices)
+    year = models.PositiveIntegerField(_("year"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    threshold = models.DecimalField(_("threshold"), max_digits=6, decimal_places=2, null=True, blank=True)
+    result = models.JSONField(_("result"), help_text=_("The target's entry of the compute_targets JSON."))
+    computed_at = models.DateTimeField(_("computed at"))
+    run = models.ForeignKey(
+        ComputationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("run")
+    )
 
     class Meta:
         verbose_name = _("target snapshot")
@@ -130,20 +171,31 @@ class Snapshot(models.Model):
                 fields=["unit", "target", "period_start", "period_end", "as_of"], name="snapshot_unique_per_period"
             ),
         ]
-        indexes = [models.Index(fields=["year", "as_of"])]
+        indexes = [models.Index(fields=["year", "as_of"], name="snapshot_year_as_of")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.get_target_display()} · {self.as_of:%d/%m/%Y}"
 
 
 class UnitFigures(models.Model):
     """The nine counts of a unit for a period and its previous period, as computed."""
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="figures")
-    year = models.PositiveIntegerField()
-    period_start = models.DateField()
-    period_end = models.DateField()
-    as_of = models.DateField()
-    counts = models.JSONField()
-    previous_counts = models.JSONField()
-    computed_at = models.DateTimeField()
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="figures", verbose_name=_("unit")
+    )
+    year = models.PositiveIntegerField(_("year"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    as_of = models.DateField(_("as of"))
+    counts = models.JSONField(_("counts"))
+    previous_counts = models.JSONField(_("previous counts"))
+    # Every numerator and denominator behind the unit's targets (engine.COMPONENT_KEYS), so parent
+    # units can be rebuilt by summing their children's stored figures.
+    components = models.JSONField(_("components"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+    run = models.ForeignKey(
+        ComputationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("run")
+    )
 
     class Meta:
         verbose_name = _("unit figures")
@@ -153,3 +205,6 @@ class UnitFigures(models.Model):
                 fields=["unit", "period_start", "period_end", "as_of"], name="figures_unique_per_period"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.as_of:%d/%m/%Y}"

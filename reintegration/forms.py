@@ -12,6 +12,7 @@ from .models import Category, Person, Reoffence, Status, SupportAction
 def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
+    helper.disable_csrf = True  # the template's <form> has its own token
     return helper
 
 

@@ -64,7 +64,10 @@ STATUS_FIELD_COLUMNS = {"as_of": "as_of", "has_job": "employed", "stable_life": 
 
 def _messages(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {name: [str(message) for message in ValidationError(items).messages] for name, items in error.error_dict.items()}
+        return {
+            name: [str(message) for message in ValidationError(items).messages]
+            for name, items in error.error_dict.items()
+        }
     return {"__all__": [str(message) for message in error.messages]}
 
 
@@ -92,14 +95,19 @@ class _UnitResolver:
             return None
         unit = self.units.get(code)
         if unit is None:
-            errors.append(RowError(row, "unit_code", _("No commune-level unit has the code “%(code)s”.") % {"code": code}))
+            errors.append(
+                RowError(row, "unit_code", _("No commune-level unit has the code “%(code)s”.") % {"code": code})
+            )
             return None
         if self.user is not None and not can(self.user, Capability.PERSONS_WRITE, unit):
             errors.append(
                 RowError(
                     row,
                     "unit_code",
-                    _("You can import only into the communes you are assigned to; %(unit)s (%(code)s) is not one of them.")
+                    _(
+                        "You can import only into the communes you are assigned to; "
+                        "%(unit)s (%(code)s) is not one of them."
+                    )
                     % {"unit": unit.name, "code": code},
                 )
             )
@@ -143,7 +151,12 @@ class PersonsImporter(tabular.Importer):
                 key = (unit.code, ref.upper())
                 if key in seen_refs:
                     errors.append(
-                        RowError(row, "ref", _("The file number %(ref)s is already used on row %(row)d of this file.") % {"ref": ref, "row": seen_refs[key]})
+                        RowError(
+                            row,
+                            "ref",
+                            _("The file number %(ref)s is already used on row %(row)d of this file.")
+                            % {"ref": ref, "row": seen_refs[key]},
+                        )
                     )
                 else:
                     seen_refs[key] = row
@@ -158,21 +171,41 @@ class PersonsImporter(tabular.Importer):
             if id_number:
                 if id_number in seen_ids:
                     errors.append(
-                        RowError(row, "id_number", _("This citizen ID number is already on row %(row)d of this file.") % {"row": seen_ids[id_number]})
+                        RowError(
+                            row,
+                            "id_number",
+                            _("This citizen ID number is already on row %(row)d of this file.")
+                            % {"row": seen_ids[id_number]},
+                        )
                     )
                 seen_ids.setdefault(id_number, row)
             category = tabular.text(values["category"]).lower()
             if category not in Category.values:
                 errors.append(
-                    RowError(row, "category", _("Unknown category “%(value)s”. Use one of: %(codes)s.") % {"value": values["category"], "codes": ", ".join(Category.values)})
+                    RowError(
+                        row,
+                        "category",
+                        _("Unknown category “%(value)s”. Use one of: %(codes)s.")
+                        % {"value": values["category"], "codes": ", ".join(Category.values)},
+                    )
                 )
             returned_on = _cell(row, "returned_on", errors, tabular.parse_date, values["returned_on"])
             ended_on = _cell(
-                row, "management_ended_on", errors, tabular.parse_date, values["management_ended_on"], required=False, allow_future=True
+                row,
+                "management_ended_on",
+                errors,
+                tabular.parse_date,
+                values["management_ended_on"],
+                required=False,
+                allow_future=True,
             )
-            reoffended_on = _cell(row, "reoffended_on", errors, tabular.parse_date, values["reoffended_on"], required=False)
+            reoffended_on = _cell(
+                row, "reoffended_on", errors, tabular.parse_date, values["reoffended_on"], required=False
+            )
             if reoffended_on and returned_on and reoffended_on < returned_on:
-                errors.append(RowError(row, "reoffended_on", _("A reoffence cannot be dated before the person's return.")))
+                errors.append(
+                    RowError(row, "reoffended_on", _("A reoffence cannot be dated before the person's return."))
+                )
             person = Person(
                 unit=unit,
                 ref=ref,
@@ -203,8 +236,8 @@ class PersonsImporter(tabular.Importer):
         """Refs and citizen IDs already in the database (two queries for the whole file)."""
         by_unit: dict[int, set[str]] = {}
         for item in parsed:
-            if item.person.unit is not None and item.person.ref:
-                by_unit.setdefault(item.person.unit.pk, set()).add(item.person.ref)
+            if item.person.unit_id and item.person.ref:
+                by_unit.setdefault(item.person.unit_id, set()).add(item.person.ref)
         existing = set()
         if by_unit:
             from django.db.models import Q
@@ -214,19 +247,32 @@ class PersonsImporter(tabular.Importer):
                 condition |= Q(unit_id=unit_id, ref__in=refs)
             existing = set(Person.objects.filter(condition).values_list("unit_id", "ref"))
         ids = {item.person.citizen_id for item in parsed if item.person.citizen_id}
-        existing_ids = set(Person.objects.filter(citizen_id__in=ids).values_list("citizen_id", flat=True)) if ids else set()
+        existing_ids = (
+            set(Person.objects.filter(citizen_id__in=ids).values_list("citizen_id", flat=True)) if ids else set()
+        )
         for (row, _values), item in zip(rows, parsed, strict=True):
             person = item.person
-            if person.unit is not None and (person.unit.pk, person.ref) in existing:
+            if person.unit_id and (person.unit_id, person.ref) in existing:
                 errors.append(
-                    RowError(row, "ref", _("A person with file number %(ref)s is already recorded in %(unit)s.") % {"ref": person.ref, "unit": person.unit.name})
+                    RowError(
+                        row,
+                        "ref",
+                        _("A person with file number %(ref)s is already recorded in %(unit)s.")
+                        % {"ref": person.ref, "unit": person.unit.name},
+                    )
                 )
             if person.citizen_id in existing_ids:
-                errors.append(RowError(row, "id_number", _("A person with this citizen ID number is already recorded.")))
+                errors.append(
+                    RowError(row, "id_number", _("A person with this citizen ID number is already recorded."))
+                )
 
     def write(self, parsed):
         for item in parsed:
-            fields = {name: getattr(item.person, name) for name in services.PERSON_FIELDS if name not in ("village", "assigned_officer")}
+            fields = {
+                name: getattr(item.person, name)
+                for name in services.PERSON_FIELDS
+                if name not in ("village", "assigned_officer")
+            }
             person = services.person_create(user=self.user, **fields)
             if item.reoffended_on:
                 services.reoffence_record(person=person, user=self.user, date=item.reoffended_on)
@@ -265,7 +311,12 @@ class StatusesImporter(tabular.Importer):
                 person = persons.get((unit.pk, ref))
                 if person is None:
                     errors.append(
-                        RowError(row, "ref", _("No person with file number %(ref)s is recorded in %(unit)s.") % {"ref": ref, "unit": unit.name})
+                        RowError(
+                            row,
+                            "ref",
+                            _("No person with file number %(ref)s is recorded in %(unit)s.")
+                            % {"ref": ref, "unit": unit.name},
+                        )
                     )
             as_of = _cell(row, "as_of", errors, tabular.parse_date, values["as_of"])
             employed = _cell(row, "employed", errors, tabular.parse_bool, values["employed"])
@@ -275,7 +326,12 @@ class StatusesImporter(tabular.Importer):
                 key = (person.pk, as_of)
                 if key in seen:
                     errors.append(
-                        RowError(row, "as_of", _("This person already has a status of this date on row %(row)d of this file.") % {"row": seen[key]})
+                        RowError(
+                            row,
+                            "as_of",
+                            _("This person already has a status of this date on row %(row)d of this file.")
+                            % {"row": seen[key]},
+                        )
                     )
                 seen.setdefault(key, row)
             status = Status(person=person, as_of=as_of, has_job=bool(employed), stable_life=bool(stable), note=note)
@@ -292,8 +348,12 @@ class StatusesImporter(tabular.Importer):
     def write(self, parsed):
         for status in parsed:
             services.status_record(
-                person=status.person, user=self.user, as_of=status.as_of, has_job=status.has_job,
-                stable_life=status.stable_life, note=status.note,
+                person=status.person,
+                user=self.user,
+                as_of=status.as_of,
+                has_job=status.has_job,
+                stable_life=status.stable_life,
+                note=status.note,
             )
         return len(parsed)
 
@@ -309,17 +369,26 @@ IMPORTERS = {
 
 def person_rows(persons) -> list[list[Any]]:
     """Rows of the persons file for `persons` (a scoped queryset): one query."""
-    persons = persons.select_related("unit").annotate(last_reoffence=Max("reoffences__date")).order_by("unit__code", "ref")
+    persons = (
+        persons.select_related("unit").annotate(last_reoffence=Max("reoffences__date")).order_by("unit__code", "ref")
+    )
     return [
-        [p.unit.code, p.ref, p.full_name, p.date_of_birth, p.sex, p.citizen_id or "", p.category, p.returned_on,
-         p.management_end, p.last_reoffence]
+        [
+            p.unit.code,
+            p.ref,
+            p.full_name,
+            p.date_of_birth,
+            p.sex,
+            p.citizen_id or "",
+            p.category,
+            p.returned_on,
+            p.management_end,
+            p.last_reoffence,
+        ]
         for p in persons
     ]
 
 
 def status_rows(statuses) -> list[list[Any]]:
     statuses = statuses.select_related("person__unit").order_by("person__unit__code", "person__ref", "as_of")
-    return [
-        [s.person.unit.code, s.person.ref, s.as_of, s.has_job, s.stable_life, s.note]
-        for s in statuses
-    ]
+    return [[s.person.unit.code, s.person.ref, s.as_of, s.has_job, s.stable_life, s.note] for s in statuses]

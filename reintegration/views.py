@@ -86,9 +86,7 @@ def person_list(request):
 
 def _timeline(person):
     """Support actions, statuses and reoffences merged by date, newest first."""
-    entries = [
-        {"date": action.date, "kind": "support", "object": action} for action in person.support_actions.all()
-    ]
+    entries = [{"date": action.date, "kind": "support", "object": action} for action in person.support_actions.all()]
     entries += [{"date": status.as_of, "kind": "status", "object": status} for status in person.statuses.all()]
     entries += [
         {"date": reoffence.date, "kind": "reoffence", "object": reoffence}
@@ -203,7 +201,12 @@ def _new(person, kind):
 def needs_attention(request):
     require(request.user, Capability.PERSONS_READ)
     today = timezone.localdate()
-    persons = _persons(request.user).needs_attention(today).select_related("unit", "village").order_by("management_end", "-returned_on", "pk")
+    persons = (
+        _persons(request.user)
+        .needs_attention(today)
+        .select_related("unit", "village")
+        .order_by("management_end", "-returned_on", "pk")
+    )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reintegration/needs_attention.html", {"page": page, "today": today})
 
@@ -280,7 +283,8 @@ def import_file(request):
         result = importer.run(upload.read(), upload.name)
         if result.ok:
             messages.success(
-                request, _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name}
+                request,
+                _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name},
             )
             return redirect(reverse("reintegration:person_list"))
     return render(

@@ -168,8 +168,10 @@ def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
     if table.errors:
         return table
     for index, cells in enumerate(raw[1:], start=2):
-        values = {name: _clean(cells[position]) if position < len(cells) else "" for position, name in enumerate(header)}
-        extra = [cell for cell in cells[len(header):] if _clean(cell) != ""]
+        values = {
+            name: _clean(cells[position]) if position < len(cells) else "" for position, name in enumerate(header)
+        }
+        extra = [cell for cell in cells[len(header) :] if _clean(cell) != ""]
         if extra:
             table.errors.append(RowError(index, "", _("This row has more cells than the header has columns.")))
         if all(value == "" for value in values.values()):
@@ -321,7 +323,10 @@ class Importer:
                     0,
                     "",
                     _("This file was already imported on %(date)s (“%(name)s”); it was not imported again.")
-                    % {"date": timezone.localtime(previous.imported_at).strftime("%d/%m/%Y %H:%M"), "name": previous.filename},
+                    % {
+                        "date": timezone.localtime(previous.imported_at).strftime("%d/%m/%Y %H:%M"),
+                        "name": previous.filename,
+                    },
                 )
             )
         else:
@@ -345,12 +350,17 @@ class Importer:
                     except IntegrityError:
                         # Another import of the same file, or a row written meanwhile: nothing was written.
                         result.written = 0
-                        result.errors.append(
-                            RowError(0, "", _("The import was refused by the database (the same file or the same records were imported at the same time); nothing was written. Try again."))
-                        )
+                        result.errors.append(RowError(0, "", _conflict_message()))
         if result.errors and raise_on_error:
             raise ImportRefused(result.errors)
         return result
+
+
+def _conflict_message() -> str:
+    return _(
+        "The import was refused by the database (the same file or the same records were imported "
+        "at the same time); nothing was written. Try again."
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -369,7 +379,11 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return timezone.localtime(value, LOCAL_TIMEZONE).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+        return (
+            timezone.localtime(value, LOCAL_TIMEZONE).strftime("%Y-%m-%d %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%Y-%m-%d %H:%M")
+        )
     if isinstance(value, date):
         return value.isoformat()
     return neutralise(str(value))
@@ -400,7 +414,11 @@ def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
             if isinstance(value, bool):
                 value = "yes" if value else "no"
             elif isinstance(value, datetime):
-                value = timezone.localtime(value, LOCAL_TIMEZONE).replace(tzinfo=None) if timezone.is_aware(value) else value
+                value = (
+                    timezone.localtime(value, LOCAL_TIMEZONE).replace(tzinfo=None)
+                    if timezone.is_aware(value)
+                    else value
+                )
             cell = WriteOnlyCell(sheet, value=neutralise(value) if value is not None else None)
             if isinstance(value, datetime):
                 cell.number_format = "DD/MM/YYYY HH:MM"

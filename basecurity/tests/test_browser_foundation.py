@@ -1,5 +1,6 @@
 """The first journey on a phone: a Thanh Lâm officer logs in, records a team, sees it, logs out."""
 
+import re
 import threading
 
 import pytest
@@ -99,7 +100,9 @@ def test_officer_records_a_team_on_a_phone(live_server, units, browser_page):
 
     # Log out through the collapsed menu, as on a phone.
     page.locator("button.navbar-toggler").click()
-    page.locator("[data-bs-toggle=dropdown]").click()
+    expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))  # the menu finished opening
+    page.locator("button.dropdown-toggle", has_text="canbo_thanhlam").click()  # the user's menu
+    expect(page.locator("#logout-button")).to_be_visible()
     page.locator("#logout-button").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
     page.goto(f"{live_server.url}/units/teams/")

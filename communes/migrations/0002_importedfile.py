@@ -6,28 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communes', '0001_initial'),
+        ("communes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportedFile',
+            name="ImportedFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64, unique=True, verbose_name='fingerprint (sha256)')),
-                ('kind', models.CharField(max_length=50, verbose_name='kind')),
-                ('filename', models.CharField(blank=True, max_length=255, verbose_name='file name')),
-                ('rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='imported at')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sha256", models.CharField(max_length=64, unique=True, verbose_name="fingerprint (sha256)")),
+                ("kind", models.CharField(max_length=50, verbose_name="kind")),
+                ("filename", models.CharField(blank=True, max_length=255, verbose_name="file name")),
+                ("rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="imported at")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="imported by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'imported file',
-                'verbose_name_plural': 'imported files',
-                'ordering': ['-imported_at'],
+                "verbose_name": "imported file",
+                "verbose_name_plural": "imported files",
+                "ordering": ["-imported_at"],
             },
         ),
     ]

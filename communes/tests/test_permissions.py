@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from communes.models import AdministrativeUnit, Assignment, Role, SelfManagementTeam, SteeringCommittee
@@ -154,10 +155,10 @@ def test_province_level_assignment_after_2025_covers_communes_directly_under_the
 
 def test_role_level_is_enforced(db, units, commune_a):
     user = make_user("wrong_level")
-    with pytest.raises(Exception, match="another level"):
-        Assignment(user=user, role=Role.COMMUNE_OFFICER, unit=units["202"]).full_clean()
-    with pytest.raises(Exception, match="another level"):
-        Assignment(user=user, role=Role.DISTRICT_POLICE, unit=commune_a).full_clean()
+    for role, unit in [(Role.COMMUNE_OFFICER, units["202"]), (Role.DISTRICT_POLICE, commune_a)]:
+        with pytest.raises(ValidationError) as error:
+            Assignment(user=user, role=role, unit=unit).full_clean()
+        assert list(error.value.message_dict) == ["unit"]
 
 
 def test_assignments_are_read_once_per_user_object(roles, commune_a, commune_b, django_assert_num_queries):

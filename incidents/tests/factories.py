@@ -136,3 +136,65 @@ def mediation(unit, user, **fields) -> Mediation:
 def door_check(unit, user, **fields) -> DoorToDoorCheck:
     values = {"unit": unit, "recorded_by": user, "checked_on": date(2021, 3, 1), "households_checked": 25}
     return DoorToDoorCheck(**(values | fields))
+
+
+# --- One saved record of each kind in a commune (the URL scope walk, view tests) ----------------
+
+BUILDERS = {
+    "incident": incident,
+    "tip": tip,
+    "accident": accident,
+    "stay": stay,
+    "business": business,
+    "surrender": surrender,
+    "patrol": patrol,
+    "outreach": outreach,
+    "mediation": mediation,
+    "doorcheck": door_check,
+}
+
+
+def recorder():
+    from django.contrib.auth import get_user_model
+
+    user, _created = get_user_model().objects.get_or_create(username="recorder")
+    return user
+
+
+def record_in(kind: str, commune):
+    """The record of `kind` in `commune` (made and saved on first use), e.g. record_in("tip", b)."""
+    model = BUILDERS[kind](commune, recorder()).__class__
+    existing = model.objects.filter(unit=commune).first()
+    if existing:
+        return existing
+    record = BUILDERS[kind](commune, recorder())
+    record.full_clean()
+    record.save()
+    if kind == "surrender":
+        surrender_item(record).save()
+    return record
+
+
+def inspection_in(commune) -> BusinessInspection:
+    found = BusinessInspection.objects.filter(business__unit=commune).first()
+    if found:
+        return found
+    row = inspection(record_in("business", commune), recorder())
+    row.save()
+    return row
+
+
+def extension_in(commune):
+    from incidents.models import CrimeTipExtension
+
+    found = CrimeTipExtension.objects.filter(tip__unit=commune).first()
+    if found:
+        return found
+    tip_b = record_in("tip", commune)
+    return CrimeTipExtension.objects.create(
+        tip=tip_b,
+        extended_on=tip_b.received_on,
+        new_deadline=tip_b.deadline.replace(day=28),
+        reason="Phức tạp",
+        recorded_by=recorder(),
+    )

@@ -1,0 +1,51 @@
+"""The dashboards' GET form: which reporting year, cut at which as-of date."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from basecurity.lib import periods
+
+FIRST_YEAR = 2019  # the model's reporting starts with the 2020 baseline of the 2021-2025 targets
+
+
+def current_year() -> int:
+    return periods.period_of(timezone.localdate()).year
+
+
+class PeriodForm(forms.Form):
+    """?year=2026&as_of=2026-11-28: both optional (default: the current reporting year, to today)."""
+
+    year = forms.TypedChoiceField(label=_("Reporting year"), coerce=int, required=False)
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty for today (or the last day of a finished year)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = current_year()
+        self.fields["year"].choices = [(year, str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year") or current_year()
+        data["year"] = year
+        as_of = data.get("as_of")
+        if as_of is not None:
+            first_day = periods.reporting_year(year).start
+            if as_of < first_day:
+                self.add_error(
+                    "as_of",
+                    _("Reporting year %(year)s starts on %(start)s: choose an as-of date on or after it.")
+                    % {"year": year, "start": first_day.strftime("%d/%m/%Y")},
+                )
+        return data
+
+    def period(self) -> tuple[int, object]:
+        """(year, as_of or None) from valid data; the current year to today otherwise."""
+        if self.is_valid():
+            return self.cleaned_data["year"], self.cleaned_data.get("as_of")
+        return current_year(), None

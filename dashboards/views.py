@@ -1,0 +1,218 @@
+"""Dashboard pages: the overview of a scope, a commune's page, recomputation, exports.
+
+Every page goes through communes/permissions.py: Capability.DASHBOARD at the unit, otherwise 404.
+Pages show counts per unit only, never a person's or an officer's name.
+"""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes.models import Level
+from communes.permissions import Capability, can, require, units_with
+
+from . import engine, reports, selectors, tasks
+from .forms import PeriodForm
+from .models import ComputationRun
+
+
+def _unit_or_404(user, pk):
+    """A province, district or commune in the user's dashboard scope (villages have no dashboard)."""
+    return get_object_or_404(units_with(user, Capability.DASHBOARD).exclude(level=Level.VILLAGE), pk=pk)
+
+
+def dashboard_url(unit) -> str:
+    """A commune's page, or the overview of a unit with communes below it."""
+    name = "dashboards:unit_detail" if unit.level == Level.COMMUNE else "dashboards:unit_overview"
+    return reverse(name, args=[unit.pk])
+
+
+def _period(request):
+    form = PeriodForm(request.GET)
+    year, as_of = form.period()
+    return form, year, as_of
+
+
+def _data_or_error(form, root, year, as_of, **options):
+    try:
+        return selectors.overview_data(root, year, as_of, **options)
+    except engine.EngineError as error:  # an as-of date the form could not catch
+        form.add_error(None, str(error))
+        return selectors.overview_data(root, year, None, **options)
+
+
+def _query(year, as_of) -> str:
+    return urlencode({"year": year, **({"as_of": as_of.isoformat()} if as_of else {})})
+
+
+def _run_context(request, unit):
+    run = selectors.latest_run(unit)
+    return {
+        "run": run,
+        "run_active": run is not None and run.state in (ComputationRun.State.QUEUED, ComputationRun.State.STARTED),
+        "can_recompute": selectors.can_recompute(request.user, unit),
+        "recompute_unit": unit,
+    }
+
+
+@login_required
+def index(request):
+    """/dashboards/: the user's own scope (several scopes: a list to choose from)."""
+    require(request.user, Capability.DASHBOARD)
+    roots = selectors.dashboard_roots(request.user)
+    if len(roots) == 1:
+        target = dashboard_url(roots[0])
+        return redirect(f"{target}?{request.GET.urlencode()}" if request.GET else target)
+    return render(request, "dashboards/index.html", {"roots": [(unit, dashboard_url(unit)) for unit in roots]})
+
+
+@login_required
+def unit_overview(request, pk):
+    """One row per unit of the scope (the root first), one column per target."""
+    root = _unit_or_404(request.user, pk)
+    form, year, as_of = _period(request)
+    data = _data_or_error(form, root, year, as_of)
+    context = reports.report_context(root, data)
+    query = _query(year, as_of)
+    context.update(
+        {
+            "form": form,
+            "query": query,
+            "export_url": f"{reverse('dashboards:export_xlsx', args=[root.pk])}?{query}",
+            "report_url": f"{reverse('dashboards:report', args=[root.pk])}?{query}",
+            **_run_context(request, root),
+        }
+    )
+    return render(request, "dashboards/overview.html", context)
+
+
+@login_required
+def unit_detail(request, pk):
+    """A unit's own page: trends, the traffic criteria, tips, foreigners, reintegration, narrative."""
+    unit = _unit_or_404(request.user, pk)
+    form, year, as_of = _period(request)
+    data = _data_or_error(form, unit, year, as_of, projection=False)
+    entry = data.entries[0]
+    targets = entry["targets"]
+    foreigners = targets["foreigners_declared"]
+    context = {
+        "unit": unit,
+        "form": form,
+        "data": data,
+        "entry": entry,
+        "cells": {cell["code"]: cell for cell in selectors.cells(entry, data.thresholds.get(unit.code, {}), data.window)},
+        "traffic": targets["traffic_reduction"],
+        "traffic_rows": [
+            (label, targets["traffic_reduction"]["current"][key], targets["traffic_reduction"]["previous"][key])
+            for key, label in (("cases", _("Cases")), ("deaths", _("Deaths")), ("injuries", _("Injuries")))
+        ],
+        "tips": selectors.tip_attention_counts(unit, data.window.as_of),
+        "foreigners_late": foreigners["denominator"] - foreigners["numerator"],
+        "foreigners": foreigners,
+        "employment": targets["reintegration_employment"],
+        "reoffending": targets["reoffending"],
+        "narrative": selectors.narrative(entry, year, get_language() or "vi"),
+        "trend": selectors.monthly_trend(unit, year, data.window.as_of),
+        "criteria_groups": [
+            _("Leadership and direction"),
+            _("Security and order work"),
+            _("The “Toàn dân bảo vệ ANTQ” movement"),
+            _("Building the grassroots security force"),
+        ],
+        "mark": selectors.NOT_SIGNIFICANT_MARK,
+        "mark_help": selectors.NOT_SIGNIFICANT_HELP,
+        "period_line": reports.period_line(data),
+        "overview_url": dashboard_url(unit.parent) if unit.parent_id and can(request.user, Capability.DASHBOARD, unit.parent) else None,
+        "query": _query(year, as_of),
+        **_run_context(request, unit),
+    }
+    return render(request, "dashboards/unit_detail.html", context)
+
+
+@login_required
+def report(request, pk):
+    """The printable report (official layout; print it from the browser)."""
+    root = _unit_or_404(request.user, pk)
+    form, year, as_of = _period(request)
+    data = _data_or_error(form, root, year, as_of)
+    context = reports.report_context(root, data)
+    context["back_url"] = f"{dashboard_url(root)}?{_query(year, as_of)}"
+    return render(request, "dashboards/report.html", context)
+
+
+@login_required
+def export_xlsx(request, pk):
+    root = _unit_or_404(request.user, pk)
+    form, year, as_of = _period(request)
+    data = _data_or_error(form, root, year, as_of)
+    content = reports.overview_xlsx(reports.report_context(root, data))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="chi-tieu-{root.code}-{year}-{data.window.as_of:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def recompute(request, pk):
+    """Queue a recomputation of the unit's scope for the chosen year and as-of date."""
+    unit = _unit_or_404(request.user, pk)
+    if not selectors.can_recompute(request.user, unit):
+        raise Http404
+    year, as_of = PeriodForm(request.POST).period()
+    try:
+        win = engine.window(year, as_of)
+    except engine.EngineError:
+        win = engine.window(year, None)
+    run = ComputationRun.objects.create(
+        year=year, as_of=win.as_of, scope=unit, requested_by=request.user, state=ComputationRun.State.QUEUED
+    )
+    # After commit, so that a worker finds the run; robust: a failure (in-process, without a broker)
+    # marks the run failed and is logged instead of turning the click into an error page.
+    transaction.on_commit(
+        lambda: tasks.recompute_targets.delay(year, win.as_of.isoformat(), unit.code, run.pk), robust=True
+    )
+    query = _query(year, as_of)
+    return redirect(f"{dashboard_url(unit)}?{query}")
+
+
+@login_required
+def run_status(request, pk):
+    """A recomputation's progress as JSON, polled by static/js/dashboards.js."""
+    run = get_object_or_404(ComputationRun.objects.select_related("scope"), pk=pk)
+    if run.scope is None:
+        if not request.user.is_superuser:
+            raise Http404
+    elif not can(request.user, Capability.DASHBOARD, run.scope):
+        raise Http404
+
+    def when(value):
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT") if value else None
+
+    done = run.state in (ComputationRun.State.FINISHED, ComputationRun.State.FAILED)
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "state": run.state,
+            "state_label": str(run.get_state_display()),
+            "done": done,
+            "failed": run.state == ComputationRun.State.FAILED,
+            "year": run.year,
+            "as_of": run.as_of.isoformat() if isinstance(run.as_of, date) else None,
+            "queued_at": when(run.queued_at),
+            "started_at": when(run.started_at),
+            "finished_at": when(run.finished_at),
+            "rows_changed": run.rows_changed,
+            "message": _("The recomputation failed; the figures shown are the previous ones.")
+            if run.state == ComputationRun.State.FAILED
+            else "",
+        }
+    )

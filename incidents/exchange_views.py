@@ -1,0 +1,107 @@
+"""Import (upload) and export (download) of the record lists: incidents:import and incidents:export.
+
+Both take the list's kind in the URL (incident, tip, accident, ...: kinds.KINDS). Only the four
+kinds that have an import format can be uploaded (exports.IMPORT_KINDS); every kind can be
+exported. Access goes through communes/permissions.py: exporting needs RECORDS_READ and holds the
+user's scope and the list's filters (kinds.filtered_records); uploading needs RECORDS_WRITE, and
+the importer refuses rows of communes where the user may not write. Otherwise 404.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.permissions import Capability, require
+
+from .exports import EXPORTS, FORMATS, IMPORT_KINDS
+from .importers import IMPORTERS
+from .kinds import KINDS, filtered_records
+
+MAX_UPLOAD_MB = 50  # a commune's yearly book is far smaller; 100,000 incident rows are about 8 MB
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (.csv or .xlsx)"),
+        help_text=gettext_lazy(
+            "CSV in UTF-8 or an Excel workbook (first sheet), with the columns below in the first row."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
+        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_MB})
+        return upload
+
+
+def _kind_or_404(kind: str, table: dict):
+    if kind not in table:
+        raise Http404
+    return KINDS[kind]
+
+
+@login_required
+def import_file(request, kind):
+    """Upload a file of one import kind: the table of errors (nothing written), or the count imported."""
+    config = _kind_or_404(kind, IMPORT_KINDS)
+    require(request.user, Capability.RECORDS_WRITE)
+    import_kind = IMPORT_KINDS[kind]
+    importer_class = IMPORTERS[import_kind]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = importer_class(user=request.user).run(upload.read(), upload.name)
+        if result.ok:
+            messages.success(
+                request,
+                _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name},
+            )
+            return redirect(reverse(f"incidents:{kind}_list"))
+    return render(
+        request,
+        "incidents/import_form.html",
+        {
+            "kind": kind,
+            "config": config,
+            "import_kind": import_kind,
+            "columns": importer_class.columns,
+            "form": form,
+            "result": result,
+        },
+        status=400 if result is not None or form.errors else 200,
+    )
+
+
+@login_required
+def export(request, kind):
+    """The list's records (scope, filters and search of the list page) as ?format=csv or xlsx."""
+    config = _kind_or_404(kind, EXPORTS)
+    require(request.user, Capability.RECORDS_READ)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        raise Http404
+    _form, records = filtered_records(config, request.user, request.GET)
+    name = IMPORT_KINDS.get(kind, config.slug)
+    content = EXPORTS[kind].write(records, fmt, title=name)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

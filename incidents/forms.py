@@ -1,0 +1,326 @@
+"""Forms of the record pages: one ModelForm per record kind, the list filter, and the tip actions.
+
+Record forms offer only the communes where the user may write (Capability.RECORDS_WRITE) and the
+villages of those communes; the model's clean() (run by the ModelForm) refuses a village of
+another commune, a future date, a decision before the receipt ... at the field concerned.
+Native date / time pickers (type="date", "datetime-local", "time") suit phones.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.forms import DateInput
+from communes.models import AdministrativeUnit, Level
+
+from .models import (
+    BusinessInspection,
+    BusinessKind,
+    ConditionalBusiness,
+    CrimeTip,
+    DoorToDoorCheck,
+    ForeignerStay,
+    Incident,
+    IncidentCategory,
+    Mediation,
+    OutreachSession,
+    Patrol,
+    TipDecision,
+    TrafficAccident,
+    WeaponSurrender,
+    WeaponSurrenderItem,
+)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker; the value travels as YYYY-MM-DDTHH:MM in local time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class VillageSelect(forms.Select):
+    """Village options carry their commune (data-unit): static/js/records.js hides other communes' villages."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if (village := getattr(value, "instance", None)) is not None:
+            option["attrs"]["data-unit"] = village.parent_id
+        return option
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+def _village_label(unit: AdministrativeUnit) -> str:
+    return f"{unit.name} ({unit.parent.name})"
+
+
+def _communes_and_villages(form: forms.Form, units, *, unit_field: str = "unit", empty_label=None) -> None:
+    """Limit the unit and village choices of `form` to `units` (a queryset of the user's units)."""
+    form.fields[unit_field].queryset = units.filter(level=Level.COMMUNE).order_by("name")
+    villages = form.fields["village"]
+    villages.widget = VillageSelect()
+    villages.queryset = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+    villages.label_from_instance = _village_label
+    if empty_label is not None:
+        form.fields[unit_field].empty_label = empty_label[0]
+        villages.empty_label = empty_label[1]
+
+
+class RecordForm(forms.ModelForm):
+    """Base of the forms of records that belong to a commune and optionally one of its villages."""
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        _communes_and_villages(self, units)
+        self.fields["village"].error_messages["invalid_choice"] = _(
+            "This village is not one of your communes' villages: choose a village of the selected commune."
+        )
+        communes = self.fields["unit"].queryset
+        if not self.instance.pk and not self.initial.get("unit") and len(communes) == 1:
+            self.initial["unit"] = communes[0].pk
+        # Phones open their date picker no later than today (the server refuses future dates too).
+        today = timezone.localdate().isoformat()
+        for name in self.instance.no_future_fields:
+            field = self.fields.get(name)
+            if field is not None and isinstance(field.widget, DateInput):
+                field.widget.attrs["max"] = today
+        self.helper = _helper()
+
+
+def _widgets(dates=(), datetimes=(), times=(), texts=()) -> dict:
+    widgets = {name: DateInput() for name in dates}
+    widgets |= {name: DateTimeInput() for name in datetimes}
+    widgets |= {name: TimeInput() for name in times}
+    widgets |= {name: forms.Textarea(attrs={"rows": 3}) for name in texts}
+    return widgets
+
+
+class IncidentForm(RecordForm):
+    class Meta:
+        model = Incident
+        fields = [
+            "unit", "village", "occurred_on", "occurred_at_time", "reported_on", "category", "subjects",
+            "description", "status", "outcome", "fine_amount_vnd",
+        ]  # fmt: skip
+        widgets = _widgets(dates=["occurred_on", "reported_on"], times=["occurred_at_time"], texts=["description"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = IncidentCategory.objects.filter(is_active=True)
+        if self.instance.category_id:
+            categories = IncidentCategory.objects.filter(is_active=True) | IncidentCategory.objects.filter(
+                pk=self.instance.category_id
+            )
+        self.fields["category"].queryset = categories.order_by("group", "name")
+
+
+class CrimeTipForm(RecordForm):
+    class Meta:
+        model = CrimeTip
+        fields = [
+            "unit", "village", "kind", "received_on", "received_at", "source", "summary",
+            "handed_over_at", "decision", "decided_on",
+        ]  # fmt: skip
+        widgets = _widgets(
+            dates=["received_on", "decided_on"], datetimes=["received_at", "handed_over_at"], texts=["summary"]
+        )
+        help_texts = {"received_at": _("When known, the date above is taken from it.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("received_on") and not data.get("received_at") and "received_on" not in self.errors:
+            self.add_error("received_on", _("Give the date the tip was received."))
+        return data
+
+
+class TrafficAccidentForm(RecordForm):
+    class Meta:
+        model = TrafficAccident
+        fields = [
+            "unit", "village", "occurred_on", "occurred_at_time", "place", "vehicles", "deaths", "injuries",
+            "damage_vnd", "description",
+        ]  # fmt: skip
+        widgets = _widgets(dates=["occurred_on"], times=["occurred_at_time"], texts=["description"])
+
+
+class ForeignerStayForm(RecordForm):
+    class Meta:
+        model = ForeignerStay
+        fields = [
+            "unit", "village", "full_name", "nationality", "passport_number", "accommodation_kind", "business",
+            "host_address", "arrived_at", "declared_at", "departed_on",
+        ]  # fmt: skip
+        widgets = _widgets(dates=["departed_on"], datetimes=["arrived_at", "declared_at"])
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, units=units, **kwargs)
+        self.fields["business"].queryset = ConditionalBusiness.objects.in_units(units).order_by("name")
+        self.fields["nationality"].widget.attrs.update({"autocapitalize": "characters", "maxlength": 2})
+
+    def clean_nationality(self):
+        return (self.cleaned_data.get("nationality") or "").strip().upper()
+
+
+class ConditionalBusinessForm(RecordForm):
+    class Meta:
+        model = ConditionalBusiness
+        fields = [
+            "unit", "village", "kind", "name", "owner_name", "address", "security_certificate_number",
+            "security_certificate_date", "status",
+        ]  # fmt: skip
+        widgets = _widgets(dates=["security_certificate_date"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = BusinessKind.objects.filter(is_active=True) | BusinessKind.objects.filter(
+            pk=self.instance.kind_id
+        )
+
+
+class WeaponSurrenderForm(RecordForm):
+    class Meta:
+        model = WeaponSurrender
+        fields = ["unit", "village", "surrendered_on", "surrendered_by", "notes"]
+        widgets = _widgets(dates=["surrendered_on"], texts=["notes"])
+
+
+class PatrolForm(RecordForm):
+    class Meta:
+        model = Patrol
+        fields = ["unit", "village", "patrolled_on", "forces", "participants", "area_kind", "area", "results"]
+        widgets = _widgets(dates=["patrolled_on"], texts=["results"])
+
+
+class OutreachSessionForm(RecordForm):
+    class Meta:
+        model = OutreachSession
+        fields = ["unit", "village", "held_on", "topic", "attendees", "notes"]
+        widgets = _widgets(dates=["held_on"], texts=["notes"])
+
+
+class MediationForm(RecordForm):
+    class Meta:
+        model = Mediation
+        fields = ["unit", "village", "mediated_on", "parties", "subject", "outcome"]
+        widgets = _widgets(dates=["mediated_on"], texts=["subject"])
+
+
+class DoorToDoorCheckForm(RecordForm):
+    class Meta:
+        model = DoorToDoorCheck
+        fields = ["unit", "village", "checked_on", "households_checked", "violations_found", "findings"]
+        widgets = _widgets(dates=["checked_on"], texts=["findings"])
+
+
+class BusinessInspectionForm(forms.ModelForm):
+    class Meta:
+        model = BusinessInspection
+        fields = ["inspected_on", "kind", "result", "violations", "fine_vnd"]
+        widgets = _widgets(dates=["inspected_on"], texts=["violations"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class SurrenderItemFormSetHelper(FormHelper):
+    form_tag = False
+    disable_csrf = True
+
+
+SurrenderItemFormSet = inlineformset_factory(
+    WeaponSurrender,
+    WeaponSurrenderItem,
+    fields=["item_type", "quantity", "description"],
+    extra=2,
+    can_delete=True,
+)
+
+
+# --- Tip actions ------------------------------------------------------------------------------
+
+
+class TipHandOverForm(forms.Form):
+    handed_over_at = forms.DateTimeField(label=_("Handed to the investigating body at"), widget=DateTimeInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="handover", **kwargs)
+        self.helper = _helper()
+
+
+class TipExtendForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
+    extended_on = forms.DateField(label=_("Extended on"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="extend", **kwargs)
+        self.helper = _helper()
+
+
+class TipDecideForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=TipDecision.choices)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="decide", **kwargs)
+        self.helper = _helper()
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for deleting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history of the record."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# --- List filter ------------------------------------------------------------------------------
+
+
+class RecordFilterForm(forms.Form):
+    """Search, period, commune and village; each kind adds its own choice filters (kinds.py)."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    unit = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none(), required=False)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none(), required=False)
+
+    def __init__(self, *args, units, choice_filters=(), dated=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        _communes_and_villages(self, units, empty_label=(_("All communes"), _("All villages")))
+        if not dated:
+            del self.fields["start"], self.fields["end"]
+        for choice_filter in choice_filters:
+            self.fields[choice_filter.name] = choice_filter.form_field()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end of the period is before its start."))
+        return data

@@ -1,0 +1,314 @@
+"""Pages of the incidents app: one generic set of views for every kind of record (kinds.KINDS).
+
+Each URL passes `kind` (incident, tip, accident, ...) and the views read the kind's model, form
+and services from kinds.py. Access always goes through communes/permissions.py: reading needs
+RECORDS_READ (committees, which only see counts, get 404), writing RECORDS_WRITE on the record's
+commune; an object outside the user's scope is 404 for GET and POST alike.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, units_with
+
+from . import services
+from .forms import (
+    BusinessInspectionForm,
+    DeleteForm,
+    SurrenderItemFormSet,
+    SurrenderItemFormSetHelper,
+    TipDecideForm,
+    TipExtendForm,
+    TipHandOverForm,
+)
+from .kinds import KINDS, RecordKind, filtered_records
+from .models import BusinessInspection, CrimeTipExtension, WeaponSurrender
+
+PAGE_SIZE = 25
+
+
+def _templates(kind: RecordKind, action: str) -> list[str]:
+    """A kind may have its own template (incidents/crimetip_detail.html); the shared one otherwise."""
+    return [f"incidents/{kind.model._meta.model_name}_{action}.html", f"incidents/record_{action}.html"]
+
+
+def _record_or_404(request, kind: RecordKind, pk, capability=Capability.RECORDS_READ):
+    return get_scoped_or_404(kind.joined(), request.user, capability, pk=pk)
+
+
+def _detail_url(kind: RecordKind, record) -> str:
+    return reverse(f"incidents:{kind.kind}_detail", args=[record.pk])
+
+
+def _add_service_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the form's fields (the rest above the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def record_list(request, kind):
+    kind = KINDS[kind]
+    require(request.user, Capability.RECORDS_READ)
+    filter_form, records = filtered_records(kind, request.user, request.GET)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        _templates(kind, "list"),
+        {
+            "kind": kind.kind,
+            "config": kind,
+            "page": page,
+            "filter_form": filter_form,
+            "can_write": has_capability(request.user, Capability.RECORDS_WRITE),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _render_detail(request, kind: RecordKind, record, status=200, **forms):
+    can_write = can(request.user, Capability.RECORDS_WRITE, record.unit)
+    context = {
+        "kind": kind.kind,
+        "config": kind,
+        "record": record,
+        "history": record.history.select_related("history_user")[:50],
+        "can_write": can_write,
+        "today": timezone.localdate(),
+    }
+    if kind.kind == "tip" and can_write:
+        context |= {
+            "handover_form": forms.get("handover_form") or TipHandOverForm(),
+            "extend_form": forms.get("extend_form") or TipExtendForm(),
+            "decide_form": forms.get("decide_form") or TipDecideForm(),
+        }
+    if kind.kind == "business" and can_write:
+        context["inspection_form"] = forms.get("inspection_form") or BusinessInspectionForm()
+    return render(request, _templates(kind, "detail"), context, status=status)
+
+
+@login_required
+def record_detail(request, kind, pk):
+    kind = KINDS[kind]
+    return _render_detail(request, kind, _record_or_404(request, kind, pk))
+
+
+@login_required
+def record_edit(request, kind, pk=None):
+    """Create (no pk) or change a record through its kind's services."""
+    kind = KINDS[kind]
+    require(request.user, Capability.RECORDS_WRITE)
+    record = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE) if pk else kind.model()
+    units = units_with(request.user, Capability.RECORDS_WRITE)
+    form = kind.form(request.POST or None, instance=record, units=units)
+    items = None
+    if kind.model is WeaponSurrender:
+        items = SurrenderItemFormSet(request.POST or None, instance=record, prefix="items")
+    if request.method == "POST" and form.is_valid() and (items is None or items.is_valid()):
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        if items is not None:
+            fields["items"] = [
+                {name: row.cleaned_data[name] for name in ("item_type", "quantity", "description")}
+                for row in items.forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE")
+            ]
+        try:
+            if pk:
+                record = kind.service_call("update")(**{kind.service: record}, user=request.user, **fields)
+            else:
+                record = kind.service_call("create")(user=request.user, **fields)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect(_detail_url(kind, record))
+    return render(
+        request,
+        _templates(kind, "form"),
+        {
+            "kind": kind.kind,
+            "config": kind,
+            "form": form,
+            "items": items,
+            "items_helper": SurrenderItemFormSetHelper(),
+            "object": record if record.pk else None,
+            "cancel_url": _detail_url(kind, record) if record.pk else reverse(f"incidents:{kind.kind}_list"),
+        },
+        status=400 if form.errors or (items is not None and items.total_error_count()) else 200,
+    )
+
+
+def _confirm_delete(request, *, record, delete, title: str, cancel_url: str, done_url: str):
+    """Ask for the reason, then call `delete(reason=...)`; the history keeps the reason."""
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The record was deleted."))
+            return redirect(done_url)
+    return render(
+        request,
+        "incidents/record_confirm_delete.html",
+        {"form": form, "record": record, "title": title, "cancel_url": cancel_url},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def record_delete(request, kind, pk):
+    kind = KINDS[kind]
+    record = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE)
+
+    def delete(reason):
+        kind.service_call("delete")(**{kind.service: record}, user=request.user, reason=reason)
+
+    return _confirm_delete(
+        request,
+        record=record,
+        delete=delete,
+        title=kind.verbose_name,
+        cancel_url=_detail_url(kind, record),
+        done_url=reverse(f"incidents:{kind.kind}_list"),
+    )
+
+
+# --- Crime tips: the overdue / due-soon page and the actions on a tip -------------------------
+
+
+@login_required
+def tip_attention(request):
+    """Undecided tips that are overdue or fall due within 5 days, most urgent first."""
+    require(request.user, Capability.RECORDS_READ)
+    today = timezone.localdate()
+    tips = KINDS["tip"].records(request.user).needing_attention(as_of=today)
+    page = Paginator(tips, 50).get_page(request.GET.get("page"))
+    return render(request, "incidents/tip_attention.html", {"page": page, "today": today, "kind": "tip"})
+
+
+def _tip_action(request, pk, form_class, form_name: str, service):
+    """GET shows the tip page; a valid POST calls `service(tip=, user=, **form data)`, errors go to the field."""
+    kind = KINDS["tip"]
+    tip = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE)
+    if request.method != "POST":
+        return _render_detail(request, kind, tip)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(tip=tip, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The crime tip was updated."))
+            return redirect(_detail_url(kind, tip))
+    # The service may have changed the instance before refusing: show the tip as stored.
+    return _render_detail(request, kind, _record_or_404(request, kind, pk), status=400, **{form_name: form})
+
+
+@login_required
+def tip_hand_over(request, pk):
+    return _tip_action(request, pk, TipHandOverForm, "handover_form", services.tip_hand_over)
+
+
+@login_required
+def tip_extend(request, pk):
+    return _tip_action(request, pk, TipExtendForm, "extend_form", services.tip_extend)
+
+
+@login_required
+def tip_decide(request, pk):
+    return _tip_action(request, pk, TipDecideForm, "decide_form", services.tip_decide)
+
+
+@login_required
+def tip_extension_delete(request, pk):
+    extension = get_scoped_or_404(
+        CrimeTipExtension.objects.select_related("tip"), request.user, Capability.RECORDS_WRITE, pk=pk
+    )
+    tip_url = _detail_url(KINDS["tip"], extension.tip)
+    return _confirm_delete(
+        request,
+        record=extension,
+        delete=lambda reason: services.tip_extension_delete(extension=extension, user=request.user, reason=reason),
+        title=CrimeTipExtension._meta.verbose_name,
+        cancel_url=tip_url,
+        done_url=tip_url,
+    )
+
+
+# --- Inspections of a conditional business ---------------------------------------------------
+
+
+def _inspection_or_404(request, pk):
+    return get_scoped_or_404(BusinessInspection.objects.with_places(), request.user, Capability.RECORDS_WRITE, pk=pk)
+
+
+def _inspection_form_page(request, form, business, status=200):
+    return render(
+        request,
+        "incidents/record_form.html",
+        {
+            "form": form,
+            "config": KINDS["business"],
+            "title": _("Inspection of %(business)s") % {"business": business},
+            "object": form.instance if form.instance.pk else None,
+            "cancel_url": _detail_url(KINDS["business"], business),
+        },
+        status=status,
+    )
+
+
+@login_required
+def inspection_create(request, pk):
+    kind = KINDS["business"]
+    business = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE)
+    form = BusinessInspectionForm(request.POST or None, instance=BusinessInspection(business=business))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_create(user=request.user, business=business, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The inspection was recorded."))
+            return redirect(_detail_url(kind, business))
+    return _inspection_form_page(request, form, business, status=400 if form.errors else 200)
+
+
+@login_required
+def inspection_update(request, pk):
+    inspection = _inspection_or_404(request, pk)
+    form = BusinessInspectionForm(request.POST or None, instance=inspection)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_update(inspection=inspection, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("The inspection was saved."))
+            return redirect(_detail_url(KINDS["business"], inspection.business))
+    return _inspection_form_page(request, form, inspection.business, status=400 if form.errors else 200)
+
+
+@login_required
+def inspection_delete(request, pk):
+    inspection = _inspection_or_404(request, pk)
+    business_url = _detail_url(KINDS["business"], inspection.business)
+    return _confirm_delete(
+        request,
+        record=inspection,
+        delete=lambda reason: services.inspection_delete(inspection=inspection, user=request.user, reason=reason),
+        title=BusinessInspection._meta.verbose_name,
+        cancel_url=business_url,
+        done_url=business_url,
+    )
