@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "incidents",
     "reintegration",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -231,8 +232,13 @@ if len(REPORTING_YEAR_START) != 2 or not (1 <= REPORTING_YEAR_START[0] <= 28 and
 # recomputation of more communes than DASHBOARDS_FAN_OUT_COMMUNES is split into one task per district.
 TARGETS_SIGNIFICANCE_Z = env.float("TARGETS_SIGNIFICANCE_Z", default=3.0)
 DASHBOARDS_RECOMPUTE_ON_SAVE = env.bool("DASHBOARDS_RECOMPUTE_ON_SAVE", default=True)
-DASHBOARDS_RECOMPUTE_DEBOUNCE = env.int("DASHBOARDS_RECOMPUTE_DEBOUNCE", default=60)
+# Without a broker tasks run in-process at once (a countdown means nothing): no window then.
+DASHBOARDS_RECOMPUTE_DEBOUNCE = env.int("DASHBOARDS_RECOMPUTE_DEBOUNCE", default=60 if CELERY_BROKER_URL else 0)
 DASHBOARDS_FAN_OUT_COMMUNES = env.int("DASHBOARDS_FAN_OUT_COMMUNES", default=100)
+# Periodic reports (reports app, communes/locks.py): a report is due this many days after its period
+# ends; records of a reporting month lock by themselves this many days after the month ends (-1: never).
+REPORT_DUE_DAYS = env.int("REPORT_DUE_DAYS", default=5)
+REPORT_AUTO_LOCK_DAYS = env.int("REPORT_AUTO_LOCK_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -12,3 +12,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Saving a record in tests does not enqueue a target recomputation (dashboards/signals.py);
 # dashboards/tests/test_tasks.py turns it on where it is tested.
 DASHBOARDS_RECOMPUTE_ON_SAVE = False
+# Test data is dated in past years: the automatic lock (communes/locks.py) is off here and
+# reports/tests turn it on where it is tested.
+REPORT_AUTO_LOCK_DAYS = None

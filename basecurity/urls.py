@@ -16,6 +16,7 @@ urlpatterns = [
     path("records/", include("incidents.urls")),
     path("reintegration/", include("reintegration.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

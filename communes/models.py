@@ -418,3 +418,73 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.filename}"
+
+
+# --- Period locks (communes/locks.py reads them; reports/services.py writes them on approval) ---
+
+
+class PeriodLock(models.Model):
+    """Days `start`..`end` of a unit whose records can no longer be created, changed or deleted.
+
+    Written when the district approves the unit's report for the period (`source_report_id` is that
+    report's id: a plain number, so communes depends on no app above it).
+    """
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="period_locks", verbose_name=_("unit"))
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    locked_at = models.DateTimeField(_("locked at"))
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("locked by")
+    )
+    source_report_id = models.PositiveIntegerField(_("report number in the system"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period lock")
+        verbose_name_plural = _("period locks")
+        ordering = ["unit__path", "-start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_lock_end_after_start")]
+        indexes = [models.Index(fields=["unit", "start", "end"], name="period_lock_unit_days")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The last day cannot be before the first day.")})
+
+
+class LockException(models.Model):
+    """Permission, until `valid_until`, to write records of `unit` dated `start`..`end` despite a lock."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="lock_exceptions", verbose_name=_("unit")
+    )
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    valid_until = models.DateTimeField(_("valid until"))
+    reason = models.CharField(_("reason"), max_length=300)
+
+    history = HistoricalRecords()
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lock exception")
+        verbose_name_plural = _("lock exceptions")
+        ordering = ["-valid_until"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="lock_exception_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The last day cannot be before the first day.")})

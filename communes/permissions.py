@@ -43,7 +43,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.COMMUNE_COMMITTEE: frozenset({C.RECORD_COUNTS, C.ORGANISATION_READ, C.DASHBOARD}),
-    Role.DISTRICT_POLICE: frozenset({C.RECORDS_READ, C.RECORD_COUNTS, C.PERSONS_READ, C.ORGANISATION_READ, C.DASHBOARD}),
+    # REPORTS_APPROVE (approve or return commune reports, reports app) is held by district-level roles only.
+    Role.DISTRICT_POLICE: frozenset(
+        {C.RECORDS_READ, C.RECORD_COUNTS, C.PERSONS_READ, C.ORGANISATION_READ, C.DASHBOARD, C.REPORTS_APPROVE}
+    ),
     Role.DISTRICT_COMMITTEE: frozenset(
         {C.RECORD_COUNTS, C.ORGANISATION_READ, C.ORGANISATION_CONFIRM, C.DASHBOARD, C.REPORTS_APPROVE}
     ),

@@ -48,4 +48,5 @@ class PeriodForm(forms.Form):
         """(year, as_of or None) from valid data; the current year to today otherwise."""
         if self.is_valid():
             return self.cleaned_data["year"], self.cleaned_data.get("as_of")
-        return current_year(), None
+        # A refused as-of date: the chosen year, to today (the error is shown next to the field).
+        return getattr(self, "cleaned_data", {}).get("year") or current_year(), None

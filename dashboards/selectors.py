@@ -287,7 +287,8 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
             cur, prev = target["current"], target["previous"]
             cell["current"], cell["previous"] = str(cur), str(prev)
             cell["change"] = signed_pct(Fraction(100 * (cur - prev), prev) if prev else None)
-            cell["significant"] = target["significant"]
+            # "≈" marks a change that is not significant; no change at all needs no mark.
+            cell["significant"] = target["significant"] or cur == prev
             if previous_full:
                 group = code.removesuffix("_reduction")
                 cell["projection"] = projection_of(

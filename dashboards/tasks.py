@@ -123,7 +123,7 @@ def recompute_nightly() -> dict:
 
 
 def debounce_seconds() -> int:
-    return getattr(settings, "DASHBOARDS_RECOMPUTE_DEBOUNCE", 60)
+    return int(getattr(settings, "DASHBOARDS_RECOMPUTE_DEBOUNCE", 60))
 
 
 def recompute_scope_of(unit: AdministrativeUnit) -> str:
@@ -148,18 +148,28 @@ def years_touched(day: date | None) -> list[int]:
 
 
 def _enqueue_once(year: int, scope_code: str, window: int) -> None:
-    if cache.add(f"dashboards:recompute:{year}:{scope_code}", True, timeout=window):
+    if window <= 0 or cache.add(f"dashboards:recompute:{year}:{scope_code}", True, timeout=window):
         recompute_targets.apply_async(
             kwargs={"year": year, "as_of": None, "scope_code": scope_code, "with_parents": True}, countdown=window
         )
 
 
+def _pending_in_this_transaction(key: tuple) -> bool:
+    """Whether this transaction already has the callback for `key` (Django drops them on rollback)."""
+    connection = transaction.get_connection()
+    return any(getattr(func, "dashboards_key", None) == key for _sids, func, _robust in connection.run_on_commit)
+
+
 def schedule_recompute(unit: AdministrativeUnit, days) -> list[int]:
     """After commit, enqueue at most one `recompute_targets` per (year, district) per debounce window.
 
-    The guard is a cache key added, at commit time, for the window (a rolled-back save schedules
-    nothing and blocks nothing); the task runs with a countdown of the window, so it sees every
-    change committed meanwhile. Returns the years concerned.
+    - Within one transaction (an import of many records), one callback per (year, district).
+    - Across transactions and processes, a cache key added at commit time for the window
+      (`DASHBOARDS_RECOMPUTE_DEBOUNCE` seconds; a rolled-back save schedules and blocks nothing);
+      the task runs with a countdown of the window, so it sees every change committed meanwhile.
+    - Without a broker, tasks run in-process at once and a countdown means nothing: the window is
+      0 by default (settings.py), so each commit recomputes its districts once, up to date.
+    Returns the years concerned.
     """
     if not getattr(settings, "DASHBOARDS_RECOMPUTE_ON_SAVE", True):
         return []
@@ -167,7 +177,15 @@ def schedule_recompute(unit: AdministrativeUnit, days) -> list[int]:
     window = debounce_seconds()
     years = sorted({year for day in days for year in years_touched(day)})
     for year in years:
+        key = (year, scope_code)
+        if _pending_in_this_transaction(key):
+            continue
+
+        def callback(year=year):
+            _enqueue_once(year, scope_code, window)
+
+        callback.dashboards_key = key
         # robust: a failing recomputation (run in-process without a broker) is logged, and never
         # turns the user's committed save into an error page.
-        transaction.on_commit(lambda year=year: _enqueue_once(year, scope_code, window), robust=True)
+        transaction.on_commit(callback, robust=True)
     return years

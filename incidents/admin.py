@@ -7,7 +7,10 @@ and the history names the admin (simple-history's request middleware).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from communes.locks import PeriodLockAdminMixin, PeriodLockInlineMixin
+
 from . import deadlines
+from .services import LOCK_PATHS
 from .models import (
     BusinessInspection,
     BusinessKind,
@@ -43,8 +46,20 @@ class BusinessKindAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
 
 
-class RecordAdmin(SimpleHistoryAdmin):
-    """Common settings: unit and village pickers, the recording user set on creation."""
+class LockPathsFromServices:
+    """Records dated in a locked period (communes/locks.py) cannot be added, changed or deleted here."""
+
+    @property
+    def lock_unit_path(self):
+        return LOCK_PATHS.get(self.model, ("unit", ""))[0]
+
+    @property
+    def lock_day_path(self):
+        return LOCK_PATHS.get(self.model, ("unit", ""))[1]
+
+
+class RecordAdmin(LockPathsFromServices, PeriodLockAdminMixin, SimpleHistoryAdmin):
+    """Common settings: unit and village pickers, the recording user set on creation; locked periods refused."""
 
     autocomplete_fields = ["unit", "village"]
     readonly_fields = ["recorded_by", "created_at", "updated_at"]
@@ -139,7 +154,7 @@ class ConditionalBusinessAdmin(RecordAdmin):
 
 
 @admin.register(BusinessInspection)
-class BusinessInspectionAdmin(SimpleHistoryAdmin):
+class BusinessInspectionAdmin(LockPathsFromServices, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["inspected_on", "business", "kind", "result", "fine_vnd"]
     list_filter = ["kind", "result"]
     autocomplete_fields = ["business"]
@@ -147,8 +162,9 @@ class BusinessInspectionAdmin(SimpleHistoryAdmin):
     save_model = RecordAdmin.save_model
 
 
-class WeaponSurrenderItemInline(admin.TabularInline):
+class WeaponSurrenderItemInline(PeriodLockInlineMixin, admin.TabularInline):
     model = WeaponSurrenderItem
+    lock_unit_path, lock_day_path = "surrender.unit", "surrender.surrendered_on"
     extra = 1
 
 
@@ -182,7 +198,8 @@ class DoorToDoorCheckAdmin(RecordAdmin):
 
 
 @admin.register(WeaponSurrenderItem)
-class WeaponSurrenderItemAdmin(SimpleHistoryAdmin):
+class WeaponSurrenderItemAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
+    lock_unit_path, lock_day_path = "surrender.unit", "surrender.surrendered_on"
     list_display = ["surrender", "item_type", "quantity", "description"]
     list_filter = ["item_type"]
     list_select_related = ["surrender", "surrender__unit"]

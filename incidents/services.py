@@ -13,6 +13,9 @@ ModelForm's `form.instance`). Crime tips add `tip_hand_over`, `tip_extend` and `
 - Deletion is a real delete that needs a reason: the history keeps the last state of the row with
   `history_type="-"`, the user and `history_change_reason = reason`.
 - Invalid data raises django.core.exceptions.ValidationError (a dict by field) and writes nothing.
+- A record dated in a locked period of its unit (communes/locks.py: approved report, automatic lock)
+  cannot be created, changed or deleted: ValidationError with the reason. An update is checked on
+  the stored date and on the new one.
 """
 
 from collections.abc import Iterable, Mapping
@@ -26,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from communes.locks import ensure_record_unlocked
 from communes.models import AdministrativeUnit
 from communes.permissions import Capability, can
 
@@ -61,6 +65,29 @@ def _unit_of(instance: models.Model) -> AdministrativeUnit | None:
     return instance.unit if instance.unit_id else None
 
 
+# Where each kind of record keeps its unit and the date that puts it in a reporting period
+# (communes/locks.py). Conditional businesses are a register, not dated events: never locked.
+LOCK_PATHS: dict[type[models.Model], tuple[str, str]] = {
+    Incident: ("unit", "occurred_on"),
+    TrafficAccident: ("unit", "occurred_on"),
+    CrimeTip: ("unit", "received_on"),
+    CrimeTipExtension: ("tip.unit", "tip.received_on"),
+    ForeignerStay: ("unit", "arrived_at"),
+    BusinessInspection: ("business.unit", "inspected_on"),
+    WeaponSurrender: ("unit", "surrendered_on"),
+    Patrol: ("unit", "patrolled_on"),
+    OutreachSession: ("unit", "held_on"),
+    Mediation: ("unit", "mediated_on"),
+    DoorToDoorCheck: ("unit", "checked_on"),
+}
+
+
+def _ensure_unlocked(instance: models.Model) -> None:
+    paths = LOCK_PATHS.get(type(instance))
+    if paths:
+        ensure_record_unlocked(instance, unit_path=paths[0], day_path=paths[1])
+
+
 def _require_write(user, unit: AdministrativeUnit | None) -> None:
     if unit is not None and not can(user, Capability.RECORDS_WRITE, unit):
         raise PermissionDenied(_("You cannot record data for %(unit)s.") % {"unit": unit.name})
@@ -70,6 +97,7 @@ def _save(instance: M, *, user, reason: str = "") -> M:
     """Validate, check the user's right on the record's unit, save with history attribution."""
     instance.full_clean()
     _require_write(user, _unit_of(instance))
+    _ensure_unlocked(instance)
     instance._history_user = user
     instance._change_reason = reason or None
     instance.save()
@@ -89,6 +117,7 @@ def _update(instance: M, *, user, fields: Mapping, reason: str = "") -> M:
         # write on that commune too.
         before = type(instance).objects.select_related(None).get(pk=instance.pk)
         _require_write(user, _unit_of(before))
+        _ensure_unlocked(before)
     for name, value in fields.items():
         setattr(instance, name, value)
     return _save(instance, user=user, reason=reason)
@@ -105,6 +134,7 @@ def _delete(instance: models.Model, *, user, reason: str, children: Iterable[mod
     """Delete with a reason; `children` (rows that cascade) are deleted first, each with the reason."""
     reason = _clean_reason(reason)
     _require_write(user, _unit_of(instance))
+    _ensure_unlocked(instance)
     for row in [*children, instance]:
         row._history_user = user
         row._change_reason = reason

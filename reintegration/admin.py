@@ -4,22 +4,27 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from communes.locks import PeriodLockAdminMixin, PeriodLockInlineMixin
+
 from . import services
 from .models import Person, ReadLog, Reoffence, Status, SupportAction
 
 
-class SupportActionInline(admin.TabularInline):
+class SupportActionInline(PeriodLockInlineMixin, admin.TabularInline):
     model = SupportAction
+    lock_unit_path, lock_day_path = "person.unit", "date"
     extra = 0
 
 
-class StatusInline(admin.TabularInline):
+class StatusInline(PeriodLockInlineMixin, admin.TabularInline):
     model = Status
+    lock_unit_path, lock_day_path = "person.unit", "as_of"
     extra = 0
 
 
-class ReoffenceInline(admin.TabularInline):
+class ReoffenceInline(PeriodLockInlineMixin, admin.TabularInline):
     model = Reoffence
+    lock_unit_path, lock_day_path = "person.unit", "date"
     extra = 0
 
 
@@ -58,7 +63,8 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SupportAction)
-class SupportActionAdmin(SimpleHistoryAdmin):
+class SupportActionAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
+    lock_unit_path, lock_day_path = "person.unit", "date"
     list_display = ["person", "date", "kind", "loan_amount_vnd", "lender"]
     list_filter = ["kind"]
     search_fields = ["person__ref", "person__full_name", "lender"]
@@ -66,7 +72,8 @@ class SupportActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Status)
-class StatusAdmin(SimpleHistoryAdmin):
+class StatusAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
+    lock_unit_path, lock_day_path = "person.unit", "as_of"
     list_display = ["person", "as_of", "has_job", "stable_life", "income_band"]
     list_filter = ["has_job", "stable_life", "income_band"]
     search_fields = ["person__ref", "person__full_name"]
@@ -74,7 +81,8 @@ class StatusAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Reoffence)
-class ReoffenceAdmin(SimpleHistoryAdmin):
+class ReoffenceAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
+    lock_unit_path, lock_day_path = "person.unit", "date"
     list_display = ["person", "date"]
     search_fields = ["person__ref", "person__full_name"]
     autocomplete_fields = ["person"]

@@ -4,6 +4,10 @@ Every write is atomic, validated with full_clean() and attributed to the acting 
 change history (simple_history reads `_history_user`; inside a request the middleware would too,
 but imports and commands have no request). Callers check permissions (communes/permissions.py)
 before calling; these functions only guard the data.
+
+Support actions, statuses and reoffences are dated events: one dated in a locked period of the
+person's unit (communes/locks.py) is refused with a ValidationError giving the reason, and so is a
+change that moves a stored one out of a locked period. The person register itself is not locked.
 """
 
 from datetime import date
@@ -12,6 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+
+from communes.locks import ensure_record_unlocked
 
 from .models import Person, ReadAction, ReadLog, Reoffence, Status, SupportAction
 
@@ -36,8 +42,24 @@ PERSON_FIELDS = (
 )
 
 
+# The date that puts each dated record in a reporting period (communes/locks.py).
+LOCK_DAY_FIELDS: dict[type[Model], str] = {SupportAction: "date", Status: "as_of", Reoffence: "date"}
+
+
+def _ensure_unlocked(instance: Model) -> None:
+    day_field = LOCK_DAY_FIELDS.get(type(instance))
+    if day_field is None:
+        return
+    if instance.pk:
+        stored = type(instance).objects.select_related("person__unit").filter(pk=instance.pk).first()
+        if stored is not None:
+            ensure_record_unlocked(stored, unit_path="person.unit", day_path=day_field)
+    ensure_record_unlocked(instance, unit_path="person.unit", day_path=day_field)
+
+
 def _save(instance: Model, user) -> Model:
     instance.full_clean()
+    _ensure_unlocked(instance)
     instance._history_user = user
     instance.save()
     return instance

@@ -1,5 +1,6 @@
 """Celery tasks: in-process runs, fan-out, the nightly schedule, retries, and the debounced recompute on save."""
 
+from contextlib import contextmanager
 from datetime import date
 from unittest import mock
 
@@ -89,22 +90,37 @@ def test_nightly_schedule_recomputes_current_and_previous_year():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks of the block, then forget them, as a real commit does (the test's
+    own transaction never commits, so Django would otherwise keep them in its list)."""
+
+    @contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+        transaction.get_connection().run_on_commit.clear()
+
+    return block
+
+
+@pytest.fixture
 def recompute_on_save(settings):
     settings.DASHBOARDS_RECOMPUTE_ON_SAVE = True
+    settings.DASHBOARDS_RECOMPUTE_DEBOUNCE = 60  # as with a broker
     cache.clear()
     yield
     cache.clear()
 
 
 def test_many_saves_enqueue_one_task_per_year_and_district(
-    units, user, commune_a, commune_b, recompute_on_save, django_capture_on_commit_callbacks
+    units, user, commune_a, commune_b, recompute_on_save, committed
 ):
     with mock.patch.object(tasks.recompute_targets, "apply_async") as apply_async:
-        with django_capture_on_commit_callbacks(execute=True):
+        with committed():
             for day in (date(2021, 3, 1), date(2021, 4, 1), date(2021, 5, 1)):
                 for unit in (commune_a, commune_b):
                     f.incident(unit, user, occurred_on=day).save()
-        with django_capture_on_commit_callbacks(execute=True):
+        with committed():
             f.accident(commune_a, user, occurred_on=date(2021, 6, 1)).save()
             Incident.objects.filter(unit=commune_b).first().delete()
     # A 2021 record changes 2021 (current period) and 2022 (its previous period): one task each
@@ -116,11 +132,9 @@ def test_many_saves_enqueue_one_task_per_year_and_district(
         assert call.kwargs["kwargs"]["scope_code"] == "202" and call.kwargs["countdown"] == 60
 
 
-def test_a_rolled_back_save_schedules_nothing(
-    units, user, commune_a, recompute_on_save, django_capture_on_commit_callbacks
-):
+def test_a_rolled_back_save_schedules_nothing(units, user, commune_a, recompute_on_save, committed):
     with mock.patch.object(tasks.recompute_targets, "apply_async") as apply_async:
-        with django_capture_on_commit_callbacks(execute=True):
+        with committed():
             try:
                 with transaction.atomic():
                     f.incident(commune_a, user).save()
@@ -128,7 +142,7 @@ def test_a_rolled_back_save_schedules_nothing(
             except RuntimeError:
                 pass
         assert apply_async.call_count == 0
-        with django_capture_on_commit_callbacks(execute=True):
+        with committed():
             f.incident(commune_a, user).save()
         assert apply_async.call_count == 2
 
@@ -149,3 +163,19 @@ def test_eager_recompute_after_a_save_stores_the_district_and_parents(
     snapshot = Snapshot.objects.get(unit=commune_a, target="crime_reduction", year=2025)
     assert snapshot.result["current"] == 1
     assert Snapshot.objects.filter(unit__code="22", year=2025).count() == 8  # parents rebuilt too
+
+
+def test_without_a_window_each_transaction_enqueues_once_per_year_and_district(
+    units, user, commune_a, commune_b, recompute_on_save, settings, committed
+):
+    settings.DASHBOARDS_RECOMPUTE_DEBOUNCE = 0  # no broker: in-process, at once
+    with mock.patch.object(tasks.recompute_targets, "apply_async") as apply_async:
+        with committed():
+            with transaction.atomic():  # e.g. an import of many records
+                for unit in (commune_a, commune_b, commune_a):
+                    f.incident(unit, user).save()
+        assert apply_async.call_count == 2  # 2021 and 2022, district 202
+        with committed():
+            f.incident(commune_a, user).save()
+        assert apply_async.call_count == 4  # the next commit is recomputed too: figures stay fresh
+    assert all(call.kwargs["countdown"] == 0 for call in apply_async.call_args_list)

@@ -126,6 +126,8 @@ def test_statuses_are_colours_and_words(data, roles, client_for):
     assert ">10<" in crime and "/ 12" in crime and "−16.7%" in crime
     assert 'data-status="met">met<' in crime
     assert 'title="change not statistically significant"' in crime and "≈" in crime
+    unchanged = thanh_lam.split('data-target="social_evil_reduction"')[1].split("</td>")[0]
+    assert "≈" not in unchanged  # 0 against 0: no change, nothing to mark
     town = page.split('data-unit="06970"')[1].split("</tr>")[0]
     town_crime = town.split('data-target="crime_reduction"')[1].split("</td>")[0]
     assert 'data-status="missed">missed<' in town_crime

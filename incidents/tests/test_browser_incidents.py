@@ -8,7 +8,7 @@ from django.utils import timezone
 import conftest
 from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401  (the fixture)
 from communes.models import Role
-from incidents.models import CrimeTip, Incident
+from incidents.models import CategoryGroup, CrimeTip, Incident, IncidentCategory
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +23,10 @@ def test_officer_records_an_incident_and_decides_a_due_tip_on_a_phone(live_serve
     from playwright.sync_api import expect
 
     conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06976"])
+    # The live server's database is flushed after each browser test, seeded taxonomy included.
+    IncidentCategory.objects.get_or_create(
+        code="crime.theft", defaults={"name": "Trộm cắp tài sản", "group": CategoryGroup.CRIME}
+    )
     page = browser_page
     base = live_server.url
     today = timezone.localdate()

@@ -1,0 +1,82 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from basecurity.lib import periods
+from communes.forms import DateInput
+from communes.models import AdministrativeUnit
+
+from .models import Report
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class ReportCreateForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
+    period_kind = forms.ChoiceField(label=_("Period"), choices=periods.Kind.choices, initial=periods.Kind.MONTH)
+    year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Number in the year"), min_value=1, max_value=12, initial=1,
+        help_text=_("Month 1-12, quarter 1-4, 1 or 2 for 6 months; 1 for 9 months and the year."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        self.helper = _helper()
+
+
+class ReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Report
+        fields = ["results", "shortcomings", "next_tasks", "proposals", "document_number", "place", "report_date", "recipients"]
+        widgets = {
+            "report_date": DateInput(),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "shortcomings": forms.Textarea(attrs={"rows": 4}),
+            "next_tasks": forms.Textarea(attrs={"rows": 4}),
+            "proposals": forms.Textarea(attrs={"rows": 3}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.helper = _helper()
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What must the commune fix?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class PeriodChoiceForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("District"), queryset=AdministrativeUnit.objects.none())
+    period_kind = forms.ChoiceField(label=_("Period"), choices=periods.Kind.choices, initial=periods.Kind.MONTH)
+    year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(label=_("Number in the year"), min_value=1, max_value=12, initial=1)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = units.filter(level="district").order_by("name")
+        self.helper = _helper()
+        self.helper.form_method = "get"
+
+    def clean(self):
+        data = super().clean()
+        if {"period_kind", "year", "number"} <= set(data):
+            try:
+                periods.make_period(data["period_kind"], data["year"], data["number"])
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from error
+        return data

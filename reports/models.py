@@ -1,0 +1,130 @@
+"""Periodic reports of a commune to the district: draft → submitted → approved (locks the period) or returned."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from basecurity.lib import periods
+from communes.models import AdministrativeUnit
+from communes.querysets import UnitScopedQuerySet
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+def due_days() -> int:
+    return int(getattr(settings, "REPORT_DUE_DAYS", 5))
+
+
+class Report(models.Model):
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit"))
+    period_kind = models.CharField(_("period"), max_length=20, choices=periods.Kind.choices)
+    year = models.PositiveSmallIntegerField(_("reporting year"))
+    number = models.PositiveSmallIntegerField(_("number in the year"), default=1)
+    start = models.DateField(_("first day"), editable=False)
+    end = models.DateField(_("last day"), editable=False)
+    due_on = models.DateField(_("due on"), editable=False)
+    state = models.CharField(_("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+
+    results = models.TextField(_("results"), blank=True)
+    shortcomings = models.TextField(_("shortcomings and causes"), blank=True)
+    next_tasks = models.TextField(_("tasks for the next period"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True, encoder=DjangoJSONEncoder, editable=False)
+
+    document_number = models.CharField(_("document number"), max_length=50, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    report_date = models.DateField(_("date of the report"), null=True, blank=True)
+    recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True)
+
+    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    return_comment = models.TextField(_("comment of the district"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("saved by")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        ordering = ["-end", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period_kind", "year", "number"], name="report_one_per_unit_period"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="report_end_after_start"),
+            models.CheckConstraint(condition=Q(state__in=ReportState.values), name="report_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def period(self) -> periods.Period:
+        return periods.make_period(self.period_kind, self.year, self.number)
+
+    def set_period(self) -> None:
+        period = self.period
+        self.start, self.end = period.start, period.end
+        self.due_on = period.end + timedelta(days=due_days())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def on_time(self) -> bool | None:
+        """True when first submitted by the due date, False when late, None when not submitted."""
+        if self.submitted_at is None:
+            return None
+        return timezone.localdate(self.submitted_at) <= self.due_on
+
+
+class ReportEvent(models.Model):
+    """One step of a report's workflow: who, when, from which state to which, with what comment."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=ReportState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=ReportState.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.from_state}→{self.to_state}"
