@@ -8,6 +8,8 @@ from .models import (
     AdministrativeUnit,
     Assignment,
     CommitteeMember,
+    LockException,
+    PeriodLock,
     SelfManagementTeam,
     SteeringCommittee,
     TeamMember,
@@ -87,3 +89,32 @@ admin.site.unregister(User)
 @admin.register(User)
 class BasecurityUserAdmin(UserAdmin):
     inlines = [AssignmentInline]
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "start", "end", "locked_at", "locked_by", "source_report_id", "reason"]
+    list_filter = ["unit__level"]
+    search_fields = ["unit__name", "unit__code", "reason"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["locked_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.locked_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(LockException)
+class LockExceptionAdmin(SimpleHistoryAdmin):
+    """An administrator lets one unit write records of a locked period until `valid_until`."""
+
+    list_display = ["unit", "start", "end", "valid_until", "granted_by", "reason"]
+    search_fields = ["unit__name", "unit__code", "reason"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)

@@ -39,7 +39,7 @@ def issuing_body(unit: AdministrativeUnit) -> list[str]:
 
 
 def place_and_date(unit: AdministrativeUnit, day=None) -> str:
-    """"Ba Chẽ, ngày 28 tháng 11 năm 2026" (the report's date: today)."""
+    """ "Ba Chẽ, ngày 28 tháng 11 năm 2026" (the report's date: today)."""
     day = day or timezone.localdate()
     return f"{selectors.place_name(unit)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
@@ -56,10 +56,16 @@ def period_line(data: selectors.OverviewData) -> str:
     }
     if data.is_to_date:
         return (
-            _("Year %(year)s to date: from %(start)s to %(end)s, compared with the same period of %(previous_year)s (%(prev_start)s to %(prev_end)s)")
+            _(
+                "Year %(year)s to date: from %(start)s to %(end)s, compared with the same period of "
+                "%(previous_year)s (%(prev_start)s to %(prev_end)s)"
+            )
             % values
         )
-    return _("Year %(year)s: from %(start)s to %(end)s, compared with %(previous_year)s (%(prev_start)s to %(prev_end)s)") % values
+    return (
+        _("Year %(year)s: from %(start)s to %(end)s, compared with %(previous_year)s (%(prev_start)s to %(prev_end)s)")
+        % values
+    )
 
 
 def report_context(root: AdministrativeUnit, data: selectors.OverviewData) -> dict:
@@ -118,7 +124,9 @@ def overview_xlsx(context: dict) -> bytes:
     date_cell.font = Font(italic=True)
     date_cell.alignment = center
     sheet.merge_cells(start_row=3, start_column=half + 1, end_row=3, end_column=last_column)
-    for row, (text, font) in enumerate(((context["title"], Font(bold=True, size=14)), (context["period_line"], Font(italic=True))), start=5):
+    for row, (text, font) in enumerate(
+        ((context["title"], Font(bold=True, size=14)), (context["period_line"], Font(italic=True))), start=5
+    ):
         cell = sheet.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = font, center
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
@@ -138,7 +146,9 @@ def overview_xlsx(context: dict) -> bytes:
             cell.alignment, cell.border = center, box
     row_number = top + 2
     for row in context["rows"]:
-        sheet.cell(row=row_number, column=1, value=row["unit"].name).font = bold if row["unit"].level != "commune" else Font()
+        sheet.cell(row=row_number, column=1, value=row["unit"].name).font = (
+            bold if row["unit"].level != "commune" else Font()
+        )
         for index, cell_data in enumerate(row["cells"]):
             column = 2 + 3 * index
             current, previous = cell_data["current"], cell_data["previous"]
@@ -151,10 +161,14 @@ def overview_xlsx(context: dict) -> bytes:
             for offset, value in enumerate(values):
                 cell = sheet.cell(row=row_number, column=column + offset, value=value)
                 cell.border = box
-            sheet.cell(row=row_number, column=column + 2).fill = PatternFill("solid", fgColor=STATUS_FILLS[cell_data["status"]])
+            sheet.cell(row=row_number, column=column + 2).fill = PatternFill(
+                "solid", fgColor=STATUS_FILLS[cell_data["status"]]
+            )
         sheet.cell(row=row_number, column=1).border = box
         row_number += 1
-    sheet.cell(row=row_number, column=1, value=f"{context['mark']} {context['mark_help']}").font = Font(italic=True, size=9)
+    sheet.cell(row=row_number, column=1, value=f"{context['mark']} {context['mark_help']}").font = Font(
+        italic=True, size=9
+    )
 
     # Narrative lines, then the recipients.
     row_number += 2

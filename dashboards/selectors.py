@@ -189,7 +189,9 @@ def _previous_full_counts(root: AdministrativeUnit, year: int, units: list) -> d
     return {entry["code"]: entry["counts"] for entry in document["units"]}
 
 
-def overview_data(root: AdministrativeUnit, year: int, as_of: date | None = None, *, projection: bool = True) -> OverviewData:
+def overview_data(
+    root: AdministrativeUnit, year: int, as_of: date | None = None, *, projection: bool = True
+) -> OverviewData:
     """The figures of `root` and every unit below it for `year` cut at `as_of` (default today).
 
     Raises engine.EngineError for an as-of date before the year starts.
@@ -292,13 +294,18 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
             if previous_full:
                 group = code.removesuffix("_reduction")
                 cell["projection"] = projection_of(
-                    cur, previous_full[entry["code"]][f"{group}_cases"], win, thresholds[code] if thresholds.get(code) is not None else 7
+                    cur,
+                    previous_full[entry["code"]][f"{group}_cases"],
+                    win,
+                    thresholds[code] if thresholds.get(code) is not None else 7,
                 )
         elif code == "traffic_reduction":
             cur, prev = target["current"], target["previous"]
             cell["current"] = " · ".join(str(cur[key]) for key in rules.TRAFFIC_CRITERIA)
             cell["previous"] = " · ".join(str(prev[key]) for key in rules.TRAFFIC_CRITERIA)
-            cell["change"] = " · ".join(f"{cur[key] - prev[key]:+d}".replace("-", "−") for key in rules.TRAFFIC_CRITERIA)
+            cell["change"] = " · ".join(
+                f"{cur[key] - prev[key]:+d}".replace("-", "−") for key in rules.TRAFFIC_CRITERIA
+            )
         elif code == "reintegration_employment":
             cell["current"] = rate_text(target["numerator"], target["denominator"])
             previous_rate = target["previous_rate"]
@@ -306,8 +313,12 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
             if previous_rate is None or target["denominator"] == 0:
                 cell["change"] = "—"
             else:
-                points = tenths(Fraction(100 * target["numerator"], target["denominator"]) - Fraction(repr(previous_rate)))
-                cell["change"] = _("%(points)s points") % {"points": f"{'+' if points >= 0 else '−'}{number(abs(points))}"}
+                points = tenths(
+                    Fraction(100 * target["numerator"], target["denominator"]) - Fraction(repr(previous_rate))
+                )
+                cell["change"] = _("%(points)s points") % {
+                    "points": f"{'+' if points >= 0 else '−'}{number(abs(points))}"
+                }
         else:  # tips, foreigners, reoffending: numerator / denominator of this period
             cell["current"] = rate_text(target["numerator"], target["denominator"])
             cell["previous"], cell["change"] = "—", "—"
@@ -335,9 +346,11 @@ def monthly_trend(unit: AdministrativeUnit, year: int, as_of: date) -> dict:
             in_month = Q(occurred_on__range=(month.start, month.end))
             aggregates[f"{prefix}_cases_{index}"] = Count("id", filter=in_month)
             aggregates[f"{prefix}_subjects_{index}"] = Sum("subjects", filter=in_month)
-    totals = Incident.objects.within(unit).filter(
-        occurred_on__range=(previous_months[0].start, current_months[-1].end)
-    ).aggregate(**aggregates)
+    totals = (
+        Incident.objects.within(unit)
+        .filter(occurred_on__range=(previous_months[0].start, current_months[-1].end))
+        .aggregate(**aggregates)
+    )
 
     def series(prefix, kind, months, cut):
         return [
@@ -347,7 +360,10 @@ def monthly_trend(unit: AdministrativeUnit, year: int, as_of: date) -> dict:
 
     return {
         "labels": [f"{month.end:%m/%Y}" for month in current_months],
-        "cases": {"current": series("cur", "cases", current_months, as_of), "previous": series("prev", "cases", previous_months, None)},
+        "cases": {
+            "current": series("cur", "cases", current_months, as_of),
+            "previous": series("prev", "cases", previous_months, None),
+        },
         "subjects": {
             "current": series("cur", "subjects", current_months, as_of),
             "previous": series("prev", "subjects", previous_months, None),
@@ -366,7 +382,11 @@ def tip_attention_counts(unit: AdministrativeUnit, as_of: date) -> dict:
     within DUE_SOON_DAYS days of the as-of date (incidents.querysets), in one query."""
     undecided = Q(decided_on__isnull=True) | Q(decided_on__gt=as_of)
     soon = as_of + timedelta(days=DUE_SOON_DAYS)
-    return CrimeTip.objects.within(unit).filter(undecided, received_on__lte=as_of).aggregate(
-        overdue=Count("id", filter=Q(deadline__lt=as_of)),
-        due_soon=Count("id", filter=Q(deadline__range=(as_of, soon))),
+    return (
+        CrimeTip.objects.within(unit)
+        .filter(undecided, received_on__lte=as_of)
+        .aggregate(
+            overdue=Count("id", filter=Q(deadline__lt=as_of)),
+            due_soon=Count("id", filter=Q(deadline__range=(as_of, soon))),
+        )
     )

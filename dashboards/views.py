@@ -109,7 +109,9 @@ def unit_detail(request, pk):
         "form": form,
         "data": data,
         "entry": entry,
-        "cells": {cell["code"]: cell for cell in selectors.cells(entry, data.thresholds.get(unit.code, {}), data.window)},
+        "cells": {
+            cell["code"]: cell for cell in selectors.cells(entry, data.thresholds.get(unit.code, {}), data.window)
+        },
         "traffic": targets["traffic_reduction"],
         "traffic_rows": [
             (label, targets["traffic_reduction"]["current"][key], targets["traffic_reduction"]["previous"][key])
@@ -131,7 +133,9 @@ def unit_detail(request, pk):
         "mark": selectors.NOT_SIGNIFICANT_MARK,
         "mark_help": selectors.NOT_SIGNIFICANT_HELP,
         "period_line": reports.period_line(data),
-        "overview_url": dashboard_url(unit.parent) if unit.parent_id and can(request.user, Capability.DASHBOARD, unit.parent) else None,
+        "overview_url": dashboard_url(unit.parent)
+        if unit.parent_id and can(request.user, Capability.DASHBOARD, unit.parent)
+        else None,
         "query": _query(year, as_of),
         **_run_context(request, unit),
     }
@@ -156,7 +160,9 @@ def export_xlsx(request, pk):
     data = _data_or_error(form, root, year, as_of)
     content = reports.overview_xlsx(reports.report_context(root, data))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="chi-tieu-{root.code}-{year}-{data.window.as_of:%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="chi-tieu-{root.code}-{year}-{data.window.as_of:%Y%m%d}.xlsx"'
+    )
     return response
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from basecurity.lib import tabular
 from basecurity.lib.tabular import CellError, RowError
+from communes.locks import LockChecker
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can
 
@@ -138,6 +139,7 @@ class PersonsImporter(tabular.Importer):
 
     def validate(self, rows, errors):
         units = _UnitResolver(rows, self.user)
+        locks = LockChecker()  # dates in a locked period (communes/locks.py) are refused per row
         parsed: list[PersonRow] = []
         seen_refs: dict[tuple[str, str], int] = {}
         seen_ids: dict[str, int] = {}
@@ -206,6 +208,8 @@ class PersonsImporter(tabular.Importer):
                 errors.append(
                     RowError(row, "reoffended_on", _("A reoffence cannot be dated before the person's return."))
                 )
+            if reoffended_on and unit is not None and (locked := locks.reason(unit, reoffended_on)):
+                errors.append(RowError(row, "reoffended_on", locked))
             person = Person(
                 unit=unit,
                 ref=ref,
@@ -288,6 +292,7 @@ class StatusesImporter(tabular.Importer):
 
     def validate(self, rows, errors):
         units = _UnitResolver(rows, self.user)
+        locks = LockChecker()  # dates in a locked period (communes/locks.py) are refused per row
         wanted = {}
         for row, values in rows:
             unit = units.get(values["unit_code"], row, errors)
@@ -342,6 +347,8 @@ class StatusesImporter(tabular.Importer):
                     for name, messages in _messages(error).items():
                         for message in messages:
                             errors.append(RowError(row, STATUS_FIELD_COLUMNS.get(name, ""), message))
+            if person is not None and as_of is not None and (locked := locks.reason(unit, as_of)):
+                errors.append(RowError(row, "as_of", locked))
             parsed.append(status)
         return parsed
 

@@ -8,6 +8,7 @@ Every view of a person's page and every export is written to the read log.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -160,9 +161,13 @@ def support_add(request, pk):
     form = SupportActionForm(request.POST, instance=_new(person, "support"))
     if form.is_valid():
         data = form.cleaned_data
-        services.support_action_add(person=person, user=request.user, **data)
-        messages.success(request, _("The support action was recorded."))
-        return redirect("reintegration:person_detail", pk=person.pk)
+        try:
+            services.support_action_add(person=person, user=request.user, **data)
+        except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, _("The support action was recorded."))
+            return redirect("reintegration:person_detail", pk=person.pk)
     return _render_detail(request, person, support_form=form, status=400)
 
 
@@ -172,9 +177,13 @@ def status_add(request, pk):
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
     form = StatusForm(request.POST, instance=_new(person, "status"))
     if form.is_valid():
-        services.status_record(person=person, user=request.user, **form.cleaned_data)
-        messages.success(request, _("The status was recorded."))
-        return redirect("reintegration:person_detail", pk=person.pk)
+        try:
+            services.status_record(person=person, user=request.user, **form.cleaned_data)
+        except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, _("The status was recorded."))
+            return redirect("reintegration:person_detail", pk=person.pk)
     return _render_detail(request, person, status_form=form, status=400)
 
 
@@ -184,9 +193,13 @@ def reoffence_add(request, pk):
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
     form = ReoffenceForm(request.POST, instance=_new(person, "reoffence"), incidents=_unit_incidents(person))
     if form.is_valid():
-        services.reoffence_record(person=person, user=request.user, **form.cleaned_data)
-        messages.success(request, _("The reoffence was recorded."))
-        return redirect("reintegration:person_detail", pk=person.pk)
+        try:
+            services.reoffence_record(person=person, user=request.user, **form.cleaned_data)
+        except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, _("The reoffence was recorded."))
+            return redirect("reintegration:person_detail", pk=person.pk)
     return _render_detail(request, person, reoffence_form=form, status=400)
 
 

@@ -27,6 +27,9 @@ class ReportCreateForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        choices = list(self.fields["unit"].queryset[:2])
+        if len(choices) == 1:  # an officer of one commune: nothing to choose
+            self.fields["unit"].initial = choices[0].pk
         self.helper = _helper()
 
 

@@ -128,3 +128,140 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.from_state}→{self.to_state}"
+
+
+# --- The four criteria groups of the model, and the yearly "an toàn về ANTT" recognition -------------
+
+
+class CriteriaKind(models.TextChoices):
+    MODEL_ASSESSMENT = "model_assessment", _("Grassroots security model (four criteria groups)")
+    SAFE_RECOGNITION = "safe_recognition", _("Recognition “an toàn về an ninh, trật tự” (Thông tư 124/2021/TT-BCA)")
+
+
+class CriteriaSet(models.Model):
+    """A list of criteria in force for years `year_from`..`year_to`; items are data an administrator keeps."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=CriteriaKind.choices)
+    year_from = models.PositiveSmallIntegerField(_("from year"))
+    year_to = models.PositiveSmallIntegerField(_("to year"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        ordering = ["-year_from", "name"]
+        constraints = [models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="criteria_set_years_ordered")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year_from}–{self.year_to})"
+
+
+class CriteriaGroup(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups", verbose_name=_("criteria set"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+        ordering = ["criteria_set", "number"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "number"], name="criteria_group_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class CriteriaItem(models.Model):
+    group = models.ForeignKey(CriteriaGroup, on_delete=models.CASCADE, related_name="items", verbose_name=_("group"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("criterion"))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["group", "number"]
+        constraints = [models.UniqueConstraint(fields=["group", "number"], name="criteria_item_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.group.number}.{self.number} {self.text[:60]}"
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CONFIRMED = "confirmed", _("Confirmed")
+    RETURNED = "returned", _("Returned")
+
+
+class Assessment(models.Model):
+    """A unit's yearly self-assessment against a criteria set, confirmed or returned by the district."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("unit"))
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("criteria set"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=20, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    return_comment = models.TextField(_("comment of the district"), blank=True)
+
+    history = HistoricalRecords()
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("criteria assessment")
+        verbose_name_plural = _("criteria assessments")
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "criteria_set", "year"], name="assessment_one_per_unit_set_year"),
+            models.CheckConstraint(condition=Q(state__in=AssessmentState.values), name="assessment_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.criteria_set.name} · {self.year}"
+
+
+ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_attachment(file) -> None:
+    from django.core.exceptions import ValidationError
+
+    name = (getattr(file, "name", "") or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            _("Attach a PDF, JPG, PNG, Word (.docx) or Excel (.xlsx) file; “%(name)s” is not one."), params={"name": name}
+        )
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB: scan it at a lower resolution or split it."))
+
+
+class AssessmentAnswer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment"))
+    item = models.ForeignKey(CriteriaItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("criterion"))
+    met = models.BooleanField(_("met"), default=False)
+    evidence = models.TextField(_("evidence"), blank=True)
+    attachment = models.FileField(_("attached file"), upload_to="criteria/%Y/", blank=True, validators=[validate_attachment])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["item__group__number", "item__number"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="answer_one_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {'✓' if self.met else '✗'}"

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-SOURCE_DIRS = ["basecurity", "communes", "incidents", "reintegration", "dashboards", "templates"]
+SOURCE_DIRS = ["basecurity", "communes", "incidents", "reintegration", "dashboards", "reports", "templates"]
 
 
 def catalog_entries(po_file: Path) -> dict[str, tuple[str, bool]]:

@@ -5,7 +5,9 @@ from dashboards.models import ComputationRun
 
 def run_of(commune_b):
     """A recomputation asked for commune B's scope (its status is visible to commune B only)."""
-    return ComputationRun.objects.filter(scope=commune_b).first() or ComputationRun.objects.create(year=2021, scope=commune_b)
+    return ComputationRun.objects.filter(scope=commune_b).first() or ComputationRun.objects.create(
+        year=2021, scope=commune_b
+    )
 
 
 OBJECT_OF_COMMUNE_B = {

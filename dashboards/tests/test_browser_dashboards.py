@@ -42,10 +42,16 @@ def records(units, django_user_model):
     Incident.objects.bulk_create(
         [f.incident(thanh_lam, user, occurred_on=date(2020, 3, 1), subjects=2) for _ in range(12)]
         + [f.incident(thanh_lam, user, occurred_on=date(2021, 3, 1)) for _ in range(10)]
-        + [f.incident(town, user, occurred_on=date(2021, 5, 20), category=f.category("social_evil.gambling")) for _ in range(3)]
+        + [
+            f.incident(town, user, occurred_on=date(2021, 5, 20), category=f.category("social_evil.gambling"))
+            for _ in range(3)
+        ]
     )
     TrafficAccident.objects.bulk_create(
-        [f.accident(thanh_lam, user, occurred_on=date(2020, 8, 1), deaths=1, injuries=2), f.accident(thanh_lam, user, occurred_on=date(2021, 8, 1))]
+        [
+            f.accident(thanh_lam, user, occurred_on=date(2020, 8, 1), deaths=1, injuries=2),
+            f.accident(thanh_lam, user, occurred_on=date(2021, 8, 1)),
+        ]
     )
     conftest.make_user("bcd_huyen", Role.DISTRICT_COMMITTEE, units["202"])
     return units
@@ -90,7 +96,9 @@ def test_district_committee_reads_the_targets(live_server, records, browser_page
     expect(thanh_lam_crime.locator("abbr.not-significant")).to_have_count(0 if crime["significant"] else 1)
     town_social = expected["06970"]["targets"]["social_evil_reduction"]
     expect(cell(page, "06970", "social_evil_reduction").locator(".current")).to_have_text(str(town_social["current"]))
-    expect(cell(page, "06970", "social_evil_reduction").locator(".status-word")).to_have_attribute("data-status", town_social["status"])
+    expect(cell(page, "06970", "social_evil_reduction").locator(".status-word")).to_have_attribute(
+        "data-status", town_social["status"]
+    )
     district = expected["202"]["counts"]
     expect(cell(page, "202", "crime_reduction").locator(".current")).to_have_text(str(district["crime_cases"]))
     page.screenshot(path="/tmp/dashboards_overview_1280.png", full_page=True)

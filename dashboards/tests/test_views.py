@@ -29,12 +29,18 @@ def data(units, roles, commune_a, commune_b, django_user_model):
     The town: none in 2020, 2 in 2021: missed. One reintegrated person and one foreigner (names
     that must never appear on a dashboard)."""
     user = django_user_model.objects.create_user("recorder", password="x", first_name="Cán", last_name="Bộ Ghi")
-    Incident.objects.bulk_create([f.incident(commune_a, user, occurred_on=date(2020, 3, 1), subjects=2) for _ in range(12)])
+    Incident.objects.bulk_create(
+        [f.incident(commune_a, user, occurred_on=date(2020, 3, 1), subjects=2) for _ in range(12)]
+    )
     Incident.objects.bulk_create([f.incident(commune_a, user, occurred_on=date(2021, 3, 1)) for _ in range(10)])
     Incident.objects.bulk_create([f.incident(commune_b, user, occurred_on=date(2021, 5, 20)) for _ in range(2)])
     make_person(commune_a, full_name=PERSON_NAME, returned_on=date(2020, 6, 1))
     stay = f.stay(
-        commune_a, user, full_name=FOREIGNER_NAME, arrived_at=f.local(2021, 4, 1, 8, 0), declared_at=f.local(2021, 4, 1, 9, 0)
+        commune_a,
+        user,
+        full_name=FOREIGNER_NAME,
+        arrived_at=f.local(2021, 4, 1, 8, 0),
+        declared_at=f.local(2021, 4, 1, 9, 0),
     )
     stay.full_clean()
     stay.save()
@@ -108,7 +114,9 @@ def test_no_personal_data_on_any_dashboard(data, roles, client_for, commune_a):
         for name, unit in (("unit_overview", district), ("unit_detail", commune_a), ("report", district))
     ]
     workbook = load_workbook(BytesIO(client.get(url("export_xlsx", district, year=YEAR)).content))
-    texts.append(" ".join(str(cell.value) for row in workbook.active.iter_rows() for cell in row if cell.value is not None))
+    texts.append(
+        " ".join(str(cell.value) for row in workbook.active.iter_rows() for cell in row if cell.value is not None)
+    )
     for text in texts:
         for secret in (PERSON_NAME, FOREIGNER_NAME, "Bộ Ghi", "recorder", "(chưa cập nhật họ tên)"):
             assert secret not in text
@@ -122,7 +130,7 @@ def test_statuses_are_colours_and_words(data, roles, client_for):
     page = client.get(url("unit_overview", data["202"], year=YEAR)).text
     thanh_lam = page.split('data-unit="06976"')[1].split("</tr>")[0]
     crime = thanh_lam.split('data-target="crime_reduction"')[1].split("</td>")[0]
-    assert 'status-met' in page.split('data-unit="06976"')[1].split('data-target="crime_reduction"')[0][-60:]
+    assert "status-met" in page.split('data-unit="06976"')[1].split('data-target="crime_reduction"')[0][-60:]
     assert ">10<" in crime and "/ 12" in crime and "−16.7%" in crime
     assert 'data-status="met">met<' in crime
     assert 'title="change not statistically significant"' in crime and "≈" in crime
@@ -132,7 +140,7 @@ def test_statuses_are_colours_and_words(data, roles, client_for):
     town_crime = town.split('data-target="crime_reduction"')[1].split("</td>")[0]
     assert 'data-status="missed">missed<' in town_crime
     assert 'class="status-missed target-cell" data-target="crime_reduction"' in town
-    # Nothing to judge: no data (tips) and no baseline (employment: nobody under management in 2020's end? no: status shown as a word).
+    # Nothing to judge (no tip at all): the word "no data" with its grey colour.
     assert 'data-status="no_data">no data<' in thanh_lam
     assert 'data-source="live"' in page and "Computed now" in page  # nothing stored for this as-of date
 
@@ -243,7 +251,10 @@ def test_live_overview_runs_the_same_queries_for_8_and_200_communes(data, roles,
 def test_to_date_label_and_projection(data, roles, client_for, commune_a):
     client = english(client_for(roles.district_committee))
     page = client.get(url("unit_overview", data["202"], year=YEAR, as_of="2021-06-14")).text
-    assert "Year 2021 to date: from 15/12/2020 to 14/06/2021, compared with the same period of 2020 (15/12/2019 to 14/06/2020)" in page
+    assert (
+        "Year 2021 to date: from 15/12/2020 to 14/06/2021, "
+        "compared with the same period of 2020 (15/12/2019 to 14/06/2020)" in page
+    )
     thanh_lam = page.split('data-unit="06976"')[1].split("</tr>")[0]
     crime = thanh_lam.split('data-target="crime_reduction"')[1].split("</td>")[0]
     # 10 cases in 182 days of a 365-day year: 20.1 projected against 12 in 2020 -> off track.
@@ -273,7 +284,9 @@ def test_closed_year_has_no_projection(data, roles, client_for):
 
 
 def test_as_of_before_the_year_is_a_clear_error(data, roles, client_for):
-    page = english(client_for(roles.district_committee)).get(url("unit_overview", data["202"], year=YEAR, as_of="2020-01-01"))
+    page = english(client_for(roles.district_committee)).get(
+        url("unit_overview", data["202"], year=YEAR, as_of="2020-01-01")
+    )
     assert page.status_code == 200
     assert "Reporting year 2021 starts on 15/12/2020" in page.text
 
@@ -362,15 +375,31 @@ def test_run_status_is_scoped(data, roles, client_for, commune_a):
     run = ComputationRun.objects.create(year=YEAR, scope=data["202"])
     assert client_for(roles.committee_a).get(reverse("dashboards:run_status", args=[run.pk])).status_code == 404
     everything = ComputationRun.objects.create(year=YEAR)
-    assert client_for(roles.district_committee).get(reverse("dashboards:run_status", args=[everything.pk])).status_code == 404
+    assert (
+        client_for(roles.district_committee).get(reverse("dashboards:run_status", args=[everything.pk])).status_code
+        == 404
+    )
     assert client_for(roles.admin).get(reverse("dashboards:run_status", args=[everything.pk])).status_code == 200
 
 
 def test_stays_declared_late_are_counted(data, roles, client_for, commune_a, django_user_model):
     user = django_user_model.objects.get(username="recorder")
-    late = f.stay(commune_a, user, passport_number="E00000002", arrived_at=f.local(2021, 4, 2, 8, 0), declared_at=f.local(2021, 4, 4, 8, 0))
+    late = f.stay(
+        commune_a,
+        user,
+        passport_number="E00000002",
+        arrived_at=f.local(2021, 4, 2, 8, 0),
+        declared_at=f.local(2021, 4, 4, 8, 0),
+    )
     late.full_clean()
     late.save()
     assert ForeignerStay.objects.count() == 2
     page = client_for(roles.committee_a).get(url("unit_detail", commune_a, year=YEAR)).text
     assert 'id="foreigners-late">1<' in page
+
+
+def test_menu_and_unit_page_link_to_the_dashboard(data, roles, client_for, commune_a):
+    page = client_for(roles.officer_a).get(commune_a.get_absolute_url()).text
+    assert f'id="unit-dashboard-link" href="{url("unit_detail", commune_a)}"' in page
+    assert f'href="{reverse("dashboards:index")}" id="nav-dashboards"' in page
+    assert client_for(roles.officer_a).get(reverse("dashboards:index"))["Location"] == url("unit_detail", commune_a)

@@ -1,0 +1,100 @@
+"""The four criteria groups: seeded names, results per group and overall, attachments, workflow by role."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+
+from reports import criteria
+from reports.models import ATTACHMENT_MAX_BYTES, Assessment, AssessmentState, CriteriaItem, CriteriaSet
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def model_set():
+    return CriteriaSet.objects.get(kind="model_assessment", year_from=2021, year_to=2025)
+
+
+@pytest.fixture
+def items(model_set):
+    """Two criteria in each of the four groups (test texts: the real ones are entered by an administrator)."""
+    return {
+        (group.number, number): CriteriaItem.objects.create(group=group, number=number, text=f"Tiêu chí thử {group.number}.{number}")
+        for group in model_set.groups.all()
+        for number in (1, 2)
+    }
+
+
+def test_migration_seeds_the_four_groups_without_items(model_set):
+    assert list(model_set.groups.values_list("number", "name")) == [
+        (1, "Công tác lãnh đạo, chỉ đạo"),
+        (2, "Công tác an ninh, trật tự"),
+        (3, "Xây dựng phong trào Toàn dân bảo vệ an ninh Tổ quốc"),
+        (4, "Xây dựng lực lượng An ninh cơ sở"),
+    ]
+    assert not CriteriaItem.objects.exists()
+
+
+def test_results_per_group_and_overall(roles, commune_a, model_set, items):
+    assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
+    for key, item in items.items():
+        criteria.answer_save(assessment=assessment, user=roles.officer_a, item=item, met=key != (3, 2), evidence="Biên bản")
+    result = criteria.results(assessment)
+    assert [(group.group.number, group.met_items, group.items, group.met) for group in result.groups] == [
+        (1, 2, 2, True),
+        (2, 2, 2, True),
+        (3, 1, 2, False),
+        (4, 2, 2, True),
+    ]
+    assert not result.met
+    criteria.answer_save(assessment=assessment, user=roles.officer_a, item=items[(3, 2)], met=True)
+    assert criteria.results(assessment).met
+    # A group without items cannot be met, so the whole assessment is not.
+    CriteriaItem.objects.filter(group__number=4).update(is_active=False)
+    assert not criteria.results(assessment).met
+
+
+def test_attachment_type_and_size(roles, commune_a, model_set, items):
+    assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
+    item = items[(1, 1)]
+    with pytest.raises(ValidationError, match="not one"):
+        criteria.answer_save(
+            assessment=assessment, user=roles.officer_a, item=item, met=True, attachment=SimpleUploadedFile("virus.exe", b"MZ")
+        )
+    big = SimpleUploadedFile("bien-ban.pdf", b"0" * (ATTACHMENT_MAX_BYTES + 1))
+    with pytest.raises(ValidationError, match="larger than 10 MB"):
+        criteria.answer_save(assessment=assessment, user=roles.officer_a, item=item, met=True, attachment=big)
+
+
+def test_workflow_by_role(roles, commune_a, model_set, items, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
+    with pytest.raises(PermissionDenied):
+        criteria.answer_save(assessment=assessment, user=roles.officer_b, item=items[(1, 1)], met=True)
+    criteria.answer_save(
+        assessment=assessment, user=roles.officer_a, item=items[(1, 1)], met=True,
+        attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4"),
+    )
+    criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
+    with pytest.raises(ValidationError, match="already submitted"):
+        criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
+    with pytest.raises(ValidationError):
+        criteria.answer_save(assessment=assessment, user=roles.officer_a, item=items[(1, 2)], met=True)
+    with pytest.raises(PermissionDenied):
+        criteria.assessment_decide(assessment=assessment, user=roles.officer_a, confirm=True)
+    with pytest.raises(ValidationError):
+        criteria.assessment_decide(assessment=assessment, user=roles.district_committee, confirm=False)
+    criteria.assessment_decide(assessment=assessment, user=roles.district_committee, confirm=False, comment="Thiếu minh chứng")
+    assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.RETURNED
+    criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
+    criteria.assessment_decide(assessment=assessment, user=roles.district_committee, confirm=True)
+    assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.CONFIRMED
+
+
+def test_summary_include_shows_each_year(roles, commune_a, model_set, items):
+    for year in (2023, 2024):
+        Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=year)
+    html = render_to_string("reports/_criteria_summary.html", {"unit": commune_a})
+    assert html.index("2024") < html.index("2023")
+    assert "Công tác an ninh, trật tự: 0/2" in html
