@@ -23,20 +23,12 @@ def unit_save(*, unit: AdministrativeUnit) -> AdministrativeUnit:
 
 
 @transaction.atomic
-def committee_save(*, committee: SteeringCommittee, members: BaseInlineFormSet) -> SteeringCommittee:
-    """Save a steering committee and its member rows together, or nothing."""
-    committee.full_clean()
-    committee.save()
-    members.instance = committee
+def organisation_save(
+    *, organisation: SteeringCommittee | SelfManagementTeam, members: BaseInlineFormSet
+) -> SteeringCommittee | SelfManagementTeam:
+    """Save a steering committee or a self-management team with its member rows, or nothing."""
+    organisation.full_clean()
+    organisation.save()
+    members.instance = organisation
     members.save()
-    return committee
-
-
-@transaction.atomic
-def team_save(*, team: SelfManagementTeam, members: BaseInlineFormSet) -> SelfManagementTeam:
-    """Save a self-management team and its member rows together, or nothing."""
-    team.full_clean()
-    team.save()
-    members.instance = team
-    members.save()
-    return team
+    return organisation

@@ -69,40 +69,17 @@ def committee_list(request):
 
 @login_required
 def committee_detail(request, pk):
-    committee = get_scoped_or_404(
-        SteeringCommittee.objects.select_related("unit"), request.user, Capability.ORGANISATION_READ, pk=pk
-    )
-    return render(
-        request,
-        "communes/steeringcommittee_detail.html",
-        {
-            "committee": committee,
-            "members": committee.members.all(),
-            "history": committee.history.select_related("history_user")[:50],
-            "can_write": can(request.user, Capability.ORGANISATION_WRITE, committee.unit),
-        },
-    )
+    return _organisation_detail(request, SteeringCommittee.objects.select_related("unit"), pk, "committee", "unit")
 
 
 @login_required
 def committee_edit(request, pk=None):
-    require(request.user, Capability.ORGANISATION_WRITE)
-    committee = (
-        get_scoped_or_404(SteeringCommittee.objects.all(), request.user, Capability.ORGANISATION_WRITE, pk=pk)
-        if pk
-        else SteeringCommittee()
-    )
-    units = units_with(request.user, Capability.ORGANISATION_WRITE)
-    form = SteeringCommitteeForm(request.POST or None, instance=committee, units=units)
-    members = CommitteeMemberFormSet(request.POST or None, instance=committee, prefix="members")
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        committee = services.committee_save(committee=form.save(commit=False), members=members)
-        messages.success(request, _("The steering committee was saved."))
-        return redirect(committee)
-    return render(
+    return _organisation_edit(
         request,
-        "communes/steeringcommittee_form.html",
-        {"form": form, "members": members, "members_helper": MemberFormSetHelper(), "object": committee.pk and committee},
+        pk,
+        form_class=SteeringCommitteeForm,
+        members_class=CommitteeMemberFormSet,
+        saved_message=_("The steering committee was saved."),
     )
 
 
@@ -127,43 +104,61 @@ def team_list(request):
 
 @login_required
 def team_detail(request, pk):
-    team = get_scoped_or_404(
-        SelfManagementTeam.objects.select_related("village", "village__parent"),
-        request.user,
-        Capability.ORGANISATION_READ,
-        pk=pk,
-    )
-    return render(
-        request,
-        "communes/selfmanagementteam_detail.html",
-        {
-            "team": team,
-            "members": team.members.all(),
-            "history": team.history.select_related("history_user")[:50],
-            "can_write": can(request.user, Capability.ORGANISATION_WRITE, team.village),
-        },
+    return _organisation_detail(
+        request, SelfManagementTeam.objects.select_related("village", "village__parent"), pk, "team", "village"
     )
 
 
 @login_required
 def team_edit(request, pk=None):
-    require(request.user, Capability.ORGANISATION_WRITE)
-    team = (
-        get_scoped_or_404(SelfManagementTeam.objects.all(), request.user, Capability.ORGANISATION_WRITE, pk=pk)
-        if pk
-        else SelfManagementTeam()
+    return _organisation_edit(
+        request,
+        pk,
+        form_class=SelfManagementTeamForm,
+        members_class=TeamMemberFormSet,
+        saved_message=_("The self-management team was saved."),
     )
-    units = units_with(request.user, Capability.ORGANISATION_WRITE)
-    form = SelfManagementTeamForm(request.POST or None, instance=team, units=units)
-    members = TeamMemberFormSet(request.POST or None, instance=team, prefix="members")
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        team = services.team_save(team=form.save(commit=False), members=members)
-        messages.success(request, _("The self-management team was saved."))
-        return redirect(team)
+
+
+def _organisation_detail(request, queryset, pk, context_name, unit_field):
+    """Detail page of a committee or a team, with its members and the history of changes."""
+    organisation = get_scoped_or_404(queryset, request.user, Capability.ORGANISATION_READ, pk=pk)
+    template = f"communes/{queryset.model._meta.model_name}_detail.html"
     return render(
         request,
-        "communes/selfmanagementteam_form.html",
-        {"form": form, "members": members, "members_helper": MemberFormSetHelper(), "object": team.pk and team},
+        template,
+        {
+            context_name: organisation,
+            "members": organisation.members.all(),
+            "history": organisation.history.select_related("history_user")[:50],
+            "can_write": can(request.user, Capability.ORGANISATION_WRITE, getattr(organisation, unit_field)),
+        },
+    )
+
+
+def _organisation_edit(request, pk, *, form_class, members_class, saved_message):
+    """Create or edit a committee or a team together with its members (one form, one formset)."""
+    require(request.user, Capability.ORGANISATION_WRITE)
+    model = form_class._meta.model
+    organisation = (
+        get_scoped_or_404(model.objects.all(), request.user, Capability.ORGANISATION_WRITE, pk=pk) if pk else model()
+    )
+    units = units_with(request.user, Capability.ORGANISATION_WRITE)
+    form = form_class(request.POST or None, instance=organisation, units=units)
+    members = members_class(request.POST or None, instance=organisation, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        organisation = services.organisation_save(organisation=form.save(commit=False), members=members)
+        messages.success(request, saved_message)
+        return redirect(organisation)
+    return render(
+        request,
+        f"communes/{model._meta.model_name}_form.html",
+        {
+            "form": form,
+            "members": members,
+            "members_helper": MemberFormSetHelper(),
+            "object": organisation.pk and organisation,
+        },
     )
 
 
