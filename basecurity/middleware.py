@@ -1,4 +1,4 @@
-"""Session lifetime: the idle limit is SESSION_COOKIE_AGE; this adds the absolute one."""
+"""Session lifetime (the idle limit is SESSION_COOKIE_AGE; this adds the absolute one) and language."""
 
 import time
 
@@ -7,6 +7,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 SESSION_STARTED_KEY = "basecurity_session_started"
 
@@ -30,3 +32,18 @@ class AbsoluteSessionLifetimeMiddleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose English with the switch (the language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an official whose
+    office PC was installed in English would get English pages; the UI is Vietnamese first.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -139,6 +139,7 @@ def setup_django(url: str) -> None:
 
 # --- SQL ---------------------------------------------------------------------------------------
 
+
 # h(k): a non-negative pseudo-random 31-bit integer of row g and stream k (reproducible per seed).
 def _h(k: int) -> str:
     return f"(hashint8extended(g, %(seed)s + {k}) & 2147483647)::int"
@@ -146,7 +147,8 @@ def _h(k: int) -> str:
 
 # Commune index u, day d (0 .. 730) with the per-commune shift of second-year records into the first.
 PLACED = f"""
-    SELECT g, u, CASE WHEN d >= {SECOND_YEAR_OFFSET} AND s < (u * 7) %% 20 THEN d - {SECOND_YEAR_OFFSET} ELSE d END AS d,
+    SELECT g, u,
+           CASE WHEN d >= {SECOND_YEAR_OFFSET} AND s < (u * 7) %% 20 THEN d - {SECOND_YEAR_OFFSET} ELSE d END AS d,
            h3, h4
     FROM (
         SELECT g, {_h(1)} %% %(n)s AS u, {_h(2)} %% {DAYS} AS d, {_h(3)} %% 100 AS s, {_h(4)} AS h3, {_h(5)} AS h4
@@ -172,7 +174,8 @@ SQL = {
     # 10 % extended to 60 days (h3 % 10 = 0); 85 % decided (h4 % 100 < 85) 0..24 days after receipt.
     "crime_tips": f"""
         INSERT INTO incidents_crimetip (kind, received_on, received_at, source, summary, handed_over_at,
-            handover_due_at, deadline, decision, decided_on, unit_id, village_id, recorded_by_id, created_at, updated_at)
+            handover_due_at, deadline, decision, decided_on, unit_id, village_id, recorded_by_id, created_at,
+            updated_at)
         SELECT 'report', %(first)s::date + d, NULL, 'citizen', 'Tin báo tổng hợp ' || g, NULL, NULL,
             %(first)s::date + d + CASE WHEN h3 %% 10 = 0 THEN 60 ELSE 20 END,
             CASE WHEN h4 %% 100 < 85 THEN 'not_prosecute' ELSE '' END,
@@ -202,7 +205,8 @@ SQL = {
             assigned_officer_id, mentor_name, notes)
         SELECT (%(units)s::int[])[1 + u], NULL, 'HS-' || g, 'Đối tượng ' || g, date '1975-01-01' + h3 %% 9000,
             CASE WHEN h3 %% 2 = 0 THEN 'M' ELSE 'F' END, '', NULL,
-            (ARRAY['completed_sentence','special_amnesty','conditional_release','suspended_sentence','non_custodial'])[1 + h4 %% 5],
+            (ARRAY['completed_sentence', 'special_amnesty', 'conditional_release', 'suspended_sentence',
+                   'non_custodial'])[1 + h4 %% 5],
             'Trộm cắp tài sản', '', date '2020-01-01' + (h4 / 10) %% 2100, date '2020-01-01' + (h4 / 10) %% 2100,
             CASE WHEN (h4 / 100000) %% 2 = 0 THEN date '2020-01-01' + (h4 / 10) %% 2100 + 730 END, NULL, '', ''
         FROM ({PLACED}) AS p
@@ -302,7 +306,8 @@ def generate(scale_name: str, seed: int, log=print) -> dict:
         with transaction.atomic():
             _create_units(cursor, scale)
         cursor.execute(
-            "SELECT id, is_remote FROM communes_administrativeunit WHERE level = 'commune' AND code LIKE 'B%%' ORDER BY id"
+            "SELECT id, is_remote FROM communes_administrativeunit"
+            " WHERE level = 'commune' AND code LIKE 'B%%' ORDER BY id"
         )
         rows = cursor.fetchall()
         units, remote = [row[0] for row in rows], [row[1] for row in rows]

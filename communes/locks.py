@@ -54,6 +54,7 @@ class LockChecker:
         self.today = today or timezone.localdate(self.now)
         self.auto_days = auto_lock_days()
         self._cache: dict[int, tuple[list, list]] = {}
+        self._months: dict[date, periods.Period] = {}
 
     def _load(self, unit: AdministrativeUnit):
         if unit.pk not in self._cache:
@@ -87,7 +88,9 @@ class LockChecker:
                     "approved": _short(timezone.localdate(lock["locked_at"])),
                 }
         if self.auto_days is not None:
-            month = periods.period_of(day, periods.Kind.MONTH)
+            month = self._months.get(day)
+            if month is None:  # one computation per distinct day (an import has many rows a day)
+                month = self._months[day] = periods.period_of(day, periods.Kind.MONTH)
             if (self.today - month.end).days > self.auto_days:
                 return _(
                     "The period %(start)s–%(end)s of %(unit)s is locked: it ended more than %(days)d days ago. "
@@ -177,7 +180,9 @@ class PeriodLockAdminMixin:
     lock_day_path: str = ""
 
     def _lock_message(self, instance) -> str | None:
-        return LockChecker().reason(record_value(instance, self.lock_unit_path), record_value(instance, self.lock_day_path))
+        return LockChecker().reason(
+            record_value(instance, self.lock_unit_path), record_value(instance, self.lock_day_path)
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

@@ -10,7 +10,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from communes.locks import PeriodLockAdminMixin, PeriodLockInlineMixin
 
 from . import deadlines
-from .services import LOCK_PATHS
 from .models import (
     BusinessInspection,
     BusinessKind,
@@ -28,6 +27,7 @@ from .models import (
     WeaponSurrender,
     WeaponSurrenderItem,
 )
+from .services import LOCK_PATHS
 
 
 @admin.register(IncidentCategory)

@@ -61,6 +61,7 @@ from django.utils.translation import gettext as _
 
 from basecurity.lib import tabular
 from basecurity.lib.tabular import CellError, RowError
+from communes.locks import LockChecker, record_value
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can
 
@@ -326,6 +327,19 @@ class RecordImporter(tabular.Importer):
             for name, messages in _messages(error).items():
                 for message in messages:
                     errors.append(RowError(row, self.field_columns.get(name, ""), message))
+        self.check_lock(instance, row, errors)
+
+    def check_lock(self, instance: models.Model, row: int, errors: list[RowError]) -> None:
+        """A row dated in a locked period of its unit (communes/locks.py) is refused at its date column."""
+        paths = services.LOCK_PATHS.get(type(instance))
+        if paths is None:
+            return
+        if getattr(self, "_locks", None) is None:
+            self._locks = LockChecker()  # reads each unit's locks once for the whole file
+        unit_path, day_path = paths
+        message = self._locks.reason(record_value(instance, unit_path), record_value(instance, day_path))
+        if message:
+            errors.append(RowError(row, self.field_columns.get(day_path, ""), message))
 
     @property
     def change_reason(self) -> str:

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.forms import DateInput
 from communes.models import AdministrativeUnit, Level
@@ -18,7 +19,7 @@ def _helper() -> FormHelper:
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search (name or file number)"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=pgettext_lazy("reintegration", "Category"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -21,7 +21,18 @@ class ReportAdmin(SimpleHistoryAdmin):
     list_display = ["unit", "period_kind", "year", "number", "state", "due_on", "submitted_at", "decided_at"]
     list_filter = ["state", "period_kind", "year"]
     search_fields = ["unit__name", "unit__code", "document_number"]
-    readonly_fields = ["unit", "period_kind", "year", "number", "state", "figures", "submitted_at", "decided_at", "decided_by", "version"]
+    readonly_fields = [
+        "unit",
+        "period_kind",
+        "year",
+        "number",
+        "state",
+        "figures",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "version",
+    ]
     inlines = [ReportEventInline]
 
     def has_add_permission(self, request):

@@ -56,8 +56,10 @@ def results(assessment: Assessment) -> AssessmentResult:
 
 
 @transaction.atomic
-def answer_save(*, assessment: Assessment, user, item, met: bool, evidence: str = "", attachment=None) -> AssessmentAnswer:
-    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
+def answer_save(
+    *, assessment: Assessment, user, item, met: bool, evidence: str = "", attachment=None
+) -> AssessmentAnswer:
+    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
     if not can(user, Capability.ORGANISATION_WRITE, assessment.unit):
         raise PermissionDenied(_("You cannot assess %(unit)s.") % {"unit": assessment.unit.name})
     if assessment.state not in (AssessmentState.DRAFT, AssessmentState.RETURNED):
@@ -93,7 +95,9 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
 def assessment_decide(*, assessment: Assessment, user, confirm: bool, comment: str = "") -> Assessment:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not can(user, Capability.ORGANISATION_CONFIRM, assessment.unit):
-        raise PermissionDenied(_("Only the district can confirm or return the assessment of %(unit)s.") % {"unit": assessment.unit.name})
+        raise PermissionDenied(
+            _("Only the district can confirm or return the assessment of %(unit)s.") % {"unit": assessment.unit.name}
+        )
     if assessment.state != AssessmentState.SUBMITTED:
         raise ValidationError(_("Only a submitted assessment can be confirmed or returned."))
     if not confirm and not comment.strip():
@@ -107,4 +111,7 @@ def assessment_decide(*, assessment: Assessment, user, confirm: bool, comment: s
 
 def unit_history(unit) -> list[AssessmentResult]:
     """The unit's assessments of every year, newest first, each with its results."""
-    return [results(assessment) for assessment in Assessment.objects.filter(unit=unit).select_related("criteria_set").order_by("-year")]
+    return [
+        results(assessment)
+        for assessment in Assessment.objects.filter(unit=unit).select_related("criteria_set").order_by("-year")
+    ]

@@ -125,7 +125,9 @@ def build_docx(report: Report) -> bytes:
             if rows:
                 table = document.add_table(rows=1, cols=4)
                 table.style = "Table Grid"
-                for cell, text in zip(table.rows[0].cells, ("Chỉ tiêu", "Kỳ này", "Cùng kỳ", "Tăng (+) / giảm (-)"), strict=True):
+                for cell, text in zip(
+                    table.rows[0].cells, ("Chỉ tiêu", "Kỳ này", "Cùng kỳ", "Tăng (+) / giảm (-)"), strict=True
+                ):
                     cell.text = text
                 for label, current, previous, change in rows:
                     cells = table.add_row().cells

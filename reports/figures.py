@@ -20,7 +20,8 @@ def period_window(period: periods.Period, today=None) -> engine.Window:
 
 
 def period_figures(unit, period: periods.Period, today=None) -> dict:
-    """{"period", "previous_period", "as_of", "counts", "previous_counts", "changes", "targets", "narrative_vi", "narrative_en"}."""
+    """The figures of `unit` for `period`: period, previous_period, as_of, counts, previous_counts,
+    changes (current - previous), targets, narrative_vi, narrative_en."""
     win = period_window(period, today)
     scope = engine.load_scope(unit.code)
     own = engine.own_components(scope, win)

@@ -20,7 +20,10 @@ class ReportCreateForm(forms.Form):
     period_kind = forms.ChoiceField(label=_("Period"), choices=periods.Kind.choices, initial=periods.Kind.MONTH)
     year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
     number = forms.IntegerField(
-        label=_("Number in the year"), min_value=1, max_value=12, initial=1,
+        label=_("Number in the year"),
+        min_value=1,
+        max_value=12,
+        initial=1,
         help_text=_("Month 1-12, quarter 1-4, 1 or 2 for 6 months; 1 for 9 months and the year."),
     )
 
@@ -38,7 +41,16 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = ["results", "shortcomings", "next_tasks", "proposals", "document_number", "place", "report_date", "recipients"]
+        fields = [
+            "results",
+            "shortcomings",
+            "next_tasks",
+            "proposals",
+            "document_number",
+            "place",
+            "report_date",
+            "recipients",
+        ]
         widgets = {
             "report_date": DateInput(),
             "results": forms.Textarea(attrs={"rows": 6}),

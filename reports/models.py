@@ -31,7 +31,9 @@ def due_days() -> int:
 
 
 class Report(models.Model):
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit")
+    )
     period_kind = models.CharField(_("period"), max_length=20, choices=periods.Kind.choices)
     year = models.PositiveSmallIntegerField(_("reporting year"))
     number = models.PositiveSmallIntegerField(_("number in the year"), default=1)
@@ -54,16 +56,31 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     return_comment = models.TextField(_("comment of the district"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("saved by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -75,7 +92,9 @@ class Report(models.Model):
         verbose_name_plural = _("periodic reports")
         ordering = ["-end", "unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "period_kind", "year", "number"], name="report_one_per_unit_period"),
+            models.UniqueConstraint(
+                fields=["unit", "period_kind", "year", "number"], name="report_one_per_unit_period"
+            ),
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="report_end_after_start"),
             models.CheckConstraint(condition=Q(state__in=ReportState.values), name="report_state_valid"),
         ]
@@ -113,7 +132,12 @@ class ReportEvent(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     from_state = models.CharField(_("from"), max_length=20, choices=ReportState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=ReportState.choices)
@@ -153,14 +177,18 @@ class CriteriaSet(models.Model):
         verbose_name = _("criteria set")
         verbose_name_plural = _("criteria sets")
         ordering = ["-year_from", "name"]
-        constraints = [models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="criteria_set_years_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="criteria_set_years_ordered")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year_from}–{self.year_to})"
 
 
 class CriteriaGroup(models.Model):
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups", verbose_name=_("criteria set"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="groups", verbose_name=_("criteria set")
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=300)
 
@@ -204,14 +232,23 @@ class AssessmentState(models.TextChoices):
 class Assessment(models.Model):
     """A unit's yearly self-assessment against a criteria set, confirmed or returned by the district."""
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("unit"))
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("criteria set"))
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("unit")
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("criteria set")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     state = models.CharField(_("state"), max_length=20, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     return_comment = models.TextField(_("comment of the district"), blank=True)
 
@@ -242,18 +279,25 @@ def validate_attachment(file) -> None:
     extension = name.rsplit(".", 1)[-1] if "." in name else ""
     if extension not in ATTACHMENT_EXTENSIONS:
         raise ValidationError(
-            _("Attach a PDF, JPG, PNG, Word (.docx) or Excel (.xlsx) file; “%(name)s” is not one."), params={"name": name}
+            _("Attach a PDF, JPG, PNG, Word (.docx) or Excel (.xlsx) file; “%(name)s” is not one."),
+            params={"name": name},
         )
     if file.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(_("The file is larger than 10 MB: scan it at a lower resolution or split it."))
 
 
 class AssessmentAnswer(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment"))
-    item = models.ForeignKey(CriteriaItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("criterion"))
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
+    )
+    item = models.ForeignKey(
+        CriteriaItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("criterion")
+    )
     met = models.BooleanField(_("met"), default=False)
     evidence = models.TextField(_("evidence"), blank=True)
-    attachment = models.FileField(_("attached file"), upload_to="criteria/%Y/", blank=True, validators=[validate_attachment])
+    attachment = models.FileField(
+        _("attached file"), upload_to="criteria/%Y/", blank=True, validators=[validate_attachment]
+    )
 
     history = HistoricalRecords()
 

@@ -29,7 +29,9 @@ class TimelinessRow:
     status: str
 
 
-def timeliness(district: AdministrativeUnit, period_kind: str, year: int, number: int, *, today=None) -> list[TimelinessRow]:
+def timeliness(
+    district: AdministrativeUnit, period_kind: str, year: int, number: int, *, today=None
+) -> list[TimelinessRow]:
     """One row per commune of `district`: its report for the period (if any), on time / late / missing."""
     today = today or timezone.localdate()
     reports = Report.objects.filter(unit=OuterRef("pk"), period_kind=period_kind, year=year, number=number)

@@ -42,7 +42,9 @@ def _when(value) -> str:
 
 
 def _event(report: Report, *, user, from_state: str, to_state: str, comment: str = "") -> ReportEvent:
-    return ReportEvent.objects.create(report=report, user=user, from_state=from_state, to_state=to_state, comment=comment)
+    return ReportEvent.objects.create(
+        report=report, user=user, from_state=from_state, to_state=to_state, comment=comment
+    )
 
 
 def _save(report: Report, user) -> Report:
@@ -77,7 +79,8 @@ def report_create(*, user, unit, period_kind: str, year: int, number: int = 1) -
         raise ValidationError({"number": str(error)}) from error
     if Report.objects.filter(unit=unit, period_kind=period_kind, year=year, number=number).exists():
         raise ValidationError(
-            _("%(unit)s already has a report for %(period)s: open it from the list.") % {"unit": unit.name, "period": period.label}
+            _("%(unit)s already has a report for %(period)s: open it from the list.")
+            % {"unit": unit.name, "period": period.label}
         )
     parent = unit.parent
     report = Report(
@@ -127,7 +130,7 @@ def report_update(*, report: Report, user, version: int, **fields) -> Report:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown report fields: {', '.join(sorted(unknown))}")
-    stored = Report.objects.select_for_update().select_related("updated_by").get(pk=report.pk)
+    stored = Report.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=report.pk)
     _require_editable(stored, user)
     if stored.version != version:
         who = stored.updated_by.get_username() if stored.updated_by else _("someone")
@@ -155,7 +158,10 @@ def report_submit(*, report: Report, user) -> Report:
     if report.state not in EDITABLE_STATES:
         raise ValidationError(
             _("This report was already submitted on %(time)s; it is %(state)s.")
-            % {"time": _when(report.submitted_at) if report.submitted_at else "-", "state": report.get_state_display().lower()},
+            % {
+                "time": _when(report.submitted_at) if report.submitted_at else "-",
+                "state": report.get_state_display().lower(),
+            },
             code="already_submitted",
         )
     before = report.state
@@ -169,9 +175,11 @@ def report_submit(*, report: Report, user) -> Report:
 
 
 def _decide(report: Report, user) -> Report:
-    report = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
     if not can_approve(user, report.unit):
-        raise PermissionDenied(_("Only the district can approve or return the reports of %(unit)s.") % {"unit": report.unit.name})
+        raise PermissionDenied(
+            _("Only the district can approve or return the reports of %(unit)s.") % {"unit": report.unit.name}
+        )
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(
             _("Only a submitted report can be approved or returned; this one is %(state)s.")

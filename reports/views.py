@@ -68,14 +68,18 @@ def report_create(request):
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
-            messages.success(request, _("The report was created with the figures of the records. Complete its sections."))
+            messages.success(
+                request, _("The report was created with the figures of the records. Complete its sections.")
+            )
             return redirect("reports:report_update", pk=report.pk)
     return render(request, "reports/report_create.html", {"form": form})
 
 
 @login_required
 def report_detail(request, pk):
-    report = get_scoped_or_404(Report.objects.select_related("unit", "decided_by"), request.user, Capability.RECORD_COUNTS, pk=pk)
+    report = get_scoped_or_404(
+        Report.objects.select_related("unit", "decided_by"), request.user, Capability.RECORD_COUNTS, pk=pk
+    )
     return render(
         request,
         "reports/report_detail.html",
@@ -94,7 +98,10 @@ def report_detail(request, pk):
 def report_update(request, pk):
     report = get_scoped_or_404(Report.objects.select_related("unit"), request.user, Capability.RECORDS_WRITE, pk=pk)
     if not report.is_editable:
-        messages.error(request, _("This report is %(state)s: it can no longer be changed.") % {"state": report.get_state_display().lower()})
+        messages.error(
+            request,
+            _("This report is %(state)s: it can no longer be changed.") % {"state": report.get_state_display().lower()},
+        )
         return redirect(report)
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +168,9 @@ def report_return(request, pk):
 
 @login_required
 def report_docx(request, pk):
-    report = get_scoped_or_404(Report.objects.select_related("unit", "unit__parent"), request.user, Capability.RECORD_COUNTS, pk=pk)
+    report = get_scoped_or_404(
+        Report.objects.select_related("unit", "unit__parent"), request.user, Capability.RECORD_COUNTS, pk=pk
+    )
     response = HttpResponse(
         documents.build_docx(report),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -173,7 +182,9 @@ def report_docx(request, pk):
 
 @login_required
 def report_print(request, pk):
-    report = get_scoped_or_404(Report.objects.select_related("unit", "unit__parent"), request.user, Capability.RECORD_COUNTS, pk=pk)
+    report = get_scoped_or_404(
+        Report.objects.select_related("unit", "unit__parent"), request.user, Capability.RECORD_COUNTS, pk=pk
+    )
     superior, own = documents.issuing_body(report)
     first, second = documents.title_lines(report)
     return render(
@@ -225,6 +236,7 @@ def district_report_view(request):
         data = form.cleaned_data
         result = district_report(data["district"], data["period_kind"], data["year"], data["number"])
         result["rows"] = [
-            (documents.COUNT_LABELS[key], result["counts"][key], result["previous_counts"][key]) for key in result["counts"]
+            (documents.COUNT_LABELS[key], result["counts"][key], result["previous_counts"][key])
+            for key in result["counts"]
         ]
     return render(request, "reports/district_report.html", {"form": form, "result": result})

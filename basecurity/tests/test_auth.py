@@ -161,3 +161,15 @@ def test_behind_a_trusted_proxy_only_the_proxys_entry_counts(client, roles, sett
     assert login(client, "officer_a", HTTP_X_FORWARDED_FOR="10.9.9.99, 203.0.113.7").status_code == 429
     # Another client behind the same proxy (another address seen by nginx) is not.
     assert login(client, "officer_a", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
+
+
+def test_pages_are_vietnamese_even_for_an_english_browser(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "vi"
+    assert '<html lang="vi">' in response.content.decode()
+
+
+def test_the_language_switch_overrides_the_default(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.headers["Content-Language"] == "en"

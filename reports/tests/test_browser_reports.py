@@ -7,7 +7,7 @@ from django.urls import reverse
 import conftest
 from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401 (the fixture)
 from communes.models import Role
-from incidents.models import Incident
+from incidents.models import CategoryGroup, Incident, IncidentCategory
 from reports.models import Report, ReportState
 
 from .helpers import IN_NOVEMBER, make_incident
@@ -31,6 +31,10 @@ def test_month_report_returned_fixed_approved_then_locked(live_server, units, br
 
     officer = conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06976"])
     conftest.make_user("congan_huyen", Role.DISTRICT_POLICE, units["202"])
+    # The live server's database is flushed after each browser test, seeded taxonomy included.
+    IncidentCategory.objects.get_or_create(
+        code="crime.theft", defaults={"name": "Trộm cắp tài sản", "group": CategoryGroup.CRIME}
+    )
     record = make_incident(units["06976"], officer, IN_NOVEMBER)
     page, base = browser_page, live_server.url
 

@@ -20,7 +20,9 @@ def model_set():
 def items(model_set):
     """Two criteria in each of the four groups (test texts: the real ones are entered by an administrator)."""
     return {
-        (group.number, number): CriteriaItem.objects.create(group=group, number=number, text=f"Tiêu chí thử {group.number}.{number}")
+        (group.number, number): CriteriaItem.objects.create(
+            group=group, number=number, text=f"Tiêu chí thử {group.number}.{number}"
+        )
         for group in model_set.groups.all()
         for number in (1, 2)
     }
@@ -39,7 +41,9 @@ def test_migration_seeds_the_four_groups_without_items(model_set):
 def test_results_per_group_and_overall(roles, commune_a, model_set, items):
     assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
     for key, item in items.items():
-        criteria.answer_save(assessment=assessment, user=roles.officer_a, item=item, met=key != (3, 2), evidence="Biên bản")
+        criteria.answer_save(
+            assessment=assessment, user=roles.officer_a, item=item, met=key != (3, 2), evidence="Biên bản"
+        )
     result = criteria.results(assessment)
     assert [(group.group.number, group.met_items, group.items, group.met) for group in result.groups] == [
         (1, 2, 2, True),
@@ -60,7 +64,11 @@ def test_attachment_type_and_size(roles, commune_a, model_set, items):
     item = items[(1, 1)]
     with pytest.raises(ValidationError, match="not one"):
         criteria.answer_save(
-            assessment=assessment, user=roles.officer_a, item=item, met=True, attachment=SimpleUploadedFile("virus.exe", b"MZ")
+            assessment=assessment,
+            user=roles.officer_a,
+            item=item,
+            met=True,
+            attachment=SimpleUploadedFile("virus.exe", b"MZ"),
         )
     big = SimpleUploadedFile("bien-ban.pdf", b"0" * (ATTACHMENT_MAX_BYTES + 1))
     with pytest.raises(ValidationError, match="larger than 10 MB"):
@@ -73,7 +81,10 @@ def test_workflow_by_role(roles, commune_a, model_set, items, settings, tmp_path
     with pytest.raises(PermissionDenied):
         criteria.answer_save(assessment=assessment, user=roles.officer_b, item=items[(1, 1)], met=True)
     criteria.answer_save(
-        assessment=assessment, user=roles.officer_a, item=items[(1, 1)], met=True,
+        assessment=assessment,
+        user=roles.officer_a,
+        item=items[(1, 1)],
+        met=True,
         attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4"),
     )
     criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
@@ -85,7 +96,9 @@ def test_workflow_by_role(roles, commune_a, model_set, items, settings, tmp_path
         criteria.assessment_decide(assessment=assessment, user=roles.officer_a, confirm=True)
     with pytest.raises(ValidationError):
         criteria.assessment_decide(assessment=assessment, user=roles.district_committee, confirm=False)
-    criteria.assessment_decide(assessment=assessment, user=roles.district_committee, confirm=False, comment="Thiếu minh chứng")
+    criteria.assessment_decide(
+        assessment=assessment, user=roles.district_committee, confirm=False, comment="Thiếu minh chứng"
+    )
     assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.RETURNED
     criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
     criteria.assessment_decide(assessment=assessment, user=roles.district_committee, confirm=True)

@@ -35,3 +35,42 @@ def test_persons_import_refuses_a_reoffence_in_a_locked_period(roles, commune_a)
     result = PersonsImporter(user=roles.officer_a).run(csv_bytes(HEADER, row), "p.csv")
     assert [(error.row, error.column) for error in result.errors] == [(2, "reoffended_on")]
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "locked_row", "column"),
+    [
+        (
+            "incidents",
+            "unit_code,village,occurred_on,category,subjects,description",
+            "06976,,2026-11-01,crime.theft,1,x",
+            "occurred_on",
+        ),
+        (
+            "traffic_accidents",
+            "unit_code,occurred_on,deaths,injuries,description",
+            "06976,2026-11-01,0,1,x",
+            "occurred_on",
+        ),
+        (
+            "crime_tips",
+            "unit_code,kind,received_on,extended_until,resolved_on,decision,summary",
+            "06976,denunciation,2026-11-01,,,,x",
+            "received_on",
+        ),
+        (
+            "foreigner_stays",
+            "unit_code,full_name,nationality,passport_no,arrived_at,declared_at,departed_on",
+            "06976,Li Wei,cn,E12345678,2026-11-01 08:00,2026-11-01 10:00,",
+            "arrived_at",
+        ),
+    ],
+)
+def test_record_imports_refuse_a_locked_row_at_its_date_column(roles, commune_a, kind, header, locked_row, column):
+    from incidents.importers import IMPORTERS
+
+    lock_november(commune_a)
+    result = IMPORTERS[kind](user=roles.officer_a).run(csv_bytes(header, locked_row), f"{kind}.csv")
+    assert [(error.row, error.column) for error in result.errors] == [(2, column)]
+    assert "is locked" in result.errors[0].message
+    assert not IMPORTERS[kind].model.objects.exists() if hasattr(IMPORTERS[kind], "model") else True

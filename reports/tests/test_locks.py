@@ -69,11 +69,15 @@ def test_service_create_update_delete_refused(roles, commune_a):
             incident=Incident.objects.get(pk=locked_record.pk), user=officer, occurred_on=IN_DECEMBER
         )
     with pytest.raises(ValidationError, match="is locked"):
-        incident_services.incident_delete(incident=Incident.objects.get(pk=locked_record.pk), user=officer, reason="nhầm")
+        incident_services.incident_delete(
+            incident=Incident.objects.get(pk=locked_record.pk), user=officer, reason="nhầm"
+        )
     assert Incident.objects.get(pk=locked_record.pk).occurred_on == IN_NOVEMBER
     assert Incident.objects.filter(occurred_on=IN_NOVEMBER).count() == 1
     # The open month still takes writes.
-    incident_services.incident_update(incident=Incident.objects.get(pk=open_record.pk), user=officer, description="vẫn sửa được")
+    incident_services.incident_update(
+        incident=Incident.objects.get(pk=open_record.pk), user=officer, description="vẫn sửa được"
+    )
 
 
 @pytest.mark.parametrize(
@@ -103,22 +107,32 @@ def test_foreigner_stay_locked_by_its_local_arrival_date(roles, commune_a):
     from .helpers import field_values
 
     lock_november(commune_a)
-    stay = factories.stay(commune_a, roles.officer_a, arrived_at=factories.local(2026, 11, 14, 23, 30), declared_at=None)
+    stay = factories.stay(
+        commune_a, roles.officer_a, arrived_at=factories.local(2026, 11, 14, 23, 30), declared_at=None
+    )
     with pytest.raises(ValidationError, match="is locked"):
         incident_services.stay_create(user=roles.officer_a, **field_values(stay))
 
 
 def test_reintegration_dated_records_are_locked(roles, commune_a):
     person = make_person(commune_a)
-    reintegration_services.status_record(person=person, user=roles.officer_a, as_of=IN_NOVEMBER, has_job=True, stable_life=True)
+    reintegration_services.status_record(
+        person=person, user=roles.officer_a, as_of=IN_NOVEMBER, has_job=True, stable_life=True
+    )
     lock_november(commune_a)
     with pytest.raises(ValidationError, match="is locked"):
-        reintegration_services.status_record(person=person, user=roles.officer_a, as_of=IN_NOVEMBER, has_job=False, stable_life=True)
+        reintegration_services.status_record(
+            person=person, user=roles.officer_a, as_of=IN_NOVEMBER, has_job=False, stable_life=True
+        )
     with pytest.raises(ValidationError, match="is locked"):
         reintegration_services.reoffence_record(person=person, user=roles.officer_a, date=IN_NOVEMBER)
     with pytest.raises(ValidationError, match="is locked"):
-        reintegration_services.support_action_add(person=person, user=roles.officer_a, date=IN_NOVEMBER, kind=SupportKind.VISIT)
-    reintegration_services.status_record(person=person, user=roles.officer_a, as_of=IN_DECEMBER, has_job=True, stable_life=True)
+        reintegration_services.support_action_add(
+            person=person, user=roles.officer_a, date=IN_NOVEMBER, kind=SupportKind.VISIT
+        )
+    reintegration_services.status_record(
+        person=person, user=roles.officer_a, as_of=IN_DECEMBER, has_job=True, stable_life=True
+    )
 
 
 def test_page_post_shows_the_lock(roles, commune_a, client_for):
@@ -140,7 +154,12 @@ def test_admin_change_and_delete_refused(roles, commune_a, client_for):
     page = client.get(change_url)
     form = page.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data |= {"description": "sửa qua admin", "occurred_on": "2026-11-01", "category": record.category_id, "unit": commune_a.pk}
+    data |= {
+        "description": "sửa qua admin",
+        "occurred_on": "2026-11-01",
+        "category": record.category_id,
+        "unit": commune_a.pk,
+    }
     data = {key: (value.pk if hasattr(value, "pk") else value) for key, value in data.items()}
     response = client.post(change_url, data)
     assert response.status_code == 200  # the form again, with the error

@@ -32,7 +32,11 @@ def new_report(unit, user, number=11):
 def test_create_prefills_figures_and_narrative(roles, commune_a):
     make_incident(commune_a, roles.officer_a, IN_NOVEMBER)
     report = new_report(commune_a, roles.officer_a)
-    assert (report.start.isoformat(), report.end.isoformat(), report.due_on.isoformat()) == ("2026-10-15", "2026-11-14", "2026-11-19")
+    assert (report.start.isoformat(), report.end.isoformat(), report.due_on.isoformat()) == (
+        "2026-10-15",
+        "2026-11-14",
+        "2026-11-19",
+    )
     assert report.figures["counts"]["crime_cases"] == 1
     assert report.figures["previous_counts"]["crime_cases"] == 0
     assert report.figures["changes"]["crime_cases"] == 1
@@ -57,7 +61,9 @@ def test_full_workflow_with_return_and_lock(roles, commune_a):
     with pytest.raises(ValidationError, match="already submitted"):
         services.report_submit(report=report, user=roles.officer_a)
     with pytest.raises(ValidationError, match="changed"):
-        services.report_update(report=report, user=roles.officer_a, version=Report.objects.get(pk=report.pk).version, results="x")
+        services.report_update(
+            report=report, user=roles.officer_a, version=Report.objects.get(pk=report.pk).version, results="x"
+        )
     # A commune role cannot decide; the district police and committee can.
     for user in (roles.officer_a, roles.committee_a, roles.officer_b):
         with pytest.raises(PermissionDenied):
@@ -91,16 +97,22 @@ def test_full_workflow_with_return_and_lock(roles, commune_a):
 def test_stale_version_is_refused_and_nothing_is_written(roles, commune_a):
     report = new_report(commune_a, roles.officer_a)
     opened = report.version
-    services.report_update(report=Report.objects.get(pk=report.pk), user=roles.admin, version=opened, results="Bản của quản trị.")
+    services.report_update(
+        report=Report.objects.get(pk=report.pk), user=roles.admin, version=opened, results="Bản của quản trị."
+    )
     with pytest.raises(services.StaleReport, match="Someone else \\(admin\\) saved this report at 09:00 28/11/2026"):
-        services.report_update(report=Report.objects.get(pk=report.pk), user=roles.officer_a, version=opened, results="Bản của cán bộ.")
+        services.report_update(
+            report=Report.objects.get(pk=report.pk), user=roles.officer_a, version=opened, results="Bản của cán bộ."
+        )
     assert Report.objects.get(pk=report.pk).results == "Bản của quản trị."
 
 
 def test_stale_form_keeps_the_users_text(roles, commune_a, client_for):
     report = new_report(commune_a, roles.officer_a)
     opened = report.version
-    services.report_update(report=Report.objects.get(pk=report.pk), user=roles.admin, version=opened, results="Bản khác.")
+    services.report_update(
+        report=Report.objects.get(pk=report.pk), user=roles.admin, version=opened, results="Bản khác."
+    )
     response = client_for(roles.officer_a).post(
         reverse("reports:report_update", kwargs={"pk": report.pk}),
         {"version": opened, "results": "Nội dung tôi vừa gõ", "place": "Thanh Lâm", "save": "1"},
@@ -116,7 +128,9 @@ def test_approving_another_districts_report_is_404(roles, units, commune_a, clie
     from communes.services import unit_save
     from conftest import make_user
 
-    other = unit_save(unit=AdministrativeUnit(code="999", name="Huyện Thử Nghiệm", kind=UnitKind.DISTRICT, parent=units["22"]))
+    other = unit_save(
+        unit=AdministrativeUnit(code="999", name="Huyện Thử Nghiệm", kind=UnitKind.DISTRICT, parent=units["22"])
+    )
     stranger = make_user("other_district", Role.DISTRICT_COMMITTEE, other)
     report = new_report(commune_a, roles.officer_a)
     services.report_submit(report=report, user=roles.officer_a)
@@ -132,7 +146,9 @@ def test_pages_by_role(roles, commune_a, client_for):
     assert client.post(reverse("reports:report_approve", kwargs={"pk": report.pk})).status_code == 404
     client.post(reverse("reports:report_submit", kwargs={"pk": report.pk}))
     assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
-    assert client_for(roles.officer_b).get(reverse("reports:report_detail", kwargs={"pk": report.pk})).status_code == 404
+    assert (
+        client_for(roles.officer_b).get(reverse("reports:report_detail", kwargs={"pk": report.pk})).status_code == 404
+    )
     district = client_for(roles.district_police)
     page = district.get(reverse("reports:report_detail", kwargs={"pk": report.pk})).content.decode()
     assert 'id="approve-report"' in page and 'id="return-report"' in page
@@ -186,7 +202,14 @@ def test_district_report_counts_only_approved(roles, units, commune_a, commune_b
 
 
 def test_timeliness_and_district_pages(roles, client_for):
-    params = {"district": roles.district_police.assignments.first().unit_id if hasattr(roles.district_police, "assignments") else "", "period_kind": "month", "year": 2026, "number": 11}
+    params = {
+        "district": roles.district_police.assignments.first().unit_id
+        if hasattr(roles.district_police, "assignments")
+        else "",
+        "period_kind": "month",
+        "year": 2026,
+        "number": 11,
+    }
     from communes.models import AdministrativeUnit
 
     params["district"] = AdministrativeUnit.objects.get(code="202").pk
@@ -200,8 +223,12 @@ def test_docx_layout_and_content(roles, commune_a, client_for):
     make_incident(commune_a, roles.officer_a, IN_NOVEMBER)
     report = new_report(commune_a, roles.officer_a)
     services.report_update(
-        report=report, user=roles.officer_a, version=report.version, results="Tổ chức 04 buổi tuần tra.",
-        document_number="15", recipients="- Công an huyện Ba Chẽ;\n- Lưu: VT.",
+        report=report,
+        user=roles.officer_a,
+        version=report.version,
+        results="Tổ chức 04 buổi tuần tra.",
+        document_number="15",
+        recipients="- Công an huyện Ba Chẽ;\n- Lưu: VT.",
     )
     response = client_for(roles.officer_a).get(reverse("reports:report_docx", kwargs={"pk": report.pk}))
     assert response.status_code == 200
