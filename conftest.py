@@ -5,17 +5,29 @@ Thanh Lâm's steering committee; district_police and district_committee work at 
 admin is a superuser; outsider has an account and no assignment.
 """
 
+import importlib
 import os
 import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
 from communes.management.commands.seed_ba_che import load_committees, load_units
 from communes.models import AdministrativeUnit, Assignment, Role
 
 REQUIRE_SERVICES = os.environ.get("BASECURITY_REQUIRE_SERVICES") == "1"
+
+
+def reseed_reference_data() -> None:
+    """Put back the rows the data migrations seed (taxonomies, target definitions).
+
+    Transactional tests (live server, real worker) empty the database after each test, seeded rows
+    included; the migrations' own seed functions are idempotent, so calling them again is safe.
+    """
+    for module in ("incidents.migrations.0002_seed_taxonomies", "dashboards.migrations.0002_seed_targets_and_schedule"):
+        importlib.import_module(module).seed(django_apps, None)
 
 
 @pytest.fixture

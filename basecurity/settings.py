@@ -220,9 +220,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Start (day, month) of a reporting year in the previous calendar year: Nghị định 09/2019/NĐ-CP
 # art. 12 closes figures on the 14th, so the default year runs 15/12 to 14/12. "1/1" gives
 # calendar years.
-REPORTING_YEAR_START = tuple(
-    int(part) for part in env.str("REPORTING_YEAR_START", default="15/12").split("/")
-)
+REPORTING_YEAR_START = tuple(int(part) for part in env.str("REPORTING_YEAR_START", default="15/12").split("/"))
 # Days 29-31 are refused: every reporting month must start on the same day (basecurity/lib/periods.py).
 if len(REPORTING_YEAR_START) != 2 or not (1 <= REPORTING_YEAR_START[0] <= 28 and 1 <= REPORTING_YEAR_START[1] <= 12):
     raise ImproperlyConfigured("REPORTING_YEAR_START must be DAY/MONTH with a day from 1 to 28, e.g. 15/12 or 1/1.")

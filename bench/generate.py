@@ -126,6 +126,7 @@ def drop_database(url: str) -> None:
     connection = _admin_connection(url)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(f"dropped the database {name} ({cursor.statusmessage})", file=sys.stderr)
     connection.close()
 
 

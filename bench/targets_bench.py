@@ -315,9 +315,9 @@ def main() -> int:
         for label, user, unit in (("superuser, province", admin, province), ("district committee", member, district)):
             client = Client()
             client.force_login(user)
-            url = reverse("dashboards:unit_overview", args=[unit.pk]) + query
+            page_url = reverse("dashboards:unit_overview", args=[unit.pk]) + query
             rows = AdministrativeUnit.objects.filter(path__startswith=unit.path).exclude(level=Level.VILLAGE).count()
-            pages[label] = {"url": url, "rows": rows, **page_latency(client, url, args.requests)}
+            pages[label] = {"url": page_url, "rows": rows, **page_latency(client, page_url, args.requests)}
 
         uptime_end = subprocess.run(
             ["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}

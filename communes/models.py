@@ -105,7 +105,9 @@ class AdministrativeUnit(models.Model):
         help_text=_("Remote units have longer legal deadlines (48 h for tips, 24 h for foreigners' declarations)."),
     )
     is_placeholder = models.BooleanField(
-        _("placeholder name"), default=False, help_text=_("The real name is not known yet: an administrator should rename it.")
+        _("placeholder name"),
+        default=False,
+        help_text=_("The real name is not known yet: an administrator should rename it."),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -128,7 +130,9 @@ class AdministrativeUnit(models.Model):
         constraints = [
             models.CheckConstraint(condition=_kind_matches_level(), name="unit_kind_matches_level"),
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
                 name="unit_valid_until_after_from",
             ),
             models.CheckConstraint(
@@ -321,7 +325,9 @@ class SelfManagementTeam(models.Model):
 
 
 class TeamMember(models.Model):
-    team = models.ForeignKey(SelfManagementTeam, on_delete=models.CASCADE, related_name="members", verbose_name=_("team"))
+    team = models.ForeignKey(
+        SelfManagementTeam, on_delete=models.CASCADE, related_name="members", verbose_name=_("team")
+    )
     full_name = models.CharField(_("full name"), max_length=120)
     role = models.CharField(_("role in the team"), max_length=120, blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
@@ -430,13 +436,20 @@ class PeriodLock(models.Model):
     report's id: a plain number, so communes depends on no app above it).
     """
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="period_locks", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="period_locks", verbose_name=_("unit")
+    )
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     locked_at = models.DateTimeField(_("locked at"))
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("locked by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("locked by"),
     )
     source_report_id = models.PositiveIntegerField(_("report number in the system"), null=True, blank=True)
 
@@ -467,7 +480,12 @@ class LockException(models.Model):
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     valid_until = models.DateTimeField(_("valid until"))

@@ -15,7 +15,9 @@ def unit_save(*, unit: AdministrativeUnit) -> AdministrativeUnit:
         old_path = AdministrativeUnit.objects.filter(pk=unit.pk).values_list("path", flat=True).first()
     unit.save()
     if old_path and old_path != unit.path:
-        for descendant in AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path"):
+        for descendant in (
+            AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("path")
+        ):
             # Parents come first in path order, so each child sees its parent's new path.
             descendant.refresh_from_db(fields=["parent"])
             descendant.save(update_fields=["path"])

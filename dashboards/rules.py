@@ -135,7 +135,9 @@ def judge_ratio_all(numerator: int, denominator: int) -> dict:
 # --- Reintegration -------------------------------------------------------------------------------
 
 
-def judge_employment(employed_cur: int, population_cur: int, employed_prev: int, population_prev: int, points=10) -> dict:
+def judge_employment(
+    employed_cur: int, population_cur: int, employed_prev: int, population_prev: int, points=10
+) -> dict:
     """Share with a job and a stable life up by ``points`` percentage points on the previous period.
 
     met when rate_cur ≥ min(100, rate_prev + points), with rate = 100 · employed / population,
@@ -262,7 +264,9 @@ def _en_part(delta: int, singular: str, plural: str) -> str:
     return f"{count} {'fewer' if delta < 0 else 'more'} {singular if count == 1 else plural}"
 
 
-def narrative_line(unit_name: str, previous_year: int, cases_delta: int, subjects_delta: int, language: str = "vi") -> str:
+def narrative_line(
+    unit_name: str, previous_year: int, cases_delta: int, subjects_delta: int, language: str = "vi"
+) -> str:
     """The sentence officials write, e.g. "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 03 đối tượng."
 
     ``cases_delta`` and ``subjects_delta`` are current − previous (negative = fewer), summed over the
@@ -289,7 +293,10 @@ def narrative_line(unit_name: str, previous_year: int, cases_delta: int, subject
         if cases_verb and subjects_verb == cases_verb:
             body = f"{cases_verb} {cases_text}, {subjects_text}"
         else:
-            body = ", ".join(f"{verb} {text}" if verb else text for verb, text in ((cases_verb, cases_text), (subjects_verb, subjects_text)))
+            body = ", ".join(
+                f"{verb} {text}" if verb else text
+                for verb, text in ((cases_verb, cases_text), (subjects_verb, subjects_text))
+            )
         return f"{opening} {body}."
     opening = f"Compared with the same period of {previous_year}, {english_unit_name(unit_name)}"
     if cases_delta == subjects_delta == 0:

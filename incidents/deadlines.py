@@ -142,7 +142,9 @@ def decided_on_time(deadline: date, decided_on: date | None) -> bool:
     return decided_on is not None and decided_on <= deadline
 
 
-def tip_urgency(deadline: date, as_of: date, decided_on: date | None = None, soon_days: int = DUE_SOON_DAYS) -> TipUrgency:
+def tip_urgency(
+    deadline: date, as_of: date, decided_on: date | None = None, soon_days: int = DUE_SOON_DAYS
+) -> TipUrgency:
     """RESOLVED, OVERDUE, DUE_SOON (deadline within `soon_days` days from `as_of`) or PENDING, as of `as_of`."""
     if decided_on is not None and decided_on <= as_of:
         return TipUrgency.RESOLVED

@@ -69,11 +69,26 @@ FIXED_ACCIDENTS = {
     ("06970", 2021): (2, 1, 2),
 }
 CATEGORY_CYCLE = {
-    "crime": ["crime.theft", "crime.theft", "crime.gambling", "crime.drugs", "crime.assault", "crime.forest", "crime.fraud",
-              "crime.environment"],
+    "crime": [
+        "crime.theft",
+        "crime.theft",
+        "crime.gambling",
+        "crime.drugs",
+        "crime.assault",
+        "crime.forest",
+        "crime.fraud",
+        "crime.environment",
+    ],
     "social_evil": ["social_evil.gambling", "social_evil.drug_use", "social_evil.other"],
-    "violation": ["violation.minerals", "violation.forest", "violation.traffic", "violation.residence", "violation.weapons",
-                  "violation.fire_safety", "violation.urban_order"],
+    "violation": [
+        "violation.minerals",
+        "violation.forest",
+        "violation.traffic",
+        "violation.residence",
+        "violation.weapons",
+        "violation.fire_safety",
+        "violation.urban_order",
+    ],
 }
 DESCRIPTIONS = {
     "crime.theft": "Trộm cắp xe máy, tài sản của người dân",
@@ -200,7 +215,9 @@ class _Demo:
             for year in self.years:
                 start, end = self.period(year)
                 cases, deaths, injuries = FIXED_ACCIDENTS.get((commune.code, year)) or (
-                    self.rng.randint(0, 2), None, None
+                    self.rng.randint(0, 2),
+                    None,
+                    None,
                 )
                 if cases == 0 or end < start:
                     continue
@@ -234,7 +251,9 @@ class _Demo:
                 if end <= start:
                     continue
                 count = self.rng.randint(3, 5)
-                for index, day in enumerate(_spread(start, end - timedelta(days=40), count) if (end - start).days > 80 else []):
+                for index, day in enumerate(
+                    _spread(start, end - timedelta(days=40), count) if (end - start).days > 80 else []
+                ):
                     received_at = _at(day, 8 + index)
                     # Most are decided within 5-18 days; one in four is complex and extended.
                     complex_case = index % 4 == 3
@@ -324,15 +343,22 @@ class _Demo:
     def stays(self, businesses) -> list[ForeignerStay]:
         lodgings = [b for b in businesses if b.kind.code == "lodging"]
         people = [
-            ("Wang Fang", "CN"), ("Li Jun", "CN"), ("Kim Min-jun", "KR"), ("John Miller", "US"),
-            ("Sophie Martin", "FR"), ("Zhang Wei", "CN"), ("Park Ji-hoon", "KR"),
+            ("Wang Fang", "CN"),
+            ("Li Jun", "CN"),
+            ("Kim Min-jun", "KR"),
+            ("John Miller", "US"),
+            ("Sophie Martin", "FR"),
+            ("Zhang Wei", "CN"),
+            ("Park Ji-hoon", "KR"),
         ]
         rows = []
         for year in self.years:
             start, end = self.period(year)
             if (end - start).days < 30:
                 continue
-            for index, (day, (name, country)) in enumerate(zip(_spread(start, end - timedelta(days=2), len(people)), people, strict=True)):
+            for index, (day, (name, country)) in enumerate(
+                zip(_spread(start, end - timedelta(days=2), len(people)), people, strict=True)
+            ):
                 lodging = lodgings[index % len(lodgings)]
                 arrived = _at(day, 14 + index % 6)
                 # Most declared within a few hours; one late, one never declared.
@@ -364,7 +390,12 @@ class _Demo:
             (PatrolArea.RESIDENTIAL, "Khu dân cư trung tâm"),
             (PatrolArea.ROAD, "Quốc lộ 4B"),
         ]
-        topics = ["Luật Cư trú 2020", "Phòng, chống ma túy", "Phòng cháy, chữa cháy trong khu dân cư", "Luật An ninh mạng"]
+        topics = [
+            "Luật Cư trú 2020",
+            "Phòng, chống ma túy",
+            "Phòng cháy, chữa cháy trong khu dân cư",
+            "Luật An ninh mạng",
+        ]
         for commune in self.communes:
             for year in self.years:
                 start, end = self.period(year)
@@ -447,17 +478,29 @@ def load(units) -> None:
 
     surrenders = create(
         [
-            WeaponSurrender(**demo.common(units["06976"], 1), surrendered_on=date(2021, 9, 20), surrendered_by="Ông B.V.T" + NOTE),
-            WeaponSurrender(**demo.common(units["06970"], 0), surrendered_on=date(2021, 11, 5), notes="Đợt vận động giao nộp" + NOTE),
+            WeaponSurrender(
+                **demo.common(units["06976"], 1), surrendered_on=date(2021, 9, 20), surrendered_by="Ông B.V.T" + NOTE
+            ),
+            WeaponSurrender(
+                **demo.common(units["06970"], 0), surrendered_on=date(2021, 11, 5), notes="Đợt vận động giao nộp" + NOTE
+            ),
         ],
         WeaponSurrender,
     )
     create(
         [
-            WeaponSurrenderItem(surrender=surrenders[0], item_type=WeaponItemType.GUNS, quantity=2, description="Súng kíp tự chế"),
-            WeaponSurrenderItem(surrender=surrenders[0], item_type=WeaponItemType.AMMUNITION, quantity=15, description="Viên"),
-            WeaponSurrenderItem(surrender=surrenders[1], item_type=WeaponItemType.SUPPORT_TOOLS, quantity=1, description="Dùi cui điện"),
-            WeaponSurrenderItem(surrender=surrenders[1], item_type=WeaponItemType.FIRECRACKERS, quantity=3, description="kg pháo nổ"),
+            WeaponSurrenderItem(
+                surrender=surrenders[0], item_type=WeaponItemType.GUNS, quantity=2, description="Súng kíp tự chế"
+            ),
+            WeaponSurrenderItem(
+                surrender=surrenders[0], item_type=WeaponItemType.AMMUNITION, quantity=15, description="Viên"
+            ),
+            WeaponSurrenderItem(
+                surrender=surrenders[1], item_type=WeaponItemType.SUPPORT_TOOLS, quantity=1, description="Dùi cui điện"
+            ),
+            WeaponSurrenderItem(
+                surrender=surrenders[1], item_type=WeaponItemType.FIRECRACKERS, quantity=3, description="kg pháo nổ"
+            ),
         ],
         WeaponSurrenderItem,
     )

@@ -68,7 +68,9 @@ class IncidentCategory(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     group = models.CharField(_("group"), max_length=20, choices=CategoryGroup.choices)
-    is_active = models.BooleanField(_("in use"), default=True, help_text=_("Inactive categories are no longer offered."))
+    is_active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Inactive categories are no longer offered.")
+    )
 
     history = audit_history()
 
@@ -181,7 +183,11 @@ class UnitRecord(RecordedModel):
             errors = error.update_error_dict(errors)
         if self.unit_id and self.unit.level != Level.COMMUNE:
             errors.setdefault("unit", []).append(_("Choose a commune, ward or town (commune level)."))
-        if self.village_id and self.unit_id and (self.village.parent_id != self.unit_id or self.village.level != Level.VILLAGE):
+        if (
+            self.village_id
+            and self.unit_id
+            and (self.village.parent_id != self.unit_id or self.village.level != Level.VILLAGE)
+        ):
             errors.setdefault("village", []).append(
                 _("This village does not belong to %(unit)s.") % {"unit": self.unit.name}
             )
@@ -234,10 +240,16 @@ class Incident(UnitRecord):
     category = models.ForeignKey(
         IncidentCategory, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("category")
     )
-    subjects = models.PositiveIntegerField(_("subjects"), default=0, help_text=_("Number of persons involved (đối tượng)."))
+    subjects = models.PositiveIntegerField(
+        _("subjects"), default=0, help_text=_("Number of persons involved (đối tượng).")
+    )
     description = models.TextField(_("description"), blank=True)
-    status = models.CharField(_("handling status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.RECEIVED)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=IncidentOutcome.choices, default=IncidentOutcome.NONE)
+    status = models.CharField(
+        _("handling status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.RECEIVED
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=IncidentOutcome.choices, default=IncidentOutcome.NONE
+    )
     fine_amount_vnd = models.PositiveBigIntegerField(
         _("fine (VND)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
@@ -254,7 +266,9 @@ class Incident(UnitRecord):
         indexes = [models.Index(fields=["unit", "occurred_on"], name="incident_unit_occurred")]
         constraints = [
             models.CheckConstraint(condition=Q(subjects__gte=0), name="incident_subjects_non_negative"),
-            models.CheckConstraint(condition=_optional_after("reported_on", "occurred_on"), name="incident_reported_after_occurred"),
+            models.CheckConstraint(
+                condition=_optional_after("reported_on", "occurred_on"), name="incident_reported_after_occurred"
+            ),
             models.CheckConstraint(
                 condition=Q(fine_amount_vnd__isnull=True)
                 | Q(outcome=IncidentOutcome.ADMINISTRATIVE_FINE, fine_amount_vnd__gt=0),
@@ -274,7 +288,9 @@ class Incident(UnitRecord):
         if self.reported_on and self.occurred_on and self.reported_on < self.occurred_on:
             errors.setdefault("reported_on", []).append(_("The report date cannot be before the date it happened."))
         if self.fine_amount_vnd is not None and self.outcome != IncidentOutcome.ADMINISTRATIVE_FINE:
-            errors.setdefault("fine_amount_vnd", []).append(_("A fine amount goes only with the outcome “administrative fine”."))
+            errors.setdefault("fine_amount_vnd", []).append(
+                _("A fine amount goes only with the outcome “administrative fine”.")
+            )
         if self._state.adding and self.category_id and not self.category.is_active:
             errors.setdefault("category", []).append(_("This category is no longer in use: choose another one."))
         if errors:
@@ -317,9 +333,7 @@ class CrimeTip(UnitRecord):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=TipSource.choices, blank=True)
     summary = models.TextField(_("summary"))
-    handed_over_at = models.DateTimeField(
-        _("handed to the investigating body at"), null=True, blank=True
-    )
+    handed_over_at = models.DateTimeField(_("handed to the investigating body at"), null=True, blank=True)
     handover_due_at = models.DateTimeField(_("handover due at"), null=True, blank=True, editable=False)
     deadline = models.DateField(_("decision deadline"), editable=False)
     decision = models.CharField(_("decision"), max_length=20, choices=TipDecision.choices, blank=True)
@@ -343,8 +357,12 @@ class CrimeTip(UnitRecord):
                 condition=Q(decision="", decided_on__isnull=True) | (~Q(decision="") & Q(decided_on__isnull=False)),
                 name="tip_decision_with_date",
             ),
-            models.CheckConstraint(condition=_optional_after("decided_on", "received_on"), name="tip_decided_after_received"),
-            models.CheckConstraint(condition=_optional_after("handed_over_at", "received_at"), name="tip_handed_over_after_received"),
+            models.CheckConstraint(
+                condition=_optional_after("decided_on", "received_on"), name="tip_decided_after_received"
+            ),
+            models.CheckConstraint(
+                condition=_optional_after("handed_over_at", "received_at"), name="tip_handed_over_after_received"
+            ),
             models.CheckConstraint(condition=Q(deadline__gte=F("received_on")), name="tip_deadline_after_received"),
         ]
 
@@ -410,7 +428,9 @@ class CrimeTipExtension(RecordedModel):
         verbose_name_plural = _("crime tip extensions")
         ordering = ["tip", "new_deadline"]
         constraints = [
-            models.CheckConstraint(condition=Q(new_deadline__gte=F("extended_on")), name="tip_extension_deadline_after_decision"),
+            models.CheckConstraint(
+                condition=Q(new_deadline__gte=F("extended_on")), name="tip_extension_deadline_after_decision"
+            ),
             models.UniqueConstraint(fields=["tip", "new_deadline"], name="tip_extension_unique_deadline"),
         ]
 
@@ -458,7 +478,8 @@ class TrafficAccident(UnitRecord):
         indexes = [models.Index(fields=["unit", "occurred_on"], name="accident_unit_occurred")]
         constraints = [
             models.CheckConstraint(
-                condition=_non_negative("deaths", "injuries", "vehicles", "damage_vnd"), name="accident_counts_non_negative"
+                condition=_non_negative("deaths", "injuries", "vehicles", "damage_vnd"),
+                name="accident_counts_non_negative",
             ),
         ]
 
@@ -482,7 +503,9 @@ class ConditionalBusiness(UnitRecord):
     name = models.CharField(_("name"), max_length=200)
     owner_name = models.CharField(_("owner"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    security_certificate_number = models.CharField(_("security and order certificate number"), max_length=60, blank=True)
+    security_certificate_number = models.CharField(
+        _("security and order certificate number"), max_length=60, blank=True
+    )
     security_certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=BusinessStatus.choices, default=BusinessStatus.ACTIVE)
 
@@ -629,8 +652,12 @@ class ForeignerStay(UnitRecord):
         ordering = ["-arrived_at", "-id"]
         indexes = [models.Index(fields=["unit", "arrived_on"], name="stay_unit_arrived")]
         constraints = [
-            models.CheckConstraint(condition=_optional_after("declared_at", "arrived_at"), name="stay_declared_after_arrived"),
-            models.CheckConstraint(condition=_optional_after("departed_on", "arrived_on"), name="stay_departed_after_arrived"),
+            models.CheckConstraint(
+                condition=_optional_after("declared_at", "arrived_at"), name="stay_declared_after_arrived"
+            ),
+            models.CheckConstraint(
+                condition=_optional_after("departed_on", "arrived_on"), name="stay_departed_after_arrived"
+            ),
             models.CheckConstraint(condition=Q(nationality__regex=r"^[A-Z][A-Z]$"), name="stay_nationality_iso_code"),
             models.CheckConstraint(
                 condition=Q(business__isnull=True) | Q(accommodation_kind=AccommodationKind.BUSINESS),
@@ -662,7 +689,9 @@ class ForeignerStay(UnitRecord):
             errors.setdefault("departed_on", []).append(_("The departure cannot be before the arrival."))
         if self.business_id:
             if self.accommodation_kind != AccommodationKind.BUSINESS:
-                errors.setdefault("business", []).append(_("A lodging business goes with the accommodation “lodging business”."))
+                errors.setdefault("business", []).append(
+                    _("A lodging business goes with the accommodation “lodging business”.")
+                )
             elif self.unit_id and self.business.unit_id != self.unit_id:
                 errors.setdefault("business", []).append(_("This business is in another commune."))
         if errors:
@@ -712,10 +741,14 @@ class WeaponItemType(models.TextChoices):
 
 
 class WeaponSurrenderItem(models.Model):
-    surrender = models.ForeignKey(WeaponSurrender, on_delete=models.CASCADE, related_name="items", verbose_name=_("surrender"))
+    surrender = models.ForeignKey(
+        WeaponSurrender, on_delete=models.CASCADE, related_name="items", verbose_name=_("surrender")
+    )
     item_type = models.CharField(_("type"), max_length=20, choices=WeaponItemType.choices)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    description = models.CharField(_("description"), max_length=200, blank=True, help_text=_("e.g. hunting gun, kg of firecrackers"))
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, help_text=_("e.g. hunting gun, kg of firecrackers")
+    )
 
     history = audit_history()
     objects = WeaponSurrenderItemQuerySet.as_manager()

@@ -57,11 +57,7 @@ class IncidentQuerySet(DatedRecordQuerySet):
 
         A parent unit's figures are the sum of these rows over its communes (targets.md).
         """
-        return (
-            self.values("unit", "category__group")
-            .annotate(cases=Count("id"), subjects=Sum("subjects"))
-            .order_by()
-        )
+        return self.values("unit", "category__group").annotate(cases=Count("id"), subjects=Sum("subjects")).order_by()
 
     def totals_by_group(self):
         """Rows {"category__group", "cases", "subjects"}: the sums over every unit in the queryset."""
@@ -73,7 +69,9 @@ class TrafficAccidentQuerySet(DatedRecordQuerySet):
 
     def totals_by_unit(self):
         """Rows {"unit", "cases", "deaths", "injuries"} (the three traffic criteria), in SQL."""
-        return self.values("unit").annotate(cases=Count("id"), deaths=Sum("deaths"), injuries=Sum("injuries")).order_by()
+        return (
+            self.values("unit").annotate(cases=Count("id"), deaths=Sum("deaths"), injuries=Sum("injuries")).order_by()
+        )
 
     def totals(self) -> dict:
         """{"cases", "deaths", "injuries"} over the queryset; sums are 0, not None, when empty."""

@@ -142,7 +142,9 @@ def _delete(instance: models.Model, *, user, reason: str, children: Iterable[mod
             row.delete()
         except ProtectedError as error:
             raise ValidationError(
-                _("This record cannot be deleted while other records refer to it (%(count)d); delete or change those first.")
+                _(
+                    "This record cannot be deleted while other records refer to it (%(count)d); delete or change those first."
+                )
                 % {"count": len(error.protected_objects)},
                 code="protected",
             ) from error
@@ -212,8 +214,12 @@ def tip_update(*, tip: CrimeTip, user, **fields) -> CrimeTip:
                 deadlines.validate_extension(tip.received_on, extensions[:number], new_deadline)
             except ValidationError as error:
                 raise ValidationError(
-                    {"received_on": _("With this receipt date an extension already granted is no longer lawful: %(error)s")
-                     % {"error": " ".join(error.messages)}}
+                    {
+                        "received_on": _(
+                            "With this receipt date an extension already granted is no longer lawful: %(error)s"
+                        )
+                        % {"error": " ".join(error.messages)}
+                    }
                 ) from error
         tip.deadline = deadlines.tip_decision_deadline(tip.received_on, extensions)
     return _update(tip, user=user, fields={})
@@ -231,7 +237,9 @@ def tip_hand_over(*, tip: CrimeTip, user, handed_over_at: datetime) -> CrimeTip:
 
 
 @transaction.atomic
-def tip_extend(*, tip: CrimeTip, user, new_deadline: date, reason: str, extended_on: date | None = None) -> CrimeTipExtension:
+def tip_extend(
+    *, tip: CrimeTip, user, new_deadline: date, reason: str, extended_on: date | None = None
+) -> CrimeTipExtension:
     """Extend the time limit for the decision (BLTTHS 2015 điều 147 khoản 2).
 
     Refused when the tip is decided, past receipt + 2 months for the first extension, past
@@ -371,7 +379,9 @@ def surrender_create(*, user, items: Iterable[Mapping], **fields) -> WeaponSurre
 
 
 @transaction.atomic
-def surrender_update(*, surrender: WeaponSurrender, user, items: Iterable[Mapping] | None = None, **fields) -> WeaponSurrender:
+def surrender_update(
+    *, surrender: WeaponSurrender, user, items: Iterable[Mapping] | None = None, **fields
+) -> WeaponSurrender:
     """Change a surrender; when `items` is given it replaces the item list."""
     surrender = _update(surrender, user=user, fields=fields)
     if items is not None:

@@ -110,4 +110,3 @@ class ReadLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

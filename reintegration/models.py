@@ -90,7 +90,9 @@ class Person(models.Model):
         related_name="reintegration_persons",
         verbose_name=_("assigned officer"),
     )
-    mentor_name = models.CharField(_("mentor"), max_length=120, blank=True, help_text=_("The person or family helping."))
+    mentor_name = models.CharField(
+        _("mentor"), max_length=120, blank=True, help_text=_("The person or family helping.")
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
@@ -111,7 +113,9 @@ class Person(models.Model):
             ),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="person_category_valid"),
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="person_sex_valid"),
-            models.CheckConstraint(condition=Q(returned_on__gte=F("date_of_birth")), name="person_returned_after_birth"),
+            models.CheckConstraint(
+                condition=Q(returned_on__gte=F("date_of_birth")), name="person_returned_after_birth"
+            ),
             models.CheckConstraint(
                 condition=Q(management_end__isnull=True) | Q(management_end__gte=F("management_start")),
                 name="person_management_end_after_start",
@@ -147,9 +151,7 @@ class Person(models.Model):
         if self.date_of_birth and self.returned_on and self.returned_on < self.date_of_birth:
             errors.setdefault("returned_on", []).append(_("The return date cannot be before the date of birth."))
         if self.management_start and self.management_end and self.management_end < self.management_start:
-            errors.setdefault("management_end", []).append(
-                _("The end of management cannot be before its start.")
-            )
+            errors.setdefault("management_end", []).append(_("The end of management cannot be before its start."))
         if errors:
             raise ValidationError(errors)
 
@@ -166,7 +168,9 @@ class SupportKind(models.TextChoices):
 class SupportAction(models.Model):
     """Help given to a person: a visit, counselling, training, a loan, a job referral."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="support_actions", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="support_actions", verbose_name=_("person")
+    )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=30, choices=SupportKind.choices)
     description = models.TextField(_("description"), blank=True)
@@ -193,7 +197,8 @@ class SupportAction(models.Model):
                 name="support_loan_fields_only_with_loan",
             ),
             models.CheckConstraint(
-                condition=Q(loan_amount_vnd__isnull=True) | Q(loan_amount_vnd__gte=0), name="support_loan_amount_not_negative"
+                condition=Q(loan_amount_vnd__isnull=True) | Q(loan_amount_vnd__gte=0),
+                name="support_loan_amount_not_negative",
             ),
             models.CheckConstraint(condition=Q(kind__in=SupportKind.values), name="support_kind_valid"),
         ]

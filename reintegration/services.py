@@ -249,12 +249,19 @@ def person_subject_access_report(*, person: Person) -> dict[str, Any]:
     return {
         "generated_at": timezone.localtime(),
         "person": _field_values(person),
-        "support_actions": [_field_values(a, exclude=("person",)) for a in person.support_actions.order_by("date", "pk")],
+        "support_actions": [
+            _field_values(a, exclude=("person",)) for a in person.support_actions.order_by("date", "pk")
+        ],
         "statuses": [_field_values(s, exclude=("person",)) for s in person.statuses.order_by("as_of")],
         "reoffences": [_field_values(r, exclude=("person",)) for r in person.reoffences.order_by("date", "pk")],
         "history": history,
         "read_log": [
-            {"at": timezone.localtime(log.at), "by": log.username or None, "action": str(log.get_action_display()), "detail": log.detail}
+            {
+                "at": timezone.localtime(log.at),
+                "by": log.username or None,
+                "action": str(log.get_action_display()),
+                "detail": log.detail,
+            }
             for log in person.read_log.order_by("at", "pk")
         ],
     }

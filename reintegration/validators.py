@@ -33,13 +33,17 @@ def validate_citizen_id_format(value: str) -> None:
     """Exactly 12 digits, nothing else (no spaces, no letters)."""
     if not _CITIZEN_ID_RE.match(value or ""):
         raise ValidationError(
-            _("A citizen ID number has exactly 12 digits (0-9), with no spaces or letters; %(count)d characters were given."),
+            _(
+                "A citizen ID number has exactly 12 digits (0-9), with no spaces or letters; %(count)d characters were given."
+            ),
             code="citizen_id_format",
             params={"count": len(value or "")},
         )
 
 
-def citizen_id_errors(value: str, *, date_of_birth: date | None = None, sex: str | None = None) -> list[ValidationError]:
+def citizen_id_errors(
+    value: str, *, date_of_birth: date | None = None, sex: str | None = None
+) -> list[ValidationError]:
     """Every problem with `value` for a person born on `date_of_birth` of `sex` ("M" or "F").
 
     Returns a list (empty when the number is valid) so a form or an import can report all of
@@ -54,7 +58,9 @@ def citizen_id_errors(value: str, *, date_of_birth: date | None = None, sex: str
     if century is None:
         errors.append(
             ValidationError(
-                _("The 4th digit of a citizen ID number gives the century and sex of birth and must be 0, 1, 2 or 3; it is %(digit)s."),
+                _(
+                    "The 4th digit of a citizen ID number gives the century and sex of birth and must be 0, 1, 2 or 3; it is %(digit)s."
+                ),
                 code="citizen_id_century_digit",
                 params={"digit": value[3]},
             )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/edit/", views.report_update, name="report_update"),
     path("<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("<int:pk>/refresh/", views.report_refresh, name="report_refresh"),
     path("<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("<int:pk>/return/", views.report_return, name="report_return"),
     path("<int:pk>/report.docx", views.report_docx, name="report_docx"),

@@ -138,6 +138,20 @@ def report_submit(request, pk):
 
 @login_required
 @require_POST
+def report_refresh(request, pk):
+    """Recompute the pre-filled figures of a draft or returned report from the records."""
+    report = get_scoped_or_404(Report.objects.all(), request.user, Capability.RECORDS_WRITE, pk=pk)
+    try:
+        services.report_refresh_figures(report=report, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The figures were computed again from the records."))
+    return redirect(report)
+
+
+@login_required
+@require_POST
 def report_approve(request, pk):
     report = get_scoped_or_404(Report.objects.all(), request.user, Capability.REPORTS_APPROVE, pk=pk)
     try:

@@ -31,8 +31,19 @@ def celery_worker_process():
         skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
     env = {**os.environ, "CELERY_BROKER_URL": BROKER_URL, "DJANGO_SETTINGS_MODULE": "basecurity.settings_test"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "basecurity", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "basecurity",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
         cwd=Path(settings.BASE_DIR),
         env=env,
         stdout=subprocess.PIPE,

@@ -142,7 +142,7 @@ def test_months_tile_the_year_without_gap_or_overlap(start):
     assert [m.number for m in months] == list(range(1, 13))
     assert months[0].start == year.start
     assert months[-1].end == year.end
-    for earlier, later in zip(months, months[1:]):
+    for earlier, later in zip(months, months[1:], strict=False):
         assert later.start == earlier.end + timedelta(days=1)
     assert sum(m.days for m in months) == year.days
 

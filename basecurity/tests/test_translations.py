@@ -71,9 +71,5 @@ def test_catalogs_hold_every_string_of_the_source(tmp_path):
         check=True,
         env={"DJANGO_DEBUG": "true", "PATH": "/usr/bin:/bin"},
     )
-    after = {
-        msgid
-        for po in tmp_path.glob("**/vi/LC_MESSAGES/django.po")
-        for msgid in catalog_entries(po)
-    }
+    after = {msgid for po in tmp_path.glob("**/vi/LC_MESSAGES/django.po") for msgid in catalog_entries(po)}
     assert not sorted(after - before), f"strings missing from the catalogs: {sorted(after - before)}"

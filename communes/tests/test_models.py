@@ -126,7 +126,9 @@ def test_committee_member_dates(units, commune_a):
         member.full_clean()
     assert "left_on" in error.value.message_dict
     _db_refuses(member.save)
-    CommitteeMember(committee=committee, full_name="B", joined_on=date(2022, 1, 1), left_on=date(2022, 1, 1)).full_clean()
+    CommitteeMember(
+        committee=committee, full_name="B", joined_on=date(2022, 1, 1), left_on=date(2022, 1, 1)
+    ).full_clean()
 
 
 def test_team_member_and_team_dates(units, commune_a):

@@ -43,7 +43,10 @@ def test_scope_keeps_each_commune_officer_in_their_commune(roles, teams):
 
 
 def test_scope_gives_the_district_every_commune_but_only_for_its_capabilities(roles, teams):
-    assert _names(scope(SelfManagementTeam.objects.all(), roles.district_police, C.ORGANISATION_READ)) == {"Tổ A", "Tổ B"}
+    assert _names(scope(SelfManagementTeam.objects.all(), roles.district_police, C.ORGANISATION_READ)) == {
+        "Tổ A",
+        "Tổ B",
+    }
     assert not scope(SelfManagementTeam.objects.all(), roles.district_police, C.ORGANISATION_WRITE).exists()
     assert not scope(SelfManagementTeam.objects.all(), roles.district_committee, C.PERSONS_READ).exists()
 

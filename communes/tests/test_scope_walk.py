@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes.models import SelfManagementTeam, SteeringCommittee
 
-from .factories import make_committee, make_team, village_of
+from .factories import make_team, village_of
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
 PUBLIC = {"login", "healthz", "set_language"}
@@ -55,7 +55,11 @@ def _load_app_declarations() -> None:
     """Merge the `tests/scope_walk.py` declarations of the project's other apps."""
     for config in apps.get_app_configs():
         inside_project = Path(config.path).resolve().is_relative_to(settings.BASE_DIR)
-        if config.name == "communes" or not inside_project or not (Path(config.path) / "tests" / "scope_walk.py").exists():
+        if (
+            config.name == "communes"
+            or not inside_project
+            or not (Path(config.path) / "tests" / "scope_walk.py").exists()
+        ):
             continue
         module = importlib.import_module(f"{config.name}.tests.scope_walk")
         OBJECT_OF_COMMUNE_B.update(getattr(module, "OBJECT_OF_COMMUNE_B", {}))
@@ -112,9 +116,13 @@ def test_every_pk_url_has_a_commune_b_object():
     for name, route, kwargs in all_urls():
         app = name.split(":")[0] if ":" in name else "basecurity"
         others = kwargs - {"pk"}
-        assert others <= set(URL_KWARGS.get(name, {})), f"add {name} ({route}): {others} to URL_KWARGS in {app}/tests/scope_walk.py"
+        assert others <= set(URL_KWARGS.get(name, {})), (
+            f"add {name} ({route}): {others} to URL_KWARGS in {app}/tests/scope_walk.py"
+        )
         if "pk" in kwargs:
-            assert name in OBJECT_OF_COMMUNE_B, f"add {name} ({route}) to OBJECT_OF_COMMUNE_B in {app}/tests/scope_walk.py"
+            assert name in OBJECT_OF_COMMUNE_B, (
+                f"add {name} ({route}) to OBJECT_OF_COMMUNE_B in {app}/tests/scope_walk.py"
+            )
 
 
 def test_officer_of_commune_a_gets_404_on_every_object_of_commune_b(roles, client_for, commune_b):

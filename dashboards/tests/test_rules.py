@@ -374,7 +374,10 @@ def test_traffic_output_keeps_only_the_three_criteria_and_refuses_missing_ones()
 
 
 def test_narrative_of_the_article():
-    assert narrative_line("Xã Thanh Lâm", 2020, -2, -3, "vi") == "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 03 đối tượng."
+    assert (
+        narrative_line("Xã Thanh Lâm", 2020, -2, -3, "vi")
+        == "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 03 đối tượng."
+    )
     assert (
         narrative_line("Thị trấn Ba Chẽ", 2020, -1, -2, "vi")
         == "So với cùng kỳ năm 2020, Thị trấn Ba Chẽ giảm 01 vụ, 02 đối tượng."
@@ -405,7 +408,10 @@ def test_narrative_in_english():
     ],
 )
 def test_narrative_wording(cases, subjects, vietnamese, english):
-    assert narrative_line("Xã Thanh Lâm", 2020, cases, subjects, "vi") == f"So với cùng kỳ năm 2020, xã Thanh Lâm {vietnamese}."
+    assert (
+        narrative_line("Xã Thanh Lâm", 2020, cases, subjects, "vi")
+        == f"So với cùng kỳ năm 2020, xã Thanh Lâm {vietnamese}."
+    )
     assert (
         narrative_line("Xã Thanh Lâm", 2020, cases, subjects, "en")
         == f"Compared with the same period of 2020, Thanh Lâm commune: {english}."

@@ -20,12 +20,12 @@ from django.conf import settings
 from django.db import connection
 
 from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
-from conftest import skip_or_fail
+from conftest import reseed_reference_data, skip_or_fail
 from dashboards.models import ComputationRun, Snapshot
 from incidents.models import Incident
 from incidents.tests import factories as f
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_database_url() -> str | None:
@@ -97,6 +97,7 @@ def worker_on_test_database(transactional_db):
 def test_recompute_targets_on_a_real_worker_stores_snapshots(
     worker_on_test_database, units, django_user_model, commune_a
 ):
+    reseed_reference_data()
     user = django_user_model.objects.create_user("recorder", password="x")
     Incident.objects.bulk_create([f.incident(commune_a, user, occurred_on=date(2020, 3, 1)) for _ in range(12)])
     Incident.objects.bulk_create([f.incident(commune_a, user) for _ in range(10)])

@@ -14,9 +14,13 @@ REGISTERED = [model for model in admin.site._registry if model._meta.app_label =
 
 def test_every_model_is_registered_with_history():
     concrete = {
-        m for m in vars(models).values()
-        if isinstance(m, type) and issubclass(m, models.models.Model) and not m._meta.abstract
-        and m._meta.app_label == "incidents" and not m.__name__.startswith("Historical")
+        m
+        for m in vars(models).values()
+        if isinstance(m, type)
+        and issubclass(m, models.models.Model)
+        and not m._meta.abstract
+        and m._meta.app_label == "incidents"
+        and not m.__name__.startswith("Historical")
     }
     assert concrete == set(REGISTERED)
     assert all(hasattr(model, "history") for model in REGISTERED)
@@ -26,8 +30,8 @@ def test_every_model_is_registered_with_history():
 def test_admin_pages_open(roles, client_for, model):
     client = client_for(roles.admin)
     info = model._meta.app_label, model._meta.model_name
-    assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
-    add = client.get(reverse("admin:%s_%s_add" % info))
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    add = client.get(reverse("admin:{}_{}_add".format(*info)))
     assert add.status_code in (200, 403)  # extensions are added through the tip service only
 
 

@@ -26,8 +26,19 @@ from incidents.models import (
 pytestmark = pytest.mark.django_db
 
 MODELS = [
-    Incident, TrafficAccident, CrimeTip, CrimeTipExtension, ConditionalBusiness, BusinessInspection, ForeignerStay,
-    WeaponSurrender, WeaponSurrenderItem, Patrol, OutreachSession, Mediation, DoorToDoorCheck,
+    Incident,
+    TrafficAccident,
+    CrimeTip,
+    CrimeTipExtension,
+    ConditionalBusiness,
+    BusinessInspection,
+    ForeignerStay,
+    WeaponSurrender,
+    WeaponSurrenderItem,
+    Patrol,
+    OutreachSession,
+    Mediation,
+    DoorToDoorCheck,
 ]
 
 

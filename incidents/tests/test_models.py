@@ -184,7 +184,9 @@ def test_unit_must_be_commune_level(units, officer):
 @time_machine.travel("2021-06-10 10:00 +0700", tick=False)
 def test_future_dates_are_refused(commune_a, officer):
     tomorrow = date(2021, 6, 11)
-    assert _errors(f.incident(commune_a, officer, occurred_on=tomorrow))["occurred_on"] == ["This date is in the future."]
+    assert _errors(f.incident(commune_a, officer, occurred_on=tomorrow))["occurred_on"] == [
+        "This date is in the future."
+    ]
     f.incident(commune_a, officer, occurred_on=date(2021, 6, 10)).full_clean()  # today is fine
     assert "arrived_at" in _errors(f.stay(commune_a, officer, arrived_at=f.local(2021, 6, 10, 10, 1)))
     f.stay(commune_a, officer, arrived_at=f.local(2021, 6, 10, 9, 59)).full_clean()

@@ -46,10 +46,17 @@ def test_district_totals_sum_its_communes(units, commune_a, commune_b, officer):
     add_incidents(commune_b, officer, "crime.robbery", [4])
     add_incidents(units["06979"], officer, "crime.other", [1])
     # A record of another district is outside Ba Chẽ's subtree.
-    other_district = units["202"].__class__.objects.create(code="999", name="Huyện khác", kind="huyen", parent=units["22"])
-    other_commune = units["202"].__class__.objects.create(code="99999", name="Xã khác", kind="xa", parent=other_district)
+    other_district = units["202"].__class__.objects.create(
+        code="999", name="Huyện khác", kind="huyen", parent=units["22"]
+    )
+    other_commune = units["202"].__class__.objects.create(
+        code="99999", name="Xã khác", kind="xa", parent=other_district
+    )
     add_incidents(other_commune, officer, "crime.theft", [5])
-    totals = {row["category__group"]: (row["cases"], row["subjects"]) for row in Incident.objects.within(units["202"]).totals_by_group()}
+    totals = {
+        row["category__group"]: (row["cases"], row["subjects"])
+        for row in Incident.objects.within(units["202"]).totals_by_group()
+    }
     assert totals == {"crime": (4, 8)}
     per_unit = Incident.objects.within(units["202"]).of_group("crime").counts_by_group()
     assert sum(row["cases"] for row in per_unit) == 4
@@ -157,4 +164,6 @@ def test_stay_belongs_to_the_period_of_its_local_arrival_date(commune_a, officer
 def test_in_period_accepts_a_reporting_period(commune_a, officer):
     for day in (date(2020, 12, 14), date(2020, 12, 15)):
         add_incidents(commune_a, officer, "crime.theft", [1], day=day)
-    assert list(Incident.objects.in_period(reporting_year(2021)).values_list("occurred_on", flat=True)) == [date(2020, 12, 15)]
+    assert list(Incident.objects.in_period(reporting_year(2021)).values_list("occurred_on", flat=True)) == [
+        date(2020, 12, 15)
+    ]

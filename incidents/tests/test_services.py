@@ -125,7 +125,13 @@ def test_tip_gets_the_20_day_deadline(roles, commune_a):
 def test_tip_extensions_up_to_the_legal_limits(roles, commune_a):
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
     with pytest.raises(ValidationError) as error:
-        services.tip_extend(tip=tip, user=roles.officer_a, new_deadline=date(2021, 4, 1), reason="Phức tạp", extended_on=date(2021, 2, 15))
+        services.tip_extend(
+            tip=tip,
+            user=roles.officer_a,
+            new_deadline=date(2021, 4, 1),
+            reason="Phức tạp",
+            extended_on=date(2021, 2, 15),
+        )
     assert "new_deadline" in error.value.message_dict
     assert "31/03/2021" in error.value.message_dict["new_deadline"][0]
     assert not CrimeTipExtension.objects.exists()
@@ -139,13 +145,27 @@ def test_tip_extensions_up_to_the_legal_limits(roles, commune_a):
     assert tip.history.first().history_change_reason == "Extended to 31/03/2021: Phức tạp"
 
     with pytest.raises(ValidationError):
-        services.tip_extend(tip=tip, user=roles.officer_a, new_deadline=date(2021, 6, 1), reason="VKS gia hạn", extended_on=date(2021, 3, 25))
-    services.tip_extend(tip=tip, user=roles.officer_a, new_deadline=date(2021, 5, 31), reason="VKS gia hạn", extended_on=date(2021, 3, 25))
+        services.tip_extend(
+            tip=tip,
+            user=roles.officer_a,
+            new_deadline=date(2021, 6, 1),
+            reason="VKS gia hạn",
+            extended_on=date(2021, 3, 25),
+        )
+    services.tip_extend(
+        tip=tip,
+        user=roles.officer_a,
+        new_deadline=date(2021, 5, 31),
+        reason="VKS gia hạn",
+        extended_on=date(2021, 3, 25),
+    )
     tip.refresh_from_db()
     assert tip.deadline == date(2021, 5, 31)
 
     with pytest.raises(ValidationError) as error:
-        services.tip_extend(tip=tip, user=roles.officer_a, new_deadline=date(2021, 5, 31), reason="Lần ba", extended_on=date(2021, 5, 1))
+        services.tip_extend(
+            tip=tip, user=roles.officer_a, new_deadline=date(2021, 5, 31), reason="Lần ba", extended_on=date(2021, 5, 1)
+        )
     assert "no further extension" in error.value.message_dict["new_deadline"][0]
     assert tip.extensions.count() == 2
 
@@ -176,7 +196,9 @@ def test_changing_the_receipt_date_moves_the_deadline_and_keeps_extensions_lawfu
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
     services.tip_update(tip=tip, user=roles.officer_a, received_on=date(2021, 2, 1))
     assert CrimeTip.objects.get(pk=tip.pk).deadline == date(2021, 2, 21)
-    services.tip_extend(tip=tip, user=roles.officer_a, new_deadline=date(2021, 4, 1), reason="Phức tạp", extended_on=date(2021, 2, 15))
+    services.tip_extend(
+        tip=tip, user=roles.officer_a, new_deadline=date(2021, 4, 1), reason="Phức tạp", extended_on=date(2021, 2, 15)
+    )
     # 01/04 is 2 months after 01/02 but more than 2 months after 31/01.
     tip = CrimeTip.objects.get(pk=tip.pk)
     with pytest.raises(ValidationError) as error:
@@ -187,7 +209,9 @@ def test_changing_the_receipt_date_moves_the_deadline_and_keeps_extensions_lawfu
 
 def test_removing_an_extension_restores_the_deadline(roles, commune_a):
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
-    extension = services.tip_extend(tip=tip, user=roles.officer_a, new_deadline=date(2021, 3, 20), reason="Phức tạp", extended_on=date(2021, 2, 10))
+    extension = services.tip_extend(
+        tip=tip, user=roles.officer_a, new_deadline=date(2021, 3, 20), reason="Phức tạp", extended_on=date(2021, 2, 10)
+    )
     tip = services.tip_extension_delete(extension=extension, user=roles.officer_a, reason="Nhập nhầm")
     assert CrimeTip.objects.get(pk=tip.pk).deadline == date(2021, 2, 20)
     assert CrimeTipExtension.history.get(history_type="-").history_change_reason == "Nhập nhầm"
@@ -195,7 +219,9 @@ def test_removing_an_extension_restores_the_deadline(roles, commune_a):
 
 def test_tip_delete_keeps_the_extensions_history(roles, commune_a):
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
-    services.tip_extend(tip=tip, user=roles.officer_a, new_deadline=date(2021, 3, 20), reason="Phức tạp", extended_on=date(2021, 2, 10))
+    services.tip_extend(
+        tip=tip, user=roles.officer_a, new_deadline=date(2021, 3, 20), reason="Phức tạp", extended_on=date(2021, 2, 10)
+    )
     services.tip_delete(tip=tip, user=roles.officer_a, reason="Không thuộc thẩm quyền, nhập sai")
     assert not CrimeTip.objects.exists() and not CrimeTipExtension.objects.exists()
     for model in (CrimeTip, CrimeTipExtension):
@@ -219,8 +245,13 @@ def test_business_with_inspections_cannot_be_deleted(roles, commune_a):
         user=roles.officer_a, unit=commune_a, kind=BusinessKind.objects.get(code="karaoke"), name="Karaoke Suối Reo"
     )
     services.inspection_create(
-        user=roles.officer_a, business=business, inspected_on=date(2021, 5, 1), kind=InspectionKind.FIRE_SAFETY,
-        result=InspectionResult.VIOLATIONS, violations="Thiếu bình chữa cháy", fine_vnd=2_500_000,
+        user=roles.officer_a,
+        business=business,
+        inspected_on=date(2021, 5, 1),
+        kind=InspectionKind.FIRE_SAFETY,
+        result=InspectionResult.VIOLATIONS,
+        violations="Thiếu bình chữa cháy",
+        fine_vnd=2_500_000,
     )
     with pytest.raises(ValidationError) as error:
         services.business_delete(business=business, user=roles.officer_a, reason="Đã đóng cửa")
@@ -234,7 +265,11 @@ def test_inspection_is_scoped_by_its_business(roles, commune_a):
     )
     with pytest.raises(PermissionDenied):
         services.inspection_create(
-            user=roles.officer_b, business=business, inspected_on=date(2021, 5, 1), kind="security_order", result="compliant"
+            user=roles.officer_b,
+            business=business,
+            inspected_on=date(2021, 5, 1),
+            kind="security_order",
+            result="compliant",
         )
 
 
@@ -243,7 +278,10 @@ def test_surrender_with_items(roles, commune_a):
         user=roles.officer_a,
         unit=commune_a,
         surrendered_on=date(2021, 9, 1),
-        items=[{"item_type": "guns", "quantity": 1, "description": "Súng kíp"}, {"item_type": "firecrackers", "quantity": 5}],
+        items=[
+            {"item_type": "guns", "quantity": 1, "description": "Súng kíp"},
+            {"item_type": "firecrackers", "quantity": 5},
+        ],
     )
     assert surrender.items.count() == 2
     assert WeaponSurrenderItem.history.filter(history_user=roles.officer_a).count() == 2
@@ -260,9 +298,14 @@ def test_surrender_with_bad_items_writes_nothing(roles, commune_a, items):
 
 def test_surrender_update_replaces_items_and_delete_keeps_their_history(roles, commune_a):
     surrender = services.surrender_create(
-        user=roles.officer_a, unit=commune_a, surrendered_on=date(2021, 9, 1), items=[{"item_type": "guns", "quantity": 1}]
+        user=roles.officer_a,
+        unit=commune_a,
+        surrendered_on=date(2021, 9, 1),
+        items=[{"item_type": "guns", "quantity": 1}],
     )
-    services.surrender_update(surrender=surrender, user=roles.officer_a, items=[{"item_type": "ammunition", "quantity": 20}])
+    services.surrender_update(
+        surrender=surrender, user=roles.officer_a, items=[{"item_type": "ammunition", "quantity": 20}]
+    )
     assert list(surrender.items.values_list("item_type", "quantity")) == [("ammunition", 20)]
     services.surrender_delete(surrender=surrender, user=roles.officer_a, reason="Nhập nhầm xã")
     assert WeaponSurrenderItem.history.filter(history_type="-", history_change_reason="Nhập nhầm xã").count() == 1
@@ -275,11 +318,19 @@ def test_surrender_update_replaces_items_and_delete_keeps_their_history(roles, c
         (services.accident_create, {"occurred_on": date(2021, 3, 1), "deaths": 1, "injuries": 2}),
         (services.patrol_create, {"patrolled_on": date(2021, 3, 1), "forces": "CA xã", "area_kind": "forest"}),
         (services.outreach_create, {"held_on": date(2021, 3, 1), "topic": "Phòng chống ma túy", "attendees": 60}),
-        (services.mediation_create, {"mediated_on": date(2021, 3, 1), "parties": "A, B", "subject": "Đất", "outcome": "reconciled"}),
+        (
+            services.mediation_create,
+            {"mediated_on": date(2021, 3, 1), "parties": "A, B", "subject": "Đất", "outcome": "reconciled"},
+        ),
         (services.door_check_create, {"checked_on": date(2021, 3, 1), "households_checked": 30}),
         (
             services.stay_create,
-            {"full_name": "Li Wei", "nationality": "CN", "passport_number": "E1", "arrived_at": f.local(2021, 3, 1, 8, 0)},
+            {
+                "full_name": "Li Wei",
+                "nationality": "CN",
+                "passport_number": "E1",
+                "arrived_at": f.local(2021, 3, 1, 8, 0),
+            },
         ),
     ],
 )

@@ -29,7 +29,9 @@ def test_read_log_admin_lists_who_read_one_person_and_is_read_only(roles, commun
     assert list(response.context["cl"].result_list) == list(ReadLog.objects.filter(person=read))
     assert client.get(reverse("admin:reintegration_readlog_add")).status_code == 403
     entry = ReadLog.objects.filter(person=read).get()
-    assert client.post(reverse("admin:reintegration_readlog_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:reintegration_readlog_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    )
     assert ReadLog.objects.count() == 2
 
 

@@ -13,7 +13,12 @@ def test_demo_loads_once_and_again_without_duplicates_or_new_history(units):
     counts = (Person.objects.count(), Status.objects.count(), SupportAction.objects.count(), Reoffence.objects.count())
     history = Person.history.count() + Status.history.count() + SupportAction.history.count()
     demo.load(units)
-    assert (Person.objects.count(), Status.objects.count(), SupportAction.objects.count(), Reoffence.objects.count()) == counts
+    assert (
+        Person.objects.count(),
+        Status.objects.count(),
+        SupportAction.objects.count(),
+        Reoffence.objects.count(),
+    ) == counts
     assert Person.history.count() + Status.history.count() + SupportAction.history.count() == history
     assert counts[0] == 12 and counts[3] == 1
     assert set(Person.objects.values_list("unit__code", flat=True)) == {"06970", "06976"}

@@ -63,13 +63,19 @@ def test_management_end_before_start_is_refused_by_the_database(commune_a):
 
 def test_loan_without_amount_is_refused_by_the_database(commune_a):
     person = make_person(commune_a)
-    _violates(lambda: SupportAction.objects.create(person=person, date=date(2021, 1, 1), kind=SupportKind.LOAN, lender="NHCSXH"))
+    _violates(
+        lambda: SupportAction.objects.create(
+            person=person, date=date(2021, 1, 1), kind=SupportKind.LOAN, lender="NHCSXH"
+        )
+    )
 
 
 def test_loan_without_lender_is_refused_by_the_database(commune_a):
     person = make_person(commune_a)
     _violates(
-        lambda: SupportAction.objects.create(person=person, date=date(2021, 1, 1), kind=SupportKind.LOAN, loan_amount_vnd=1)
+        lambda: SupportAction.objects.create(
+            person=person, date=date(2021, 1, 1), kind=SupportKind.LOAN, loan_amount_vnd=1
+        )
     )
 
 
@@ -80,7 +86,9 @@ def test_loan_fields_on_a_visit_are_refused_by_the_database(commune_a):
             person=person, date=date(2021, 1, 1), kind=SupportKind.VISIT, loan_amount_vnd=1_000_000
         )
     )
-    _violates(lambda: SupportAction.objects.create(person=person, date=date(2021, 1, 1), kind=SupportKind.VISIT, lender="X"))
+    _violates(
+        lambda: SupportAction.objects.create(person=person, date=date(2021, 1, 1), kind=SupportKind.VISIT, lender="X")
+    )
 
 
 def test_negative_loan_is_refused_by_the_database(commune_a):
@@ -212,5 +220,7 @@ def test_unknown_support_kind_and_income_band_are_refused_by_the_database(commun
     person = make_person(commune_a)
     _violates(lambda: SupportAction.objects.create(person=person, date=date(2021, 1, 1), kind="gift"))
     _violates(
-        lambda: Status.objects.create(person=person, as_of=date(2021, 1, 1), has_job=True, stable_life=True, income_band="rich")
+        lambda: Status.objects.create(
+            person=person, as_of=date(2021, 1, 1), has_job=True, stable_life=True, income_band="rich"
+        )
     )

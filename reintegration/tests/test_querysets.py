@@ -199,7 +199,13 @@ def test_with_latest_status_annotates_the_list(commune_a, django_assert_num_quer
     make_person(commune_a)
     with django_assert_num_queries(1):  # persons with three correlated subqueries
         rows = {p.pk: p for p in Person.objects.with_latest_status(END)}
-    assert (rows[person.pk].latest_status_as_of, rows[person.pk].latest_has_job, rows[person.pk].latest_stable_life) == (
-        date(2021, 6, 1), True, False,
+    assert (
+        rows[person.pk].latest_status_as_of,
+        rows[person.pk].latest_has_job,
+        rows[person.pk].latest_stable_life,
+    ) == (
+        date(2021, 6, 1),
+        True,
+        False,
     )
     assert [p.latest_status_as_of for p in rows.values() if p.pk != person.pk] == [None]

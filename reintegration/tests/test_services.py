@@ -32,8 +32,12 @@ def test_writes_are_attributed_to_the_user_in_the_history(roles, commune_a):
     person = register(roles.officer_a, commune_a)
     services.person_update(person=person, user=roles.district_police, notes="Đã chuyển nơi ở.")
     action = services.support_action_add(
-        person=person, user=roles.officer_a, date=date(2020, 8, 12), kind=SupportKind.LOAN,
-        loan_amount_vnd=50_000_000, lender="Ngân hàng Chính sách xã hội",
+        person=person,
+        user=roles.officer_a,
+        date=date(2020, 8, 12),
+        kind=SupportKind.LOAN,
+        loan_amount_vnd=50_000_000,
+        lender="Ngân hàng Chính sách xã hội",
     )
     history = list(person.history.order_by("history_date"))
     assert [(h.history_type, h.history_user) for h in history] == [("+", roles.officer_a), ("~", roles.district_police)]
@@ -67,7 +71,10 @@ def test_read_log_records_user_time_and_what(roles, commune_a):
     person = register(roles.officer_a, commune_a)
     entry = services.log_person_read(user=roles.district_police, person=person, what="person page")
     assert (entry.user, entry.username, entry.action, entry.detail) == (
-        roles.district_police, "district_police", ReadAction.VIEW, "person page",
+        roles.district_police,
+        "district_police",
+        ReadAction.VIEW,
+        "person page",
     )
     assert entry.person_label == f"06976/TL-2021-09 {person.full_name}"
     assert entry.at is not None

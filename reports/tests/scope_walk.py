@@ -14,5 +14,5 @@ def report_of_commune_b(commune_b):
 
 OBJECT_OF_COMMUNE_B = {
     f"reports:report_{action}": report_of_commune_b
-    for action in ("detail", "update", "submit", "approve", "return", "docx", "print")
+    for action in ("detail", "update", "submit", "refresh", "approve", "return", "docx", "print")
 }

@@ -248,3 +248,16 @@ def test_docx_layout_and_content(roles, commune_a, client_for):
     assert [cell.text for cell in figures.rows[1].cells] == ["Tội phạm (vụ)", "1", "0", "+1"]
     footer = document.tables[-1].rows[0].cells[0].text
     assert "Nơi nhận:" in footer and "- Công an huyện Ba Chẽ;" in footer
+
+
+def test_refresh_recomputes_figures_while_editable(roles, commune_a, client_for):
+    report = new_report(commune_a, roles.officer_a)
+    assert report.figures["counts"]["crime_cases"] == 0
+    make_incident(commune_a, roles.officer_a, IN_NOVEMBER)
+    client = client_for(roles.officer_a)
+    client.post(reverse("reports:report_refresh", kwargs={"pk": report.pk}))
+    report.refresh_from_db()
+    assert report.figures["counts"]["crime_cases"] == 1
+    services.report_submit(report=report, user=roles.officer_a)
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        services.report_refresh_figures(report=report, user=roles.officer_a)
