@@ -430,6 +430,16 @@ SNAPSHOT_KEY = ["unit", "target", "period_start", "period_end", "as_of"]
 FIGURES_KEY = ["unit", "period_start", "period_end", "as_of"]
 
 
+def _snapshot_changed(before: dict, row: Snapshot) -> bool:
+    """Whether `row` differs from the stored snapshot (status, result or threshold), or is new."""
+    stored = before.get((row.unit_id, row.target))
+    if stored is None:
+        return True
+    status, result, threshold = stored
+    new_threshold = None if row.threshold is None else Decimal(str(row.threshold))
+    return (status, result) != (row.status, row.result) or threshold != new_threshold
+
+
 def _store(computation: Computation, run: ComputationRun | None, units=None) -> int:
     """Upsert the snapshots and figures of `units` (default: all listed units); rows whose result changed."""
     win, now = computation.window, timezone.now()
@@ -469,9 +479,9 @@ def _store(computation: Computation, run: ComputationRun | None, units=None) -> 
         )
     with transaction.atomic():
         before_snapshots = {
-            (row["unit_id"], row["target"]): (row["status"], row["result"])
+            (row["unit_id"], row["target"]): (row["status"], row["result"], row["threshold"])
             for row in Snapshot.objects.filter(unit_id__in=unit_ids, **key).values(
-                "unit_id", "target", "status", "result"
+                "unit_id", "target", "status", "result", "threshold"
             )
         }
         before_figures = {
@@ -480,23 +490,36 @@ def _store(computation: Computation, run: ComputationRun | None, units=None) -> 
                 "unit_id", "counts", "previous_counts", "components"
             )
         }
+        changed_snapshots = [row for row in snapshots if _snapshot_changed(before_snapshots, row)]
+        changed_figures = [
+            row
+            for row in figures
+            if before_figures.get(row.unit_id) != (row.counts, row.previous_counts, row.components)
+        ]
         changed = sum(
-            before_snapshots.get((row.unit_id, row.target)) != (row.status, row.result) for row in snapshots
-        ) + sum(before_figures.get(row.unit_id) != (row.counts, row.previous_counts, row.components) for row in figures)
-        Snapshot.objects.bulk_create(
-            snapshots,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=SNAPSHOT_KEY,
-            update_fields=["year", "status", "threshold", "result", "computed_at", "run"],
-        )
-        UnitFigures.objects.bulk_create(
-            figures,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=FIGURES_KEY,
-            update_fields=["year", "counts", "previous_counts", "components", "computed_at", "run"],
-        )
+            before_snapshots.get((row.unit_id, row.target), (None, None))[:2] != (row.status, row.result)
+            for row in snapshots
+        ) + len(changed_figures)
+        # Only the rows whose result changed are written; the unchanged ones only get the run's
+        # time and run, with one UPDATE per table on the scope and period.
+        Snapshot.objects.filter(unit_id__in=unit_ids, **key).update(computed_at=now, run=run)
+        UnitFigures.objects.filter(unit_id__in=unit_ids, **key).update(computed_at=now, run=run)
+        if changed_snapshots:
+            Snapshot.objects.bulk_create(
+                changed_snapshots,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=SNAPSHOT_KEY,
+                update_fields=["year", "status", "threshold", "result", "computed_at", "run"],
+            )
+        if changed_figures:
+            UnitFigures.objects.bulk_create(
+                changed_figures,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=FIGURES_KEY,
+                update_fields=["year", "counts", "previous_counts", "components", "computed_at", "run"],
+            )
     return changed
 
 

@@ -82,11 +82,22 @@ def unit_overview(request, pk):
     form, year, as_of = _period(request)
     data = _data_or_error(form, root, year, as_of)
     context = reports.report_context(root, data)
+    # Translate each status word once per request, not once per cell (1,648 cells at province scale).
+    status_labels = {}
+    for row in context.get("rows", ()):
+        for cell in row["cells"]:
+            cell["label"] = status_labels.setdefault(cell["status"], str(cell["label"]))
     query = _query(year, as_of)
     context.update(
         {
             "form": form,
             "query": query,
+            "mark_help": str(context.get("mark_help", "")),
+            "cell_titles": {
+                "current": _("This period"),
+                "previous": _("Same period last year"),
+                "projection": _("Year-end projection (cases)"),
+            },
             "export_url": f"{reverse('dashboards:export_xlsx', args=[root.pk])}?{query}",
             "report_url": f"{reverse('dashboards:report', args=[root.pk])}?{query}",
             **_run_context(request, root),
