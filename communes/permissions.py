@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import AdministrativeUnit, Assignment, Role
+from .models import AdministrativeUnit, Assignment, Level, Role
 
 
 class Capability(StrEnum):
@@ -100,6 +100,21 @@ def can(user, capability: Capability, unit: AdministrativeUnit) -> bool:
     if user.is_superuser:
         return True
     return any(unit.path.startswith(root.path) for root in root_units(user, capability))
+
+
+def can_recompute_targets(user, unit: AdministrativeUnit) -> bool:
+    """Whether the user may ask for a recomputation of `unit`'s target figures.
+
+    Those who may approve reports at the unit (district committee and police), or whose dashboard
+    scope is a district or province covering it. Commune roles never: their figures are refreshed
+    nightly and after each record.
+    """
+    if can(user, Capability.REPORTS_APPROVE, unit):
+        return True
+    return any(
+        root.level in (Level.DISTRICT, Level.PROVINCE) and unit.path.startswith(root.path)
+        for root in root_units(user, Capability.DASHBOARD)
+    )
 
 
 def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:

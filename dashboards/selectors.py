@@ -12,7 +12,6 @@ No function here returns personal data: only unit names, codes and counts.
 - `monthly_trend(unit, year, as_of)`: cases and subjects per reporting month (15th → 14th) this
   year and last year, in ONE conditional-aggregation query.
 - `tip_attention_counts(unit, as_of)`: tips overdue and due soon, in one query.
-- `can_recompute(user, unit)`: the rule for the "Recompute" button.
 """
 
 from __future__ import annotations
@@ -55,24 +54,6 @@ NOT_SIGNIFICANT_HELP = gettext_lazy("change not statistically significant")
 
 def can_view(user, unit: AdministrativeUnit) -> bool:
     return can(user, Capability.DASHBOARD, unit)
-
-
-def can_recompute(user, unit: AdministrativeUnit) -> bool:
-    """District users may ask for a recomputation of a unit they see on their dashboard.
-
-    The rule: a superuser; or a user who may approve reports at the unit (district steering
-    committee, Capability.REPORTS_APPROVE); or a user whose DASHBOARD scope root covering the unit
-    is a district- or province-level unit (district police). Commune officers and commune
-    committees never see the button: their figures are refreshed nightly and after each record.
-    """
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or can(user, Capability.REPORTS_APPROVE, unit):
-        return True
-    return any(
-        root.level in (Level.DISTRICT, Level.PROVINCE) and unit.path.startswith(root.path)
-        for root in root_units(user, Capability.DASHBOARD)
-    )
 
 
 def dashboard_roots(user) -> list[AdministrativeUnit]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes.models import Level
-from communes.permissions import Capability, can, require, units_with
+from communes.permissions import Capability, can, can_recompute_targets, require, units_with
 
 from . import engine, reports, selectors, tasks
 from .forms import PeriodForm
@@ -59,7 +59,7 @@ def _run_context(request, unit):
     return {
         "run": run,
         "run_active": run is not None and run.state in (ComputationRun.State.QUEUED, ComputationRun.State.STARTED),
-        "can_recompute": selectors.can_recompute(request.user, unit),
+        "can_recompute": can_recompute_targets(request.user, unit),
         "recompute_unit": unit,
     }
 
@@ -182,7 +182,7 @@ def export_xlsx(request, pk):
 def recompute(request, pk):
     """Queue a recomputation of the unit's scope for the chosen year and as-of date."""
     unit = _unit_or_404(request.user, pk)
-    if not selectors.can_recompute(request.user, unit):
+    if not can_recompute_targets(request.user, unit):
         raise Http404
     year, as_of = PeriodForm(request.POST).period()
     try:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communes.models import AdministrativeUnit, Level, UnitKind
+from communes.permissions import can_recompute_targets
 from dashboards import engine, selectors
 from dashboards.models import ComputationRun, Snapshot
 from incidents.models import ForeignerStay, Incident
@@ -366,9 +367,9 @@ def test_only_district_users_may_recompute(data, roles, client_for, commune_a):
         response = client_for(getattr(roles, who)).post(url("recompute", commune_a), {"year": YEAR})
         assert response.status_code == 404, who
     assert not ComputationRun.objects.exists()
-    assert selectors.can_recompute(roles.district_police, commune_a)
-    assert selectors.can_recompute(roles.district_committee, commune_a)
-    assert not selectors.can_recompute(roles.committee_a, commune_a)
+    assert can_recompute_targets(roles.district_police, commune_a)
+    assert can_recompute_targets(roles.district_committee, commune_a)
+    assert not can_recompute_targets(roles.committee_a, commune_a)
 
 
 def test_run_status_is_scoped(data, roles, client_for, commune_a):
