@@ -15,3 +15,5 @@ DASHBOARDS_RECOMPUTE_ON_SAVE = False
 # Test data is dated in past years: the automatic lock (communes/locks.py) is off here and
 # reports/tests turn it on where it is tested.
 REPORT_AUTO_LOCK_DAYS = None
+# Uploaded files (criteria evidence) go to a throw-away folder, never into the project's media/.
+MEDIA_ROOT = os.path.join(__import__("tempfile").gettempdir(), f"basecurity-test-media-{os.getpid()}")

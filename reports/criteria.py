@@ -1,20 +1,39 @@
-"""Criteria assessments: answers, the workflow (submit, confirm, return) and the results.
+"""Criteria assessments: start, answers, the workflow (submit, confirm, return) and the results.
 
 A group is met when it has criteria in use and every one of them is answered "met"; the assessment
-is met overall only when every group of its set is met (the model's four groups).
+is met overall only when every group of its set is met (the model's four groups). The same code
+serves the yearly recognition "an toàn về an ninh, trật tự" of communes and villages: only the
+criteria set (data an administrator loads) differs.
+
+- Officers holding ORGANISATION_WRITE on the unit start an assessment, answer and submit it.
+- District committees holding ORGANISATION_CONFIRM on the unit confirm it or return it with a comment.
+- Every write is attributed in the history tables (simple_history); the answers page uses the
+  assessment's `version` so that of two people answering at once, the second is told and keeps
+  what they typed.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from communes.permissions import Capability, can
 
-from .models import Assessment, AssessmentAnswer, AssessmentState, CriteriaGroup
+from .models import (
+    Assessment,
+    AssessmentAnswer,
+    AssessmentState,
+    CriteriaGroup,
+    CriteriaItem,
+    CriteriaKind,
+    CriteriaSet,
+)
 
 
 @dataclass
@@ -22,6 +41,7 @@ class GroupResult:
     group: CriteriaGroup
     items: int
     met_items: int
+    answered: int = 0
 
     @property
     def met(self) -> bool:
@@ -31,87 +51,293 @@ class GroupResult:
 @dataclass
 class AssessmentResult:
     assessment: Assessment
-    groups: list[GroupResult]
+    groups: list[GroupResult] = field(default_factory=list)
 
     @property
     def met(self) -> bool:
         return bool(self.groups) and all(group.met for group in self.groups)
 
+    @property
+    def items(self) -> int:
+        return sum(group.items for group in self.groups)
+
+    @property
+    def answered(self) -> int:
+        return sum(group.answered for group in self.groups)
+
+
+def results_of(assessments: Sequence[Assessment]) -> dict[int, AssessmentResult]:
+    """Results of many assessments in two queries, whatever their number (dashboards list a district)."""
+    if not assessments:
+        return {}
+    groups_by_set: dict[int, list[CriteriaGroup]] = defaultdict(list)
+    for group in (
+        CriteriaGroup.objects.filter(criteria_set__in={a.criteria_set_id for a in assessments})
+        .annotate(item_count=Count("items", filter=Q(items__is_active=True)))
+        .order_by("criteria_set", "number")
+    ):
+        groups_by_set[group.criteria_set_id].append(group)
+    answered: dict[tuple[int, int], tuple[int, int]] = {
+        (row["assessment"], row["item__group"]): (row["answered"], row["met"])
+        for row in AssessmentAnswer.objects.filter(assessment__in=[a.pk for a in assessments], item__is_active=True)
+        .values("assessment", "item__group")
+        .annotate(answered=Count("id"), met=Count("id", filter=Q(met=True)))
+    }
+    results = {}
+    for assessment in assessments:
+        groups = []
+        for group in groups_by_set[assessment.criteria_set_id]:
+            answered_count, met_count = answered.get((assessment.pk, group.pk), (0, 0))
+            groups.append(GroupResult(group, group.item_count, met_count, answered_count))
+        results[assessment.pk] = AssessmentResult(assessment, groups)
+    return results
+
 
 def results(assessment: Assessment) -> AssessmentResult:
-    """Per group: criteria in use and how many are answered met (one query)."""
-    groups = (
-        CriteriaGroup.objects.filter(criteria_set=assessment.criteria_set_id)
-        .annotate(
-            item_count=Count("items", filter=Q(items__is_active=True), distinct=True),
-            met_count=Count(
-                "items__answers",
-                filter=Q(items__is_active=True, items__answers__assessment=assessment, items__answers__met=True),
-                distinct=True,
-            ),
-        )
-        .order_by("number")
+    return results_of([assessment])[assessment.pk]
+
+
+def unit_history(unit, kind: str = CriteriaKind.MODEL_ASSESSMENT) -> list[AssessmentResult]:
+    """The unit's assessments of every year, newest first, each with its results (three queries)."""
+    assessments = list(
+        Assessment.objects.filter(unit=unit, criteria_set__kind=kind).select_related("criteria_set").order_by("-year")
     )
-    return AssessmentResult(assessment, [GroupResult(group, group.item_count, group.met_count) for group in groups])
+    found = results_of(assessments)
+    return [found[assessment.pk] for assessment in assessments]
+
+
+def units_results(units: Iterable, year: int, kind: str = CriteriaKind.MODEL_ASSESSMENT) -> dict[int, AssessmentResult]:
+    """The assessment of `year` of each of `units` that has one, by unit id (three queries)."""
+    assessments = list(
+        Assessment.objects.filter(unit__in=[unit.pk for unit in units], year=year, criteria_set__kind=kind)
+        .select_related("criteria_set")
+        .order_by("unit", "-criteria_set__year_from")
+    )
+    found = results_of(assessments)
+    by_unit: dict[int, AssessmentResult] = {}
+    for assessment in assessments:
+        by_unit.setdefault(assessment.unit_id, found[assessment.pk])
+    return by_unit
+
+
+def sets_for(year: int, level: str):
+    """The criteria sets in force in `year` that assess a unit of `level`."""
+    return [
+        criteria_set
+        for criteria_set in CriteriaSet.objects.filter(year_from__lte=year, year_to__gte=year)
+        if level in criteria_set.unit_levels
+    ]
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+class StaleAssessment(ValidationError):
+    """Someone else saved answers since the page was opened."""
+
+
+def _require_writer(user, assessment: Assessment) -> None:
+    if not can(user, Capability.ORGANISATION_WRITE, assessment.unit):
+        raise PermissionDenied(_("You cannot assess %(unit)s.") % {"unit": assessment.unit.name})
+
+
+def _require_editable(assessment: Assessment) -> None:
+    if not assessment.is_editable:
+        raise ValidationError(
+            _("This assessment is %(state)s: it can no longer be changed.")
+            % {"state": assessment.get_state_display().lower()},
+            code="not_editable",
+        )
+
+
+def _save(assessment: Assessment, user) -> Assessment:
+    assessment._history_user = user
+    assessment.save()
+    return assessment
 
 
 @transaction.atomic
+def assessment_start(*, user, unit, criteria_set: CriteriaSet, year: int) -> Assessment:
+    """A new draft assessment of `unit` for `year`; one per unit, set and year."""
+    if not can(user, Capability.ORGANISATION_WRITE, unit):
+        raise PermissionDenied(_("You cannot assess %(unit)s.") % {"unit": unit.name})
+    if unit.level not in criteria_set.unit_levels:
+        raise ValidationError(
+            {
+                "unit": _("“%(set)s” does not assess a unit like %(unit)s.")
+                % {"set": criteria_set.name, "unit": unit.name}
+            }
+        )
+    if not criteria_set.year_from <= year <= criteria_set.year_to:
+        raise ValidationError(
+            {
+                "year": _("“%(set)s” is in force from %(start)d to %(end)d, not in %(year)d.")
+                % {"set": criteria_set.name, "start": criteria_set.year_from, "end": criteria_set.year_to, "year": year}
+            }
+        )
+    if not CriteriaItem.objects.filter(group__criteria_set=criteria_set, is_active=True).exists():
+        raise ValidationError(
+            _("“%(set)s” has no criteria yet: ask the administrator to load them.") % {"set": criteria_set.name}
+        )
+    assessment = Assessment(unit=unit, criteria_set=criteria_set, year=year)
+    assessment._history_user = user
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("%(unit)s already has an assessment against “%(set)s” for %(year)d: open it from the list.")
+            % {"unit": unit.name, "set": criteria_set.name, "year": year},
+            code="exists",
+        ) from None
+    return assessment
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What the officer said about one criterion; `met` None means not answered yet."""
+
+    item: CriteriaItem
+    met: bool | None
+    evidence: str = ""
+    attachment: object | None = None
+    remove_attachment: bool = False
+
+
+@transaction.atomic
+def answers_save(*, assessment: Assessment, user, version: int, answers: Sequence[AnswerInput]) -> Assessment:
+    """Save the answers of a page all or nothing. `version` is the one the page was opened with."""
+    stored = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
+    _require_writer(user, stored)
+    _require_editable(stored)
+    if stored.version != version:
+        last = stored.history.select_related("history_user").first()
+        who = last.history_user.get_username() if last and last.history_user else _("someone")
+        raise StaleAssessment(
+            _(
+                "Someone else (%(user)s) saved answers of this assessment at %(time)s; what you entered is "
+                "kept below: open the assessment in another tab, compare, then save again."
+            )
+            % {"user": who, "time": date_format(timezone.localtime(last.history_date), "SHORT_DATETIME_FORMAT")},
+            code="stale",
+        )
+    existing = {answer.item_id: answer for answer in stored.answers.all()}
+    errors: dict[str, list] = {}
+    to_save = []
+    for given in answers:
+        if given.item.group.criteria_set_id != stored.criteria_set_id:
+            raise ValidationError(_("This criterion belongs to another criteria list."))
+        answer = existing.get(given.item.pk)
+        if given.met is None and answer is None:
+            continue
+        answer = answer or AssessmentAnswer(assessment=stored, item=given.item)
+        if given.met is not None:
+            answer.met = given.met
+        answer.evidence = given.evidence.strip()
+        if given.attachment is not None:
+            answer.attachment = given.attachment
+        elif given.remove_attachment:
+            answer.attachment = None
+        # A file stored earlier was checked when it came; only a new one is checked (type, size).
+        exclude = ["assessment", "item"] + ([] if given.attachment is not None else ["attachment"])
+        try:
+            answer.full_clean(exclude=exclude)
+        except ValidationError as error:
+            errors[str(given.item.pk)] = error.messages
+        to_save.append(answer)
+    if errors:
+        raise ValidationError(errors)
+    for answer in to_save:
+        answer._history_user = user
+        answer.save()
+    stored.version += 1
+    _save(stored, user)
+    assessment.__dict__.update(stored.__dict__)
+    return stored
+
+
 def answer_save(
     *, assessment: Assessment, user, item, met: bool, evidence: str = "", attachment=None
 ) -> AssessmentAnswer:
-    assessment = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
-    if not can(user, Capability.ORGANISATION_WRITE, assessment.unit):
-        raise PermissionDenied(_("You cannot assess %(unit)s.") % {"unit": assessment.unit.name})
-    if assessment.state not in (AssessmentState.DRAFT, AssessmentState.RETURNED):
-        raise ValidationError(_("This assessment was submitted: it can no longer be changed."))
-    if item.group.criteria_set_id != assessment.criteria_set_id:
-        raise ValidationError({"item": _("This criterion belongs to another criteria list.")})
-    answer = AssessmentAnswer.objects.filter(assessment=assessment, item=item).first() or AssessmentAnswer(
-        assessment=assessment, item=item
+    """One answer (imports, tests): the same checks as the answers page."""
+    with transaction.atomic():
+        version = Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
+        try:
+            answers_save(
+                assessment=assessment,
+                user=user,
+                version=version,
+                answers=[AnswerInput(item, met, evidence, attachment)],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and str(item.pk) in error.error_dict:
+                raise ValidationError(error.error_dict[str(item.pk)]) from None
+            raise
+        return AssessmentAnswer.objects.get(assessment=assessment, item=item)
+
+
+def unanswered_items(assessment: Assessment) -> list[CriteriaItem]:
+    return list(
+        CriteriaItem.objects.filter(group__criteria_set=assessment.criteria_set_id, is_active=True)
+        .exclude(answers__assessment=assessment)
+        .select_related("group")
+        .order_by("group__number", "number")
     )
-    answer.met, answer.evidence = met, evidence
-    if attachment is not None:
-        answer.attachment = attachment
-    answer.full_clean()
-    answer._history_user = user
-    answer.save()
-    return answer
 
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not can(user, Capability.ORGANISATION_WRITE, assessment.unit):
-        raise PermissionDenied(_("You cannot assess %(unit)s.") % {"unit": assessment.unit.name})
-    if assessment.state not in (AssessmentState.DRAFT, AssessmentState.RETURNED):
-        raise ValidationError(_("This assessment was already submitted."))
-    assessment.state, assessment.submitted_at = AssessmentState.SUBMITTED, timezone.now()
-    assessment._history_user = user
-    assessment.save()
-    return assessment
+    stored = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
+    _require_writer(user, stored)
+    if not stored.is_editable:
+        raise ValidationError(
+            _("This assessment was already submitted on %(time)s; it is %(state)s.")
+            % {
+                "time": date_format(timezone.localtime(stored.submitted_at), "SHORT_DATETIME_FORMAT"),
+                "state": stored.get_state_display().lower(),
+            },
+            code="submitted",
+        )
+    missing = unanswered_items(stored)
+    if missing:
+        raise ValidationError(
+            _("Answer every criterion before submitting; not answered yet: %(items)s.")
+            % {"items": ", ".join(f"{item.group.number}.{item.number}" for item in missing)},
+            code="incomplete",
+        )
+    stored.state, stored.submitted_at = AssessmentState.SUBMITTED, timezone.now()
+    _save(stored, user)
+    assessment.__dict__.update(stored.__dict__)
+    return stored
 
 
 @transaction.atomic
 def assessment_decide(*, assessment: Assessment, user, confirm: bool, comment: str = "") -> Assessment:
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not can(user, Capability.ORGANISATION_CONFIRM, assessment.unit):
+    stored = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
+    if not can(user, Capability.ORGANISATION_CONFIRM, stored.unit):
         raise PermissionDenied(
-            _("Only the district can confirm or return the assessment of %(unit)s.") % {"unit": assessment.unit.name}
+            _("Only the district can confirm or return the assessment of %(unit)s.") % {"unit": stored.unit.name}
         )
-    if assessment.state != AssessmentState.SUBMITTED:
-        raise ValidationError(_("Only a submitted assessment can be confirmed or returned."))
+    if stored.state != AssessmentState.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted assessment can be confirmed or returned; this one is %(state)s.")
+            % {"state": stored.get_state_display().lower()},
+            code="not_submitted",
+        )
     if not confirm and not comment.strip():
         raise ValidationError({"comment": _("Say what the commune must fix before it submits again.")})
-    assessment.state = AssessmentState.CONFIRMED if confirm else AssessmentState.RETURNED
-    assessment.decided_at, assessment.decided_by, assessment.return_comment = timezone.now(), user, comment.strip()
-    assessment._history_user = user
-    assessment.save()
-    return assessment
+    stored.state = AssessmentState.CONFIRMED if confirm else AssessmentState.RETURNED
+    stored.decided_at, stored.decided_by, stored.return_comment = timezone.now(), user, comment.strip()
+    _save(stored, user)
+    assessment.__dict__.update(stored.__dict__)
+    return stored
 
 
-def unit_history(unit) -> list[AssessmentResult]:
-    """The unit's assessments of every year, newest first, each with its results."""
-    return [
-        results(assessment)
-        for assessment in Assessment.objects.filter(unit=unit).select_related("criteria_set").order_by("-year")
-    ]
+def state_history(assessment: Assessment) -> list:
+    """The workflow steps (state changes) of the assessment, oldest first, with user and time."""
+    steps, previous = [], None
+    for record in assessment.history.select_related("history_user").order_by("history_date", "history_id"):
+        if record.state != previous:
+            steps.append(record)
+            previous = record.state
+    return steps

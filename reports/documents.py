@@ -1,17 +1,26 @@
-"""The report as an editable Word document in the official layout (Nghị định 30/2020/NĐ-CP style).
+"""The reports as editable Word documents in the official layout (Nghị định 30/2020/NĐ-CP style).
 
 Header: a borderless two-column table, issuing body on the left, national motto on the right; then the
 number, place and date, title, the four sections with the figures and the narrative line, "Nơi nhận"
 and the signature block. The document is in Vietnamese: it is the official text sent upward.
+
+`build_docx` writes a commune's report; `build_district_docx` the district's, assembled from the
+approved commune reports (reports/querysets.py `district_report`) in the same layout.
 """
 
+from datetime import date
 from io import BytesIO
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from communes.models import AdministrativeUnit
+from dashboards import engine
 from dashboards.engine import COUNT_KEYS
+from dashboards.rules import vietnamese_unit_name
+from dashboards.selectors import place_name
 
 from .models import Report
 
@@ -43,10 +52,25 @@ SECTIONS = (
 )
 
 
+# The district police's words and document symbol by kind of district-level unit ("Số: .../BC-CAH").
+DISTRICT_POLICE = {
+    "huyen": ("HUYỆN", "CAH"),
+    "thi_xa": ("THỊ XÃ", "CATX"),
+    "thanh_pho": ("THÀNH PHỐ", "CATP"),
+    "quan": ("QUẬN", "CAQ"),
+}
+FIGURE_HEADINGS = ("Chỉ tiêu", "Kỳ này", "Cùng kỳ", "Tăng (+) / giảm (-)")
+SIGN_HERE = "(Ký, ghi rõ họ tên)"
+
+
+def _period_words(period_kind: str, year: int, number: int) -> str:
+    roman = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(number, str(number))
+    half = "đầu" if number == 1 else "cuối"
+    return PERIOD_WORDS[period_kind].format(number=number, year=year, roman=roman, half=half)
+
+
 def period_words(report: Report) -> str:
-    roman = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(report.number, str(report.number))
-    half = "đầu" if report.number == 1 else "cuối"
-    return PERIOD_WORDS[report.period_kind].format(number=report.number, year=report.year, roman=roman, half=half)
+    return _period_words(report.period_kind, report.year, report.number)
 
 
 def issuing_body(report: Report) -> tuple[str, str]:
@@ -70,13 +94,15 @@ def title_lines(report: Report) -> tuple[str, str]:
     return ("BÁO CÁO", f"Kết quả thực hiện mô hình An ninh cơ sở {period_words(report)}")
 
 
-def figure_rows(report: Report) -> list[tuple[str, int, int, int]]:
-    counts = report.figures.get("counts", {})
-    previous = report.figures.get("previous_counts", {})
+def _change_rows(counts: dict, previous: dict) -> list[tuple[str, int, int, int]]:
     return [
         (COUNT_LABELS[key], counts.get(key, 0), previous.get(key, 0), counts.get(key, 0) - previous.get(key, 0))
         for key in COUNT_KEYS
     ]
+
+
+def figure_rows(report: Report) -> list[tuple[str, int, int, int]]:
+    return _change_rows(report.figures.get("counts", {}), report.figures.get("previous_counts", {}))
 
 
 def _paragraph(document, text, *, bold=False, italic=False, align=None, size=None):
@@ -99,21 +125,60 @@ def _cell_lines(cell, lines):
         run.bold, run.italic = bold, italic
 
 
-def build_docx(report: Report) -> bytes:
+def _new_document():
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)
+    return document
 
-    superior, own = issuing_body(report)
+
+def _header(document, *, superior: str, own: str, number: str, place_date: str, title: tuple[str, str]) -> None:
     header = document.add_table(rows=1, cols=2)  # the default style has no borders
     left, right = header.rows[0].cells
-    _cell_lines(left, [(superior, False, False), (own, True, False), (number_line(report), False, False)])
-    _cell_lines(right, [(MOTTO, True, False), (MOTTO_LINE_2, True, False), (place_date_line(report), False, True)])
+    _cell_lines(left, [(superior, False, False), (own, True, False), (number, False, False)])
+    _cell_lines(right, [(MOTTO, True, False), (MOTTO_LINE_2, True, False), (place_date, False, True)])
+    _paragraph(document, title[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    _paragraph(document, title[1], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
-    first, second = title_lines(report)
-    _paragraph(document, first, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
-    _paragraph(document, second, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+def _figures_table(document, rows) -> None:
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, FIGURE_HEADINGS, strict=True):
+        cell.text = text
+    for label, current, previous, change in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = label, str(current), str(previous)
+        cells[3].text = f"{change:+d}" if change else "0"
+
+
+def _footer(document, *, recipients: str, signer: str) -> None:
+    footer = document.add_table(rows=1, cols=2)
+    recipients_cell, signature_cell = footer.rows[0].cells
+    _cell_lines(recipients_cell, [("Nơi nhận:", True, True)])
+    for line in recipients.splitlines():
+        recipients_cell.add_paragraph(line)
+    _cell_lines(signature_cell, [(signer, True, False), (SIGN_HERE, False, True)])
+
+
+def _bytes(document) -> bytes:
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def build_docx(report: Report) -> bytes:
+    document = _new_document()
+    superior, own = issuing_body(report)
+    _header(
+        document,
+        superior=superior,
+        own=own,
+        number=number_line(report),
+        place_date=place_date_line(report),
+        title=title_lines(report),
+    )
 
     for field, heading in SECTIONS:
         _paragraph(document, heading, bold=True)
@@ -123,26 +188,79 @@ def build_docx(report: Report) -> bytes:
                 _paragraph(document, narrative)
             rows = figure_rows(report)
             if rows:
-                table = document.add_table(rows=1, cols=4)
-                table.style = "Table Grid"
-                for cell, text in zip(
-                    table.rows[0].cells, ("Chỉ tiêu", "Kỳ này", "Cùng kỳ", "Tăng (+) / giảm (-)"), strict=True
-                ):
-                    cell.text = text
-                for label, current, previous, change in rows:
-                    cells = table.add_row().cells
-                    cells[0].text, cells[1].text, cells[2].text = label, str(current), str(previous)
-                    cells[3].text = f"{change:+d}" if change else "0"
+                _figures_table(document, rows)
         for line in (getattr(report, field) or "").splitlines():
             _paragraph(document, line)
 
-    footer = document.add_table(rows=1, cols=2)
-    recipients_cell, signature_cell = footer.rows[0].cells
-    _cell_lines(recipients_cell, [("Nơi nhận:", True, True)])
-    for line in (report.recipients or "").splitlines():
-        recipients_cell.add_paragraph(line)
-    _cell_lines(signature_cell, [("TRƯỞNG CÔNG AN XÃ", True, False), ("(Ký, ghi rõ họ tên)", False, True)])
+    _footer(document, recipients=report.recipients or "", signer="TRƯỞNG CÔNG AN XÃ")
+    return _bytes(document)
 
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+
+# --- The district report ------------------------------------------------------------------------------
+
+
+def _commune_text(document, unit_name: str, lines: list[str]) -> None:
+    """ "- Xã Thanh Lâm: first line" in bold name, then the commune's further lines."""
+    paragraph = document.add_paragraph()
+    paragraph.add_run(f"- {unit_name}: ").bold = True
+    paragraph.add_run(lines[0])
+    for line in lines[1:]:
+        _paragraph(document, line)
+
+
+def build_district_docx(
+    district: AdministrativeUnit, period_kind: str, year: int, number: int, result: dict, *, today: date | None = None
+) -> bytes:
+    """The district's report of a period: `result` is reports.querysets.district_report(...) for it.
+
+    Figures are the sums of the approved commune reports; each commune's narrative line and text follow
+    in its section, and the communes without an approved report are named, so the district can see
+    what its document does not yet cover before it signs.
+    """
+    today = today or timezone.localdate()
+    words, symbol = DISTRICT_POLICE.get(district.kind, DISTRICT_POLICE["huyen"])
+    approved, missing = result["approved"], result["missing"]
+    parent = district.parent
+    document = _new_document()
+    _header(
+        document,
+        superior=f"CÔNG AN {parent.name.upper()}" if parent else "",
+        own=f"CÔNG AN {district.name.upper()}",
+        number=f"Số: ......../BC-{symbol}",
+        place_date=f"{place_name(district)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        title=(
+            "BÁO CÁO",
+            f"Kết quả thực hiện mô hình An ninh cơ sở {_period_words(period_kind, year, number)} "
+            f"trên địa bàn {vietnamese_unit_name(district.name)}",
+        ),
+    )
+
+    communes = len(approved) + len(missing)
+    for field, heading in SECTIONS:
+        _paragraph(document, heading, bold=True)
+        if field == "results":
+            _paragraph(
+                document,
+                f"Tổng hợp từ báo cáo đã được phê duyệt của {len(approved):02d}/{communes:02d} xã, phường, thị trấn.",
+            )
+            if missing:
+                _paragraph(
+                    document,
+                    "Chưa có báo cáo được phê duyệt: " + ", ".join(unit.name for unit in missing) + ".",
+                    italic=True,
+                )
+            entry = {"name": district.name, "counts": result["counts"], "previous_counts": result["previous_counts"]}
+            _paragraph(document, engine.narrative(entry, year, "vi"))
+            _figures_table(document, _change_rows(result["counts"], result["previous_counts"]))
+        for report in approved:
+            lines = [line for line in (getattr(report, field) or "").splitlines() if line.strip()]
+            if field == "results" and report.figures.get("narrative_vi"):
+                lines.insert(0, report.figures["narrative_vi"])
+            if lines:
+                _commune_text(document, report.unit.name, lines)
+
+    recipients = "\n".join(
+        filter(None, [f"- Công an {vietnamese_unit_name(parent.name)};" if parent else "", "- Lưu: VT."])
+    )
+    _footer(document, recipients=recipients, signer=f"TRƯỞNG CÔNG AN {words}")
+    return _bytes(document)

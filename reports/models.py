@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from basecurity.lib import periods
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, Level
 from communes.querysets import UnitScopedQuerySet
 
 
@@ -53,7 +53,9 @@ class Report(models.Model):
     report_date = models.DateField(_("date of the report"), null=True, blank=True)
     recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True)
 
-    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True, editable=False)
+    # The latest submission: the version the district holds and judges for timeliness. Earlier ones
+    # (before a return) stay in the ReportEvent history.
+    submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,7 +122,7 @@ class Report(models.Model):
 
     @property
     def on_time(self) -> bool | None:
-        """True when first submitted by the due date, False when late, None when not submitted."""
+        """True when last submitted by the due date, False when late, None when never submitted."""
         if self.submitted_at is None:
             return None
         return timezone.localdate(self.submitted_at) <= self.due_on
@@ -183,6 +185,13 @@ class CriteriaSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year_from}–{self.year_to})"
+
+    @property
+    def unit_levels(self) -> tuple[str, ...]:
+        """Who is assessed: communes on the model's groups; villages and communes for the recognition."""
+        if self.kind == CriteriaKind.SAFE_RECOGNITION:
+            return (Level.COMMUNE, Level.VILLAGE)
+        return (Level.COMMUNE,)
 
 
 class CriteriaGroup(models.Model):
@@ -251,6 +260,8 @@ class Assessment(models.Model):
         verbose_name=_("decided by"),
     )
     return_comment = models.TextField(_("comment of the district"), blank=True)
+    # Optimistic concurrency of the answers page: two people answering at once, the second is told.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords()
     objects = UnitScopedQuerySet.as_manager()
@@ -266,6 +277,13 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.criteria_set.name} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:assessment_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
 
 
 ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")

@@ -3,7 +3,8 @@
 - Officers holding RECORDS_WRITE on the unit create, edit (draft or returned only) and submit.
 - District-level users holding REPORTS_APPROVE on the unit (district police, district committee)
   approve or return a submitted report; approval writes the PeriodLock of the unit and period.
-- Each step writes a ReportEvent (user, time, from/to state, comment).
+- Each step writes a ReportEvent (user, time, from/to state, comment). `submitted_at` is the latest
+  submission (a resubmission after a return replaces it); earlier ones stay in the events.
 - Bad transitions raise ValidationError with a message a commune officer can read; a user without
   the right raises PermissionDenied (views answer 404 before that, through scoping).
 """
@@ -166,8 +167,8 @@ def report_submit(*, report: Report, user) -> Report:
         )
     before = report.state
     report.state = ReportState.SUBMITTED
-    if report.submitted_at is None:
-        report.submitted_at = timezone.now()
+    # A resubmission after a return replaces the time: timeliness judges what the district receives.
+    report.submitted_at = timezone.now()
     report.version += 1
     _save(report, user)
     _event(report, user=user, from_state=before, to_state=ReportState.SUBMITTED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import criteria_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -16,4 +16,16 @@ urlpatterns = [
     path("<int:pk>/print/", views.report_print, name="report_print"),
     path("timeliness/", views.timeliness_table, name="timeliness"),
     path("district/", views.district_report_view, name="district_report"),
+    path("district/report.docx", views.district_report_docx, name="district_report_docx"),
+]
+
+# The criteria assessment (reports/criteria_views.py).
+urlpatterns += [
+    path("criteria/", criteria_views.assessment_list, name="assessment_list"),
+    path("criteria/new/", criteria_views.assessment_start, name="assessment_start"),
+    path("criteria/<int:pk>/", criteria_views.assessment_detail, name="assessment_detail"),
+    path("criteria/<int:pk>/answers/", criteria_views.assessment_answers, name="assessment_answers"),
+    path("criteria/<int:pk>/submit/", criteria_views.assessment_submit, name="assessment_submit"),
+    path("criteria/<int:pk>/decide/", criteria_views.assessment_decide, name="assessment_decide"),
+    path("criteria/files/<int:pk>/", criteria_views.answer_file, name="answer_file"),
 ]

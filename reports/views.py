@@ -4,11 +4,13 @@ Reading a report needs RECORD_COUNTS on its unit; writing and submitting RECORDS
 returning REPORTS_APPROVE (district level). Anything outside the user's scope answers 404.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -224,9 +226,10 @@ def report_print(request, pk):
 def _period_form(request):
     units = units_with(request.user, Capability.REPORTS_APPROVE)
     initial = {"year": timezone.localdate().year}
-    first = units.filter(level="district").order_by("name").first()
-    if first:
-        initial["district"] = first.pk
+    if not request.GET:  # the initial district only matters to an empty form
+        first = units.filter(level="district").order_by("name").first()
+        if first:
+            initial["district"] = first.pk
     return PeriodChoiceForm(request.GET or None, units=units, initial=initial)
 
 
@@ -241,6 +244,11 @@ def timeliness_table(request):
     return render(request, "reports/timeliness.html", {"form": form, "rows": rows})
 
 
+def _period_query(data: dict) -> str:
+    """The query string of a chosen district and period (the .docx link of the district report)."""
+    return urlencode({"district": data["district"].pk} | {key: data[key] for key in ("period_kind", "year", "number")})
+
+
 @login_required
 def district_report_view(request):
     require(request.user, Capability.REPORTS_APPROVE)
@@ -253,4 +261,24 @@ def district_report_view(request):
             (documents.COUNT_LABELS[key], result["counts"][key], result["previous_counts"][key])
             for key in result["counts"]
         ]
+        result["docx_query"] = _period_query(data)
     return render(request, "reports/district_report.html", {"form": form, "result": result})
+
+
+@login_required
+def district_report_docx(request):
+    """The district report as a .docx; a district outside the user's scope (or a bad period) is 404."""
+    require(request.user, Capability.REPORTS_APPROVE)
+    form = _period_form(request)
+    if not (form.is_bound and form.is_valid()):
+        raise Http404
+    data = form.cleaned_data
+    district, kind, year, number = data["district"], data["period_kind"], data["year"], data["number"]
+    result = district_report(district, kind, year, number)
+    response = HttpResponse(
+        documents.build_district_docx(district, kind, year, number, result),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    filename = f"bao-cao-{district.code}-{kind}-{year}-{number}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -87,6 +87,11 @@ def test_workflow_by_role(roles, commune_a, model_set, items, settings, tmp_path
         met=True,
         attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4"),
     )
+    with pytest.raises(ValidationError, match=r"not answered yet: 1\.2, 2\.1, 2\.2, 3\.1, 3\.2, 4\.1, 4\.2"):
+        criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
+    for key, item in items.items():
+        if key != (1, 1):
+            criteria.answer_save(assessment=assessment, user=roles.officer_a, item=item, met=True)
     criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
     with pytest.raises(ValidationError, match="already submitted"):
         criteria.assessment_submit(assessment=assessment, user=roles.officer_a)
