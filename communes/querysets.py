@@ -29,6 +29,12 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             condition |= Q(path__startswith=unit.path)
         return self.filter(condition)
 
+    def existing_during(self, start, end) -> "AdministrativeUnitQuerySet":
+        """Units that existed on some day of `start`..`end` (a commune merged away before is left out)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=start)
+        )
+
     def at_level(self, *levels) -> "AdministrativeUnitQuerySet":
         return self.filter(level__in=levels)
 

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from communes.locks import PeriodLockAdminMixin, PeriodLockInlineMixin
+from communes.locks import LockChecker, PeriodLockAdminMixin, PeriodLockInlineMixin
 
 from . import services
 from .models import Person, ReadLog, Reoffence, Status, SupportAction
@@ -28,8 +28,14 @@ class ReoffenceInline(PeriodLockInlineMixin, admin.TabularInline):
     extra = 0
 
 
+# A person's dated rows: deleting the person would delete them too.
+DATED_ROWS = ((SupportAction, "date"), (Status, "as_of"), (Reoffence, "date"))
+
+
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
+    """A person is not dated, but deleting one deletes their dated rows: refused when one is locked."""
+
     list_display = ["ref", "full_name", "unit", "category", "masked_citizen_id", "returned_on", "management_end"]
     list_filter = ["category", "sex", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["ref", "full_name", "unit__code", "unit__name"]
@@ -47,6 +53,23 @@ class PersonAdmin(SimpleHistoryAdmin):
             return "-"
         url = reverse("admin:reintegration_readlog_changelist") + f"?person__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Open the read log"))
+
+    def _lock_message(self, obj) -> str | None:
+        return self.locked_selection_message(Person.objects.filter(pk=obj.pk))
+
+    def locked_selection_message(self, queryset) -> str | None:
+        checker, reasons = LockChecker(), []
+        for model, day in DATED_ROWS:
+            for row in model.objects.filter(person__in=queryset).select_related("person__unit"):
+                reason = checker.reason(row.person.unit, getattr(row, day))
+                if reason and reason not in reasons:
+                    reasons.append(reason)
+        if not reasons:
+            return None
+        lead = _(
+            "Nothing was deleted: support actions, statuses or reoffences of the person are dated in a locked period."
+        )
+        return " ".join([str(lead), *reasons])
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Administrators see all persons, and their reads are logged like everyone's.

@@ -35,9 +35,11 @@ def timeliness(
     """One row per commune of `district`: its report for the period (if any), on time / late / missing."""
     today = today or timezone.localdate()
     reports = Report.objects.filter(unit=OuterRef("pk"), period_kind=period_kind, year=year, number=number)
+    period = periods.make_period(period_kind, year, number)
     communes = (
         AdministrativeUnit.objects.subtree_of(district)
         .filter(level=Level.COMMUNE)
+        .existing_during(period.start, period.end)
         .annotate(
             report_id=Subquery(reports.values("pk")[:1]),
             report_state=Subquery(reports.values("state")[:1]),
@@ -45,7 +47,7 @@ def timeliness(
         )
         .order_by("name")
     )
-    due = periods.make_period(period_kind, year, number).end + timedelta(days=due_days())
+    due = period.end + timedelta(days=due_days())
     rows = []
     for unit in communes:
         submitted = unit.report_submitted_at
@@ -59,7 +61,13 @@ def timeliness(
 
 def district_report(district: AdministrativeUnit, period_kind: str, year: int, number: int) -> dict:
     """The district's figures summed from its communes' approved reports only, and the communes missing."""
-    communes = list(AdministrativeUnit.objects.subtree_of(district).filter(level=Level.COMMUNE).order_by("name"))
+    period = periods.make_period(period_kind, year, number)
+    communes = list(
+        AdministrativeUnit.objects.subtree_of(district)
+        .filter(level=Level.COMMUNE)
+        .existing_during(period.start, period.end)
+        .order_by("name")
+    )
     approved = list(
         Report.objects.filter(
             unit__in=[unit.pk for unit in communes],

@@ -194,3 +194,31 @@ def test_person_with_old_records_stays_editable_under_the_automatic_lock(roles, 
     data = change_form_data(client.get(url), "person") | {"full_name": "Tên mới"}
     assert client.post(url, data).status_code == 302
     assert Person.objects.get(pk=person.pk).full_name == "Tên mới"
+
+
+# --- Deleting a person deletes their dated rows --------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete selected"])
+def test_a_person_with_a_locked_support_action_is_not_deleted(roles, commune_a, client_for, how):
+    person = make_person(commune_a)
+    make_support(person, IN_NOVEMBER)
+    free = make_person(commune_a)
+    make_support(free, IN_DECEMBER)
+    lock_november(commune_a)
+    client = client_for(roles.admin)
+    if how == "delete page":
+        response = client.post(reverse("admin:reintegration_person_delete", args=[person.pk]), {"post": "yes"})
+    else:
+        response = client.post(
+            reverse("admin:reintegration_person_changelist"),
+            {"action": "delete_selected", "_selected_action": [person.pk, free.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    [(level, text)] = messages_of(response)
+    assert level == ERROR and text.startswith("Nothing was deleted: support actions") and LOCK_MESSAGE in text
+    assert Person.objects.filter(pk__in=[person.pk, free.pk]).count() == 2
+    assert SupportAction.objects.filter(person=person).exists()
+    # A person whose rows are all in open periods is deleted as before.
+    client.post(reverse("admin:reintegration_person_delete", args=[free.pk]), {"post": "yes"})
+    assert not Person.objects.filter(pk=free.pk).exists()

@@ -1,6 +1,6 @@
 """Reports: workflow by role, concurrency, timeliness, the district report, the .docx and the pages."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -261,3 +261,15 @@ def test_refresh_recomputes_figures_while_editable(roles, commune_a, client_for)
     services.report_submit(report=report, user=roles.officer_a)
     with pytest.raises(ValidationError, match="can no longer be changed"):
         services.report_refresh_figures(report=report, user=roles.officer_a)
+
+
+def test_a_commune_merged_away_before_the_period_is_not_missing(roles, units, commune_a):
+    """Minh Cầm and Lương Mông were merged on 1/11/2024: after that they owe no report."""
+    gone = units["202"].children.exclude(pk=commune_a.pk).filter(level="commune").order_by("code").first()
+    gone.valid_until = date(2024, 10, 31)
+    gone.save(update_fields=["valid_until"])
+    codes = {row.unit.code for row in timeliness(units["202"], "month", 2026, 11)}
+    assert gone.code not in codes and commune_a.code in codes
+    assert gone not in district_report(units["202"], "month", 2026, 11)["missing"]
+    # For a period when it still existed, it is listed.
+    assert gone.code in {row.unit.code for row in timeliness(units["202"], "month", 2024, 10)}
