@@ -19,10 +19,12 @@ postgres://postgres@127.0.0.1:5432/basecurity_bench; never the app's or the test
    record). Medians are reported; interleaving rounds spreads the noise of a shared machine.
 4. Memory: one more `recompute()` under tracemalloc (peak of Python allocations during the call),
    and the process's peak resident set size (ru_maxrss) before and after the measured calls.
-5. Overview page: django.test.Client, logged in as a superuser at the root province's overview,
-   and as a district committee member at the first district's overview, year 2025 as of
-   14/12/2025 (stored snapshots, as after the nightly run): `--requests` timed requests after 3
-   warm-up requests; median and p95, with the number of SQL queries of one request.
+5. Overview page: django.test.Client, logged in as a superuser at the root province's overview
+   (the province and its districts), the same with `?communes=all` (every district and commune),
+   and as a district committee member at the first district's overview (the district and its
+   communes), year 2025 as of 14/12/2025 (stored snapshots, as after the nightly run):
+   `--requests` timed requests after 3 warm-up requests; median and p95, with the number of SQL
+   queries and of table rows of one response.
 
 The floor reads the same rows as the engine with the simplest GROUP BY per record type:
 incidents joined to their category, grouped by unit, group and period; traffic accidents by unit
@@ -173,7 +175,14 @@ def page_latency(client, url: str, requests: int) -> dict:
         "max_ms": max(times) * 1000,
         "queries": len(queries),
         "bytes": len(response.content),
+        "rows": overview_rows(response.content),
     }
+
+
+def overview_rows(html: bytes) -> int:
+    """The rows of the overview's table (other tables of the page, e.g. the criteria, not counted)."""
+    table = html.split(b'id="overview-table"', 1)[-1].split(b"</table>", 1)[0]
+    return table.count(b'<tr data-unit="')
 
 
 def explain_engine(win) -> None:
@@ -312,12 +321,15 @@ def main() -> int:
         Assignment.objects.get_or_create(user=member, role=Role.DISTRICT_COMMITTEE, unit=district)
         query = f"?year={YEAR}&as_of={AS_OF.isoformat()}"
         pages = {}
-        for label, user, unit in (("superuser, province", admin, province), ("district committee", member, district)):
+        for label, user, unit, extra in (
+            ("superuser, province", admin, province, ""),
+            ("superuser, province, all communes", admin, province, "&communes=all"),
+            ("district committee", member, district, ""),
+        ):
             client = Client()
             client.force_login(user)
-            page_url = reverse("dashboards:unit_overview", args=[unit.pk]) + query
-            rows = AdministrativeUnit.objects.filter(path__startswith=unit.path).exclude(level=Level.VILLAGE).count()
-            pages[label] = {"url": page_url, "rows": rows, **page_latency(client, page_url, args.requests)}
+            page_url = reverse("dashboards:unit_overview", args=[unit.pk]) + query + extra
+            pages[label] = {"url": page_url, **page_latency(client, page_url, args.requests)}
 
         uptime_end = subprocess.run(
             ["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}
@@ -360,7 +372,8 @@ def main() -> int:
         lines.append(f"total      : {time.perf_counter() - total_started:.0f} s for the whole run")
         print("\n".join(lines))
         ok_ratio = ratio <= TARGET_RATIO
-        ok_page = all(page["median_ms"] < TARGET_PAGE_MS for page in pages.values())
+        # The target is the overview as it opens; the all-communes listing is asked for on purpose.
+        ok_page = all(page["median_ms"] < TARGET_PAGE_MS for label, page in pages.items() if "all" not in label)
         print(
             "result     : recompute "
             + ("within" if ok_ratio else "OVER")

@@ -4,11 +4,13 @@ Everything here is SQL aggregation or reads a fixed number of rows per unit in o
 runs the same number of queries whatever the number of communes (dashboards/tests/test_views.py).
 No function here returns personal data: only unit names, codes and counts.
 
-- `overview_data(root, year, as_of)`: the targets.md document of the root unit's subtree, read
-  from the stored Snapshot / UnitFigures rows of that (year, as-of) when every listed unit has
-  them, else computed now with the engine (`source` says which).
+- `overview_data(root, year, as_of)`: the targets.md document of the root unit's subtree (or of the
+  root and its children only, `children_only`), read from the stored Snapshot / UnitFigures rows
+  of that (year, as-of) when every listed unit has them, else computed now with the engine
+  (`source` says which).
 - `cells(entry, thresholds, projection)`: what each cell of a row shows (current, same period last
-  year, change, status word and colour, "≈" when the change is not significant).
+  year, change, status word and colour, "≈" when the change is not significant), in integer
+  arithmetic: exact, and cheap enough for hundreds of rows.
 - `monthly_trend(unit, year, as_of)`: cases and subjects per reporting month (15th → 14th) this
   year and last year, in ONE conditional-aggregation query.
 - `tip_attention_counts(unit, as_of)`: tips overdue and due soon, in one query.
@@ -18,9 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -68,13 +71,25 @@ def dashboard_roots(user) -> list[AdministrativeUnit]:
 # --- Units ----------------------------------------------------------------------------------------
 
 
-def listed_units(root: AdministrativeUnit) -> list[AdministrativeUnit]:
-    """The root and every province / district / commune below it, in tree order (one query)."""
-    return list(
-        AdministrativeUnit.objects.filter(path__startswith=root.path, level__in=LISTED_LEVELS)
-        .only("id", "code", "name", "level", "path", "parent_id", "is_remote")
-        .order_by("path", "code")
-    )
+def listed_units(root: AdministrativeUnit, *, children_only: bool = False) -> list[AdministrativeUnit]:
+    """The root and every province / district / commune below it (`children_only`: the root and the
+    units directly below it), in tree order (one query)."""
+    units = AdministrativeUnit.objects.filter(level__in=LISTED_LEVELS)
+    if children_only:
+        units = units.filter(Q(pk=root.pk) | Q(parent_id=root.pk))
+    else:
+        units = units.filter(path__startswith=root.path)
+    return list(units.only("id", "code", "name", "level", "path", "parent_id", "is_remote").order_by("path", "code"))
+
+
+def lists_children_only(root: AdministrativeUnit) -> bool:
+    """Whether the overview of `root` lists only the root and its children by default.
+
+    Above district level (a province: 200 communes, 815 kB of HTML when all are listed) the page
+    lists the districts, each linking to its own overview with its communes; a district lists its
+    communes.
+    """
+    return root.level == Level.PROVINCE
 
 
 def place_name(unit: AdministrativeUnit) -> str:
@@ -104,13 +119,21 @@ class OverviewData:
         return self.window.as_of < periods.reporting_year(self.window.year).end
 
 
-def _stored(root: AdministrativeUnit, win: engine.Window, units: list):
+def _units_filter(root: AdministrativeUnit, units: list, children_only: bool) -> dict:
+    """The lookup that selects the stored rows of the listed units: their ids when only the root and
+    its children are listed (a few), else the subtree's path prefix (thousands at country scale)."""
+    if children_only:
+        return {"unit_id__in": [unit.id for unit in units]}
+    return {"unit__path__startswith": root.path}
+
+
+def _stored(root: AdministrativeUnit, win: engine.Window, units: list, children_only: bool = False):
     """(document, thresholds, computed_at) from the stored rows of every listed unit, or None.
 
     Two queries: the units' figures, then their snapshots (only when every unit has figures).
     """
     key = {
-        "unit__path__startswith": root.path,
+        **_units_filter(root, units, children_only),
         "period_start": win.current.start,
         "period_end": win.current.end,
         "as_of": win.as_of,
@@ -151,7 +174,7 @@ def _stored(root: AdministrativeUnit, win: engine.Window, units: list):
     return document, thresholds, computed_at
 
 
-def _previous_full_counts(root: AdministrativeUnit, year: int, units: list) -> dict:
+def _previous_full_counts(root: AdministrativeUnit, year: int, units: list, children_only: bool = False) -> dict:
     """{unit code: counts} of the whole previous reporting year (the baseline of a projection).
 
     Stored figures of year-1 as of its last day when every unit has them (one query), else the
@@ -161,37 +184,47 @@ def _previous_full_counts(root: AdministrativeUnit, year: int, units: list) -> d
     rows = {
         row["unit_id"]: row["counts"]
         for row in UnitFigures.objects.filter(
-            unit__path__startswith=root.path, period_start=full.start, period_end=full.end, as_of=full.end
+            **_units_filter(root, units, children_only), period_start=full.start, period_end=full.end, as_of=full.end
         ).values("unit_id", "counts")
     }
     if all(unit.id in rows for unit in units):
         return {unit.code: rows[unit.id] for unit in units}
-    document = engine.compute(year - 1, full.end, root.code)
-    return {entry["code"]: entry["counts"] for entry in document["units"]}
+    computed = {entry["code"]: entry["counts"] for entry in engine.compute(year - 1, full.end, root.code)["units"]}
+    return {unit.code: computed[unit.code] for unit in units}
 
 
 def overview_data(
-    root: AdministrativeUnit, year: int, as_of: date | None = None, *, projection: bool = True
+    root: AdministrativeUnit,
+    year: int,
+    as_of: date | None = None,
+    *,
+    projection: bool = True,
+    children_only: bool = False,
 ) -> OverviewData:
-    """The figures of `root` and every unit below it for `year` cut at `as_of` (default today).
+    """The figures of `root` and every unit below it (`children_only`: the root and the units
+    directly below it) for `year` cut at `as_of` (default today).
 
     Raises engine.EngineError for an as-of date before the year starts.
     """
     win = engine.window(year, as_of)
-    units = listed_units(root)
-    stored = _stored(root, win, units)
+    units = listed_units(root, children_only=children_only)
+    stored = _stored(root, win, units, children_only)
     if stored is not None:
         document, thresholds, computed_at = stored
         source = "stored"
     else:
+        # The engine computes the whole subtree (a parent's figures are its children's sums).
         computation = engine.run_computation(year, win.as_of, root.code)
         document = computation.document
+        if children_only:
+            codes = {unit.code for unit in units}
+            document = {**document, "units": [entry for entry in document["units"] if entry["code"] in codes]}
         by_id = {unit.id: unit.code for unit in computation.scope.units}
         thresholds = {by_id[unit_id]: values for unit_id, values in computation.thresholds.items()}
         computed_at, source = timezone.now(), "live"
     data = OverviewData(document, win, units, thresholds, source, computed_at)
     if projection and data.is_to_date:
-        data.previous_full = _previous_full_counts(root, year, units)
+        data.previous_full = _previous_full_counts(root, year, units, children_only)
     return data
 
 
@@ -201,42 +234,74 @@ def latest_run(unit: AdministrativeUnit) -> ComputationRun | None:
 
 
 # --- Numbers as pages show them (1 decimal, exact) --------------------------------------------------
+#
+# Display rounding (targets.md: 1 decimal in pages) is half away from zero on the exact value. Every
+# figure of a cell is a ratio of integers, so it is rounded with one integer division (no Fraction,
+# no Decimal): the overview formats thousands of them per page.
 
 
-def tenths(value) -> Decimal | None:
-    """An exact number (Fraction, int) rounded half away from zero to 1 decimal; floats via their text."""
+def round_half_away(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded half away from zero to a whole number, exactly."""
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return -quotient if numerator < 0 else quotient
+
+
+def _exact(value) -> Fraction:
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+def tenths(value) -> int | None:
+    """An exact number (Fraction, int, Decimal; floats via their text) in tenths, rounded half away
+    from zero: 2/3 -> 7, -1/20 -> -1."""
     if value is None:
         return None
-    if isinstance(value, float):
-        value = Fraction(repr(value))
-    value = Fraction(value)
-    scaled = abs(value) * 10
-    rounded = int(scaled) + (1 if scaled - int(scaled) >= Fraction(1, 2) else 0)
-    result = Decimal(rounded) / 10
-    return (-result if value < 0 else result).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    value = _exact(value)
+    return round_half_away(10 * value.numerator, value.denominator)
 
 
-def number(value, decimals: int = 1) -> str:
-    return formats.number_format(value, decimals, use_l10n=True)
+def tenths_text(tenths: int) -> str:
+    """A number of tenths as pages show it, 1 decimal in the page's language: 1234 -> "123,4" (vi)."""
+    if settings.USE_THOUSAND_SEPARATOR:  # grouping: let Django format it
+        return formats.number_format(Decimal(tenths).scaleb(-1), 1, use_l10n=True)
+    whole, tenth = divmod(abs(tenths), 10)
+    sign = "-" if tenths < 0 else ""
+    return f"{sign}{whole}{formats.get_format('DECIMAL_SEPARATOR', use_l10n=True)}{tenth}"
 
 
-def signed_pct(value: Fraction | None) -> str:
-    if value is None:
+def signed_pct(numerator: int, denominator: int) -> str:
+    """The change 100·numerator/denominator as "+12,5%", "−3,0%", "±0,0%"; "—" when denominator is 0."""
+    if denominator == 0:
         return "—"
-    rounded = tenths(value)
+    rounded = round_half_away(1000 * numerator, denominator)
     sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
-    return f"{sign}{number(abs(rounded))}%"
+    return f"{sign}{tenths_text(abs(rounded))}%"
 
 
 def rate_text(numerator: int, denominator: int) -> str:
     if denominator == 0:
         return f"{numerator}/{denominator}"
-    return f"{numerator}/{denominator} ({number(tenths(Fraction(100 * numerator, denominator)))}%)"
+    return f"{numerator}/{denominator} ({tenths_text(round_half_away(1000 * numerator, denominator))}%)"
 
 
-def status_badge(status: str) -> dict:
-    status = rules.Status(status)
-    return {"status": status.value, "label": status.label, "badge": STATUS_BADGES[status]}
+def _hundredths(rate: float) -> int | None:
+    """A stored rate (a float rounded to 2 decimals, targets.md) as an exact number of hundredths;
+    None if its text has more decimals."""
+    hundredths = round(rate * 100)
+    return hundredths if hundredths / 100 == rate else None
+
+
+def _rate_tenths(rate) -> int:
+    hundredths = _hundredths(rate)
+    return tenths(rate) if hundredths is None else round_half_away(hundredths, 10)
+
+
+# Status -> what its badge shows (the label is lazy: the view translates it once per request).
+STATUS_CELLS = {
+    status.value: {"status": status.value, "label": status.label, "badge": badge}
+    for status, badge in STATUS_BADGES.items()
+}
 
 
 def projection_of(cur: int, full_previous: int, win: engine.Window, threshold) -> dict:
@@ -245,18 +310,36 @@ def projection_of(cur: int, full_previous: int, win: engine.Window, threshold) -
     projected = cur × (days in the reporting year / days elapsed to the as-of date), exact;
     on track when the projected count meets the reduction rule against the whole previous year's
     count: full_previous > 0 and 100·(full_previous − projected) ≥ threshold·full_previous, or
-    full_previous = 0 and cur = 0.
+    full_previous = 0 and cur = 0. In integers: both sides multiplied by the days elapsed and by
+    the threshold's denominator.
     """
-    full_days = periods.reporting_year(win.year).days
-    projected = Fraction(cur * full_days, win.current.days)
+    full_days, days = periods.reporting_year(win.year).days, win.current.days
     limit = rules.exact(threshold)
-    on_track = 100 * (full_previous - projected) >= limit * full_previous if full_previous > 0 else cur == 0
+    if full_previous > 0:
+        on_track = (
+            100 * limit.denominator * (full_previous * days - cur * full_days) >= limit.numerator * full_previous * days
+        )
+    else:
+        on_track = cur == 0
     return {
-        "projected": number(tenths(projected)),
+        "projected": tenths_text(round_half_away(10 * cur * full_days, days)),
         "previous_full": full_previous,
         "on_track": on_track,
         "label": _("on track") if on_track else _("off track"),
     }
+
+
+def _employment_change(target: dict) -> str:
+    """Percentage points between this period's exact rate and the stored previous rate (2 decimals)."""
+    previous_rate, numerator, denominator = target["previous_rate"], target["numerator"], target["denominator"]
+    if previous_rate is None or denominator == 0:
+        return "—"
+    hundredths = _hundredths(previous_rate)
+    if hundredths is None:  # not a 2-decimal rate: the general exact path
+        points = tenths(Fraction(100 * numerator, denominator) - _exact(previous_rate))
+    else:  # 100·n/d − h/100 = (10000·n − h·d) / (100·d), in tenths: / (10·d)
+        points = round_half_away(10000 * numerator - hundredths * denominator, 10 * denominator)
+    return _("%(points)s points") % {"points": f"{'+' if points >= 0 else '−'}{tenths_text(abs(points))}"}
 
 
 def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict | None = None) -> list[dict]:
@@ -265,11 +348,11 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
     targets = entry["targets"]
     for code in TARGET_CODES:
         target = targets[code]
-        cell = {"code": code, **status_badge(target["status"]), "significant": True, "projection": None}
+        cell = {"code": code, **STATUS_CELLS[target["status"]], "significant": True, "projection": None}
         if code in REDUCTION_CODES:
             cur, prev = target["current"], target["previous"]
             cell["current"], cell["previous"] = str(cur), str(prev)
-            cell["change"] = signed_pct(Fraction(100 * (cur - prev), prev) if prev else None)
+            cell["change"] = signed_pct(cur - prev, prev)
             # "≈" marks a change that is not significant; no change at all needs no mark.
             cell["significant"] = target["significant"] or cur == prev
             if previous_full:
@@ -290,16 +373,8 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
         elif code == "reintegration_employment":
             cell["current"] = rate_text(target["numerator"], target["denominator"])
             previous_rate = target["previous_rate"]
-            cell["previous"] = "—" if previous_rate is None else f"{number(tenths(previous_rate))}%"
-            if previous_rate is None or target["denominator"] == 0:
-                cell["change"] = "—"
-            else:
-                points = tenths(
-                    Fraction(100 * target["numerator"], target["denominator"]) - Fraction(repr(previous_rate))
-                )
-                cell["change"] = _("%(points)s points") % {
-                    "points": f"{'+' if points >= 0 else '−'}{number(abs(points))}"
-                }
+            cell["previous"] = "—" if previous_rate is None else f"{tenths_text(_rate_tenths(previous_rate))}%"
+            cell["change"] = _employment_change(target)
         else:  # tips, foreigners, reoffending: numerator / denominator of this period
             cell["current"] = rate_text(target["numerator"], target["denominator"])
             cell["previous"], cell["change"] = "—", "—"

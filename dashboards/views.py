@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from communes.models import Level
 from communes.permissions import Capability, can, can_recompute_targets, require, units_with
 
-from . import engine, reports, selectors, tasks
+from . import engine, reports, sections, selectors, tasks
 from .forms import PeriodForm
 from .models import ComputationRun
 
@@ -77,10 +77,16 @@ def index(request):
 
 @login_required
 def unit_overview(request, pk):
-    """One row per unit of the scope (the root first), one column per target."""
+    """One row per unit of the scope (the root first), one column per target.
+
+    Above district level, the root and its districts only (each links to its own overview with its
+    communes); `?communes=all` lists every unit of the scope, as the printable report does.
+    """
     root = _unit_or_404(request.user, pk)
     form, year, as_of = _period(request)
-    data = _data_or_error(form, root, year, as_of)
+    summarised = selectors.lists_children_only(root)
+    all_units = summarised and request.GET.get("communes") == "all"
+    data = _data_or_error(form, root, year, as_of, children_only=summarised and not all_units)
     context = reports.report_context(root, data)
     # Translate each status word once per request, not once per cell (1,648 cells at province scale).
     status_labels = {}
@@ -88,10 +94,17 @@ def unit_overview(request, pk):
         for cell in row["cells"]:
             cell["label"] = status_labels.setdefault(cell["status"], str(cell["label"]))
     query = _query(year, as_of)
+    overview = reverse("dashboards:unit_overview", args=[root.pk])
+    # The switch between the two listings, when the root has districts to open.
+    has_districts = summarised and any(unit.level == Level.DISTRICT for unit in data.units)
     context.update(
         {
             "form": form,
             "query": query,
+            "all_units": all_units,
+            "listing_url": (f"{overview}?{query}" if all_units else f"{overview}?{query}&communes=all")
+            if has_districts
+            else None,
             "mark_help": str(context.get("mark_help", "")),
             "cell_titles": {
                 "current": _("This period"),
@@ -100,6 +113,7 @@ def unit_overview(request, pk):
             },
             "export_url": f"{reverse('dashboards:export_xlsx', args=[root.pk])}?{query}",
             "report_url": f"{reverse('dashboards:report', args=[root.pk])}?{query}",
+            "sections": sections.overview_sections(request, root, year),
             **_run_context(request, root),
         }
     )
@@ -135,12 +149,8 @@ def unit_detail(request, pk):
         "reoffending": targets["reoffending"],
         "narrative": selectors.narrative(entry, year, get_language() or "vi"),
         "trend": selectors.monthly_trend(unit, year, data.window.as_of),
-        "criteria_groups": [
-            _("Leadership and direction"),
-            _("Security and order work"),
-            _("The “Toàn dân bảo vệ ANTQ” movement"),
-            _("Building the grassroots security force"),
-        ],
+        # The criteria assessment and other sections of apps built on dashboards (dashboards/sections.py).
+        "sections": sections.unit_sections(request, unit, year),
         "mark": selectors.NOT_SIGNIFICANT_MARK,
         "mark_help": selectors.NOT_SIGNIFICANT_HELP,
         "period_line": reports.period_line(data),

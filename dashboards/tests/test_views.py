@@ -214,15 +214,17 @@ def test_overview_runs_the_same_queries_for_8_and_200_communes(data, roles, clie
     #  1. the session           2. the user             3. the user's assignments (with their units)
     #  4. the unit, scoped (units_with)                 5. the listed units of the subtree
     #  6. their stored UnitFigures for (year, as-of)    7. their stored Snapshots
-    #  8. the last recomputation run of the unit (progress badge)
-    #  9-11. the session saved again (SESSION_SAVE_EVERY_REQUEST): savepoint, update, release
+    #  8-11. sections of other apps (dashboards/sections.py), here the criteria assessment of the
+    #        communes: the communes, their assessments, the criteria list and its groups
+    #  12. the last recomputation run of the unit (progress badge)
+    #  13-15. the session saved again (SESSION_SAVE_EVERY_REQUEST): savepoint, update, release
     engine.recompute(YEAR, YEAR_END, "202")
-    response, _ = overview_queries(client, district, django_assert_num_queries, 11, year=YEAR)
+    response, _ = overview_queries(client, district, django_assert_num_queries, 15, year=YEAR)
     assert response.text.count('class="status-') >= 9 * 8 and 'data-source="stored"' in response.text
     add_communes(district)
     engine.recompute(YEAR, YEAR_END, "202")
-    response, _ = overview_queries(client, district, django_assert_num_queries, 11, year=YEAR)
-    assert response.text.count("Xã Thử Nghiệm") == 192  # a row each
+    response, _ = overview_queries(client, district, django_assert_num_queries, 15, year=YEAR)
+    assert response.text.count("Xã Thử Nghiệm") == 192 * 2  # a row each, and one in the criteria table  # a row each
     assert response.text.count("xã Thử Nghiệm") == 192  # and a narrative line each
 
 
@@ -237,12 +239,13 @@ def test_live_overview_runs_the_same_queries_for_8_and_200_communes(data, roles,
     #  14. engine: target definitions (thresholds)
     # To date (as of 14/6/2021), the projection reads last year's full figures:
     #  15. stored UnitFigures of 2020 (none)  16-23. the engine again for 2020 (as 7-14)
-    #  24. the last recomputation run of the unit
-    #  25-27. the session saved again: savepoint, update, release
+    #  24-27. the criteria assessment section (as in the test above)
+    #  28. the last recomputation run of the unit
+    #  29-31. the session saved again: savepoint, update, release
     query = {"year": YEAR, "as_of": "2021-06-14"}
-    overview_queries(client, district, django_assert_num_queries, 27, **query)
+    overview_queries(client, district, django_assert_num_queries, 31, **query)
     add_communes(district)
-    response, _ = overview_queries(client, district, django_assert_num_queries, 27, **query)
+    response, _ = overview_queries(client, district, django_assert_num_queries, 31, **query)
     assert 'data-source="live"' in response.text
 
 
