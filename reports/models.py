@@ -288,6 +288,15 @@ class Assessment(models.Model):
 
 ATTACHMENT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+_ZIP = b"PK\x03\x04"  # .docx and .xlsx are zip packages
+ATTACHMENT_SIGNATURES = {
+    "pdf": (b"%PDF",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "docx": (_ZIP,),
+    "xlsx": (_ZIP,),
+}
 
 
 def validate_attachment(file) -> None:
@@ -302,6 +311,18 @@ def validate_attachment(file) -> None:
         )
     if file.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(_("The file is larger than 10 MB: scan it at a lower resolution or split it."))
+    # The name can lie: the first bytes must be those of the kind the name says.
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8)
+    file.seek(position)
+    if isinstance(head, str):
+        head = head.encode("latin-1", "replace")
+    if not head.startswith(ATTACHMENT_SIGNATURES[extension]):
+        raise ValidationError(
+            _("“%(name)s” is not really a %(kind)s file: its content is of another kind."),
+            params={"name": name, "kind": extension.upper()},
+        )
 
 
 class AssessmentAnswer(models.Model):

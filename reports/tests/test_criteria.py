@@ -59,7 +59,8 @@ def test_results_per_group_and_overall(roles, commune_a, model_set, items):
     assert not criteria.results(assessment).met
 
 
-def test_attachment_type_and_size(roles, commune_a, model_set, items):
+def test_attachment_type_and_size(roles, commune_a, model_set, items, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
     item = items[(1, 1)]
     with pytest.raises(ValidationError, match="not one"):
@@ -69,6 +70,22 @@ def test_attachment_type_and_size(roles, commune_a, model_set, items):
             item=item,
             met=True,
             attachment=SimpleUploadedFile("virus.exe", b"MZ"),
+        )
+    with pytest.raises(ValidationError, match="not really a PDF file"):
+        criteria.answer_save(
+            assessment=assessment,
+            user=roles.officer_a,
+            item=item,
+            met=True,
+            attachment=SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 a program renamed"),
+        )
+    for name, content in (("anh.jpg", b"\xff\xd8\xff\xe0 JFIF"), ("bang.xlsx", b"PK\x03\x04 zip")):
+        criteria.answer_save(
+            assessment=assessment,
+            user=roles.officer_a,
+            item=item,
+            met=True,
+            attachment=SimpleUploadedFile(name, content),
         )
     big = SimpleUploadedFile("bien-ban.pdf", b"0" * (ATTACHMENT_MAX_BYTES + 1))
     with pytest.raises(ValidationError, match="larger than 10 MB"):
