@@ -21,12 +21,16 @@ REQUIRE_SERVICES = os.environ.get("BASECURITY_REQUIRE_SERVICES") == "1"
 
 
 def reseed_reference_data() -> None:
-    """Put back the rows the data migrations seed (taxonomies, target definitions).
+    """Put back the rows the data migrations seed (taxonomies, target definitions, criteria groups).
 
     Transactional tests (live server, real worker) empty the database after each test, seeded rows
     included; the migrations' own seed functions are idempotent, so calling them again is safe.
     """
-    for module in ("incidents.migrations.0002_seed_taxonomies", "dashboards.migrations.0002_seed_targets_and_schedule"):
+    for module in (
+        "incidents.migrations.0002_seed_taxonomies",
+        "dashboards.migrations.0002_seed_targets_and_schedule",
+        "reports.migrations.0003_seed_model_criteria_groups",
+    ):
         importlib.import_module(module).seed(django_apps, None)
 
 

@@ -21,22 +21,10 @@ pytestmark = pytest.mark.browser
 YEAR = 2021
 
 
-def reseed() -> None:
-    """Live-server tests flush the database after each test, seeded taxonomies and targets included:
-    put them back (the migrations' own seed functions, idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
-    from incidents.models import IncidentCategory
-
-    if not IncidentCategory.objects.exists():
-        importlib.import_module("incidents.migrations.0002_seed_taxonomies").seed(apps, None)
-
-
 @pytest.fixture
 def records(units, django_user_model):
-    reseed()
+    # Live-server tests flush the database after each test, seeded rows included: put them back.
+    conftest.reseed_reference_data()
     user = django_user_model.objects.create_user("recorder", password="x")
     thanh_lam, town = units["06976"], units["06970"]
     Incident.objects.bulk_create(

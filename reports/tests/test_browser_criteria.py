@@ -13,9 +13,6 @@ from .test_browser_reports import log_in
 
 pytestmark = pytest.mark.browser
 
-GROUPS = ("Công tác lãnh đạo, chỉ đạo", "Công tác an ninh, trật tự", "Phong trào Toàn dân bảo vệ ANTQ", "Lực lượng")
-
-
 def test_officer_assesses_district_confirms_dashboard_shows(live_server, units, browser_page, settings, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -23,12 +20,10 @@ def test_officer_assesses_district_confirms_dashboard_shows(live_server, units, 
     conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06976"])
     conftest.make_user("bcd_huyen", Role.DISTRICT_COMMITTEE, units["202"])
     # The live server's database is flushed after each browser test, the seeded set included.
-    criteria_set, _ = CriteriaSet.objects.get_or_create(
-        kind=CriteriaKind.MODEL_ASSESSMENT, year_from=2021, year_to=2025, defaults={"name": "Mô hình An ninh cơ sở"}
-    )
-    for number, name in enumerate(GROUPS, start=1):
-        group, _ = criteria_set.groups.get_or_create(number=number, defaults={"name": name})
-        group.items.create(number=1, text=f"Tiêu chí {number}.1")
+    conftest.reseed_reference_data()
+    criteria_set = CriteriaSet.objects.get(kind=CriteriaKind.MODEL_ASSESSMENT, year_from=2021, year_to=2025)
+    for group in criteria_set.groups.all():
+        group.items.create(number=1, text=f"Tiêu chí {group.number}.1")
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 360, "height": 780})
 
