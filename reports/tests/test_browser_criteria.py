@@ -13,6 +13,7 @@ from .test_browser_reports import log_in
 
 pytestmark = pytest.mark.browser
 
+
 def test_officer_assesses_district_confirms_dashboard_shows(live_server, units, browser_page, settings, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
 
