@@ -20,6 +20,7 @@ transaction, so a second or concurrent run leaves the same rows) and records a C
 
 from __future__ import annotations
 
+import json
 import time
 import traceback
 from collections import defaultdict
@@ -28,7 +29,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,10 +159,19 @@ def _range(field: str, period: periods.Period) -> Q:
     return Q(**{f"{field}__range": (period.start, period.end)})
 
 
+def _both_periods(field: str, win: Window) -> tuple[Q, Q, Q]:
+    """(WHERE, current, previous): the WHERE keeps the rows of either period; inside it one comparison
+    tells them apart, since the previous period (one year earlier, not longer) ends before the current
+    one starts. Two full ranges in each FILTER cost about 20 % of the incidents query (EXPLAIN)."""
+    where = _range(field, win.current) | _range(field, win.previous)
+    start = win.current.start
+    return where, Q(**{f"{field}__gte": start}), Q(**{f"{field}__lt": start})
+
+
 def _incident_rows(scope: Scope, win: Window):
-    cur, prev = _range("occurred_on", win.current), _range("occurred_on", win.previous)
+    where, cur, prev = _both_periods("occurred_on", win)
     return (
-        _in_scope(Incident.objects.filter(cur | prev), scope)
+        _in_scope(Incident.objects.filter(where), scope)
         .values("unit", "category__group")
         .annotate(
             cur_cases=Count("id", filter=cur),
@@ -174,9 +184,9 @@ def _incident_rows(scope: Scope, win: Window):
 
 
 def _traffic_rows(scope: Scope, win: Window):
-    cur, prev = _range("occurred_on", win.current), _range("occurred_on", win.previous)
+    where, cur, prev = _both_periods("occurred_on", win)
     return (
-        _in_scope(TrafficAccident.objects.filter(cur | prev), scope)
+        _in_scope(TrafficAccident.objects.filter(where), scope)
         .values("unit")
         .annotate(
             traffic_cases=Count("id", filter=cur),
@@ -295,21 +305,31 @@ class Thresholds:
         self.rows: dict[tuple[str, str | None], dict[int, Decimal]] = defaultdict(dict)
         for row in TargetDefinition.objects.filter(year__lte=year).values("code", "year", "unit__code", "threshold"):
             self.rows[(row["code"], row["unit__code"])][row["year"]] = row["threshold"]
-        self._cache: dict[tuple[str, str], Decimal] = {}
+        # Only the units that have definitions of their own can change a unit's thresholds.
+        self.unit_codes = {unit_code for _code, unit_code in self.rows if unit_code is not None}
+        self._by_chain: dict[tuple[str, ...], dict[str, Decimal]] = {}
+
+    def for_path(self, path: str) -> dict[str, Decimal]:
+        """{target code: threshold} of the unit at `path`. Units whose path holds the same units with
+        definitions share one dict: at country scale a handful of resolutions, not 83,600."""
+        chain = tuple(code for code in reversed(_path_codes(path)) if code in self.unit_codes)  # own unit first
+        found = self._by_chain.get(chain)
+        if found is None:
+            found = self._by_chain[chain] = {code: self._resolve(code, chain) for code in TARGET_CODES}
+        return found
 
     def for_unit(self, code: str, path: str) -> Decimal:
-        key = (code, path)
-        if key not in self._cache:
-            chain = [*reversed(_path_codes(path)), None]  # own unit first, default last
-            best = None
-            for rank, unit_code in enumerate(chain):
-                years = self.rows.get((code, unit_code))
-                if years:
-                    year = max(years)
-                    if best is None or (year, -rank) > best[0]:
-                        best = ((year, -rank), years[year])
-            self._cache[key] = best[1] if best else DEFAULT_TARGETS[code][2]
-        return self._cache[key]
+        return self.for_path(path)[code]
+
+    def _resolve(self, code: str, chain: tuple[str, ...]) -> Decimal:
+        best = None
+        for rank, unit_code in enumerate((*chain, None)):  # the default last
+            years = self.rows.get((code, unit_code))
+            if years:
+                year = max(years)
+                if best is None or (year, -rank) > best[0]:
+                    best = ((year, -rank), years[year])
+        return best[1] if best else DEFAULT_TARGETS[code][2]
 
 
 # --- Judging ----------------------------------------------------------------------------------
@@ -399,9 +419,7 @@ def run_computation(year: int, as_of=None, scope_code: str | None = None) -> Com
         paths.update(AdministrativeUnit.objects.filter(id__in=missing).values_list("id", "path"))
     totals = roll_up(scope, own, paths)
     definitions = Thresholds(year)
-    unit_thresholds = {
-        unit.id: {code: definitions.for_unit(code, unit.path) for code in TARGET_CODES} for unit in scope.units
-    }
+    unit_thresholds = {unit.id: definitions.for_path(unit.path) for unit in scope.units}
     return Computation(win, scope, _document(win, scope, totals, unit_thresholds), totals, unit_thresholds)
 
 
@@ -428,99 +446,192 @@ def narratives(document: dict, language: str = "vi") -> dict[str, str]:
 
 SNAPSHOT_KEY = ["unit", "target", "period_start", "period_end", "as_of"]
 FIGURES_KEY = ["unit", "period_start", "period_end", "as_of"]
+NO_THRESHOLD = {
+    code for code, (_group, rule, _threshold) in DEFAULT_TARGETS.items() if rule in ("all", "all_three_down")
+}
 
 
-def _snapshot_changed(before: dict, row: Snapshot) -> bool:
-    """Whether `row` differs from the stored snapshot (status, result or threshold), or is new."""
-    stored = before.get((row.unit_id, row.target))
-    if stored is None:
-        return True
-    status, result, threshold = stored
-    new_threshold = None if row.threshold is None else Decimal(str(row.threshold))
-    return (status, result) != (row.status, row.result) or threshold != new_threshold
-
-
-def _store(computation: Computation, run: ComputationRun | None, units=None) -> int:
-    """Upsert the snapshots and figures of `units` (default: all listed units); rows whose result changed."""
-    win, now = computation.window, timezone.now()
-    units = computation.scope.units if units is None else units
+def _rows(computation: Computation, units) -> tuple[list[tuple], list[tuple]]:
+    """The rows to store for `units`, as plain tuples: snapshots (unit id, target, status, threshold,
+    result) and figures (unit id, counts, previous counts, components)."""
     by_code = {entry["code"]: entry for entry in computation.document["units"]}
-    unit_ids = [unit.id for unit in units]
-    key = {"period_start": win.current.start, "period_end": win.current.end, "as_of": win.as_of}
     snapshots, figures = [], []
     for unit in units:
         entry = by_code[unit.code]
+        thresholds = computation.thresholds[unit.id]
         for code, result in entry["targets"].items():
-            threshold = computation.thresholds[unit.id][code]
-            snapshots.append(
+            threshold = None if code in NO_THRESHOLD else thresholds[code]
+            snapshots.append((unit.id, code, result["status"], threshold, result))
+        figures.append((unit.id, entry["counts"], entry["previous_counts"], computation.totals[unit.id]))
+    return snapshots, figures
+
+
+def _store(computation: Computation, run: ComputationRun | None, units=None) -> int:
+    """Upsert the snapshots and figures of `units` (default: all listed units); returns the number of
+    rows whose result changed (or are new).
+
+    Only the rows whose status, result, threshold or figures changed are written in full. Every
+    UnitFigures row (one per unit: what the pages read "computed at" from) then points at `run`
+    with the time of this call, with one UPDATE; a Snapshot keeps the run and time of its last
+    change, so a run that changes nothing does not rewrite the 8 snapshots of every unit (83,600
+    rows at country scale, docs/benchmarks.md). One transaction: a second or concurrent run leaves
+    the same rows."""
+    win, now = computation.window, timezone.now()
+    units = computation.scope.units if units is None else units
+    snapshots, figures = _rows(computation, units)
+    unit_ids = [row[0] for row in figures]
+    key = {"period_start": win.current.start, "period_end": win.current.end, "as_of": win.as_of}
+    with transaction.atomic():
+        before_snapshots = {
+            (unit_id, target): (status, threshold, result)
+            for unit_id, target, status, threshold, result in _fetch(
+                Snapshot.objects.filter(unit_id__in=unit_ids, **key).values_list(
+                    "unit_id", "target", "status", "threshold", "result"
+                )
+            )
+        }
+        before_figures = {
+            unit_id: (counts, previous_counts, components)
+            for unit_id, counts, previous_counts, components in _fetch(
+                UnitFigures.objects.filter(unit_id__in=unit_ids, **key).values_list(
+                    "unit_id", "counts", "previous_counts", "components"
+                )
+            )
+        }
+        changed, changed_snapshots, changed_figures = 0, [], []
+        for row in snapshots:
+            unit_id, target, status, threshold, result = row
+            stored = before_snapshots.get((unit_id, target))
+            if stored is None or stored[0] != status or json.loads(stored[2]) != result:
+                changed += 1
+                changed_snapshots.append(row)
+            elif _decimal(stored[1]) != threshold:  # written, not counted: the result is the same
+                changed_snapshots.append(row)
+        for row in figures:
+            stored = before_figures.get(row[0])
+            if stored is None or tuple(map(json.loads, stored)) != row[1:]:
+                changed += 1
+                changed_figures.append(row)
+        UnitFigures.objects.filter(unit_id__in=unit_ids, **key).update(computed_at=now, run=run)
+        if changed_snapshots or changed_figures:
+            write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
+            write(win.year, key, changed_snapshots, changed_figures, now, run)
+    return changed
+
+
+def _fetch(queryset) -> list[tuple]:
+    """The rows of a values_list() as the database driver returns them: JSON columns as text (decoded
+    by the caller only where needed), no per-row conversion by the ORM, which at country scale
+    (94,050 stored rows) cost more than the comparison itself (docs/benchmarks.md)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _decimal(value) -> Decimal | None:
+    """A stored threshold as a Decimal (PostgreSQL returns one; SQLite an int or a float of 2 decimals)."""
+    return None if value is None else Decimal(str(value))
+
+
+def _write_orm(year: int, key: dict, snapshots: list, figures: list, now: datetime, run) -> None:
+    if snapshots:
+        Snapshot.objects.bulk_create(
+            [
                 Snapshot(
-                    unit_id=unit.id,
-                    target=code,
-                    year=win.year,
-                    status=result["status"],
+                    unit_id=unit_id,
+                    target=target,
+                    year=year,
+                    status=status,
+                    threshold=threshold,
                     result=result,
-                    threshold=threshold if DEFAULT_TARGETS[code][1] not in ("all", "all_three_down") else None,
                     computed_at=now,
                     run=run,
                     **key,
                 )
-            )
-        figures.append(
-            UnitFigures(
-                unit_id=unit.id,
-                year=win.year,
-                counts=entry["counts"],
-                previous_counts=entry["previous_counts"],
-                components=computation.totals[unit.id],
-                computed_at=now,
-                run=run,
-                **key,
-            )
+                for unit_id, target, status, threshold, result in snapshots
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=SNAPSHOT_KEY,
+            update_fields=["year", "status", "threshold", "result", "computed_at", "run"],
         )
-    with transaction.atomic():
-        before_snapshots = {
-            (row["unit_id"], row["target"]): (row["status"], row["result"], row["threshold"])
-            for row in Snapshot.objects.filter(unit_id__in=unit_ids, **key).values(
-                "unit_id", "target", "status", "result", "threshold"
+    if figures:
+        UnitFigures.objects.bulk_create(
+            [
+                UnitFigures(
+                    unit_id=unit_id,
+                    year=year,
+                    counts=counts,
+                    previous_counts=previous_counts,
+                    components=components,
+                    computed_at=now,
+                    run=run,
+                    **key,
+                )
+                for unit_id, counts, previous_counts, components in figures
+            ],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=FIGURES_KEY,
+            update_fields=["year", "counts", "previous_counts", "components", "computed_at", "run"],
+        )
+
+
+# PostgreSQL: one upsert per table, the rows passed as one JSON array (jsonb_to_recordset) rather
+# than as model instances; a nightly run of the current year (a new as-of date, so every row new)
+# writes 94,050 rows at country scale, where bulk_create's per-field preparation took seconds.
+_UPSERT_SNAPSHOTS = """
+INSERT INTO {table} (unit_id, target, year, period_start, period_end, as_of, status, threshold, result,
+                     computed_at, run_id)
+SELECT unit_id, target, %(year)s, %(period_start)s, %(period_end)s, %(as_of)s, status, threshold, result,
+       %(now)s, %(run_id)s
+FROM jsonb_to_recordset(%(rows)s::jsonb) AS new (unit_id bigint, target text, status text, threshold numeric,
+                                                 result jsonb)
+ON CONFLICT (unit_id, target, period_start, period_end, as_of) DO UPDATE SET
+    year = EXCLUDED.year, status = EXCLUDED.status, threshold = EXCLUDED.threshold, result = EXCLUDED.result,
+    computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id
+"""
+_UPSERT_FIGURES = """
+INSERT INTO {table} (unit_id, year, period_start, period_end, as_of, counts, previous_counts, components,
+                     computed_at, run_id)
+SELECT unit_id, %(year)s, %(period_start)s, %(period_end)s, %(as_of)s, counts, previous_counts, components,
+       %(now)s, %(run_id)s
+FROM jsonb_to_recordset(%(rows)s::jsonb) AS new (unit_id bigint, counts jsonb, previous_counts jsonb,
+                                                 components jsonb)
+ON CONFLICT (unit_id, period_start, period_end, as_of) DO UPDATE SET
+    year = EXCLUDED.year, counts = EXCLUDED.counts, previous_counts = EXCLUDED.previous_counts,
+    components = EXCLUDED.components, computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id
+"""
+
+
+def _write_postgresql(year: int, key: dict, snapshots: list, figures: list, now: datetime, run) -> None:
+    common = {"year": year, **key, "now": now, "run_id": run.pk if run is not None else None}
+    with connection.cursor() as cursor:
+        if snapshots:
+            rows = [
+                {
+                    "unit_id": unit_id,
+                    "target": target,
+                    "status": status,
+                    "threshold": None if threshold is None else str(threshold),  # exact: numeric from text
+                    "result": result,
+                }
+                for unit_id, target, status, threshold, result in snapshots
+            ]
+            cursor.execute(
+                _UPSERT_SNAPSHOTS.format(table=connection.ops.quote_name(Snapshot._meta.db_table)),
+                {**common, "rows": json.dumps(rows)},
             )
-        }
-        before_figures = {
-            row["unit_id"]: (row["counts"], row["previous_counts"], row["components"])
-            for row in UnitFigures.objects.filter(unit_id__in=unit_ids, **key).values(
-                "unit_id", "counts", "previous_counts", "components"
+        if figures:
+            rows = [
+                {"unit_id": unit_id, "counts": counts, "previous_counts": previous_counts, "components": components}
+                for unit_id, counts, previous_counts, components in figures
+            ]
+            cursor.execute(
+                _UPSERT_FIGURES.format(table=connection.ops.quote_name(UnitFigures._meta.db_table)),
+                {**common, "rows": json.dumps(rows)},
             )
-        }
-        changed_snapshots = [row for row in snapshots if _snapshot_changed(before_snapshots, row)]
-        changed_figures = [
-            row
-            for row in figures
-            if before_figures.get(row.unit_id) != (row.counts, row.previous_counts, row.components)
-        ]
-        changed = sum(
-            before_snapshots.get((row.unit_id, row.target), (None, None))[:2] != (row.status, row.result)
-            for row in snapshots
-        ) + len(changed_figures)
-        # Only the rows whose result changed are written; the unchanged ones only get the run's
-        # time and run, with one UPDATE per table on the scope and period.
-        Snapshot.objects.filter(unit_id__in=unit_ids, **key).update(computed_at=now, run=run)
-        UnitFigures.objects.filter(unit_id__in=unit_ids, **key).update(computed_at=now, run=run)
-        if changed_snapshots:
-            Snapshot.objects.bulk_create(
-                changed_snapshots,
-                batch_size=500,
-                update_conflicts=True,
-                unique_fields=SNAPSHOT_KEY,
-                update_fields=["year", "status", "threshold", "result", "computed_at", "run"],
-            )
-        if changed_figures:
-            UnitFigures.objects.bulk_create(
-                changed_figures,
-                batch_size=500,
-                update_conflicts=True,
-                unique_fields=FIGURES_KEY,
-                update_fields=["year", "counts", "previous_counts", "components", "computed_at", "run"],
-            )
-    return changed
 
 
 def recompute(
@@ -586,9 +697,7 @@ def recompute_parents(year: int, as_of=None, scope_code: str | None = None) -> i
     parent_scope = Scope(root=scope.root, units=parents, ids_by_code=scope.ids_by_code)
     totals = roll_up(parent_scope, stored, {unit.id: unit.path for unit in fan_units})
     definitions = Thresholds(year)
-    unit_thresholds = {
-        unit.id: {code: definitions.for_unit(code, unit.path) for code in TARGET_CODES} for unit in parents
-    }
+    unit_thresholds = {unit.id: definitions.for_path(unit.path) for unit in parents}
     computation = Computation(
         win, parent_scope, _document(win, parent_scope, totals, unit_thresholds), totals, unit_thresholds
     )

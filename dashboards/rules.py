@@ -1,15 +1,19 @@
 """How each yearly target is judged: pure functions, exactly as ../shared/docs/targets.md says.
 
-Every comparison is exact: counts are integers, thresholds become ``fractions.Fraction`` (an int, a
-Decimal from a target definition, a Fraction or a string such as "7.5"; a float is read through its
-shortest decimal text, so 7.1 means 71/10), and no float is ever compared. Floats appear only in the
-output, rounded half away from zero to 2 decimals for JSON (pages round again to 1).
+Every comparison is exact: counts are integers, a threshold is read as an exact ratio of two integers
+(an int, a Decimal from a target definition, a Fraction or a string such as "7.5"; a float is read
+through its shortest decimal text, so 7.1 means 71/10), and the rules compare by integer
+cross-multiplication (a / b ≥ c / d ⇔ a·d ≥ c·b for b, d > 0), so no float is ever compared. Floats
+appear only in the output, rounded half away from zero to 2 decimals for JSON (pages round again to 1),
+also in integers. (Integers rather than ``Fraction`` objects: the same exact results, several times
+faster, which matters when a country's 10,000 units are judged; docs/benchmarks.md.)
 
 Every function returns a JSON-friendly dict whose ``status`` is a plain string value of ``Status``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -55,28 +59,57 @@ def _count(value, name: str) -> int:
     return value
 
 
+def _ratio(value) -> tuple[int, int]:
+    """A threshold as (numerator, denominator > 0) in lowest terms: exact(value) without building a Fraction
+    for the common cases (an int, a finite Decimal from a target definition)."""
+    if type(value) is int:
+        return value, 1
+    if type(value) is Decimal and value.is_finite():
+        return value.as_integer_ratio()
+    if type(value) is float:  # the significance threshold is a float setting: read its text once
+        return _float_ratio(value)
+    fraction = exact(value)
+    return fraction.numerator, fraction.denominator
+
+
+@functools.lru_cache(maxsize=64)
+def _float_ratio(value: float) -> tuple[int, int]:
+    fraction = exact(value)  # NaN and infinities raise, and an exception is not cached
+    return fraction.numerator, fraction.denominator
+
+
+def _round2(numerator: int, denominator: int) -> float:
+    """numerator / denominator (denominator > 0) rounded half away from zero to 2 decimals, as a float.
+
+    The magnitude in hundredths is ⌊100·|n|/d + 1/2⌋ = (200·|n| + d) // 2d, in integers; ±m / 100 is
+    then the float nearest to ±m/100 (int division is correctly rounded), as float(Fraction(±m, 100)).
+    """
+    magnitude = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return (magnitude if numerator >= 0 else -magnitude) / 100 + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
 def round2(value: Fraction | int | None) -> float | None:
     """Round an exact number half away from zero to 2 decimals, as a float for JSON (-50/3 → -16.67)."""
     if value is None:
         return None
-    hundredths = Fraction(value) * 100
-    magnitude = math.floor(abs(hundredths) + Fraction(1, 2))
-    rounded = Fraction(magnitude if hundredths >= 0 else -magnitude, 100)
-    return float(rounded) + 0.0  # + 0.0 turns -0.0 into 0.0
+    value = Fraction(value)
+    return _round2(value.numerator, value.denominator)
 
 
-def percentage(numerator: int, denominator: int) -> Fraction | None:
-    """100 · numerator / denominator exactly, or None when the denominator is 0."""
-    return None if denominator == 0 else Fraction(100 * numerator, denominator)
+def _rate(numerator: int, denominator: int) -> float | None:
+    """100 · numerator / denominator rounded to 2 decimals, or None when the denominator is 0."""
+    return None if denominator == 0 else _round2(100 * numerator, denominator)
 
 
-def _sqrt_gap_at_least(larger: int, smaller: int, gap: Fraction) -> bool:
-    """Exactly whether √larger − √smaller ≥ gap, for larger ≥ smaller ≥ 0 and gap ≥ 0.
+def _sqrt_gap_at_least(larger: int, smaller: int, gap_numerator: int, gap_denominator: int) -> bool:
+    """Exactly whether √larger − √smaller ≥ g = gap_numerator / gap_denominator, for larger ≥ smaller ≥ 0,
+    g ≥ 0 and gap_denominator > 0, in integers.
 
-    √l ≥ √s + g  ⇔  l ≥ s + 2g√s + g²  ⇔  l − s − g² ≥ 2g√s  ⇔  (l − s − g² ≥ 0 and (l − s − g²)² ≥ 4g²s).
+    √l ≥ √s + g  ⇔  l ≥ s + 2g√s + g²  ⇔  l − s − g² ≥ 2g√s  ⇔  (l − s − g² ≥ 0 and (l − s − g²)² ≥ 4g²s);
+    multiplied by d² (then d⁴) with g = n/d: R = (l − s)·d² − n² ≥ 0 and R² ≥ 4·n²·s·d².
     """
-    rest = larger - smaller - gap * gap
-    return rest >= 0 and rest * rest >= 4 * gap * gap * smaller
+    rest = (larger - smaller) * gap_denominator * gap_denominator - gap_numerator * gap_numerator
+    return rest >= 0 and rest * rest >= 4 * gap_numerator * gap_numerator * smaller * gap_denominator * gap_denominator
 
 
 # --- Reductions (crime, social evils, violations) ------------------------------------------------
@@ -93,21 +126,21 @@ def judge_reduction(cur: int, prev: int, threshold_pct=7, z_threshold=3) -> dict
       after rounding may still be "not significant" when it is 2.996).
     """
     cur, prev = _count(cur, "current"), _count(prev, "previous")
-    threshold = exact(threshold_pct)
+    threshold, threshold_denominator = _ratio(threshold_pct)
     if prev > 0:
-        met = 100 * (prev - cur) >= threshold * prev
+        met = 100 * (prev - cur) * threshold_denominator >= threshold * prev
     else:
         met = cur == 0
-    z_limit = exact(z_threshold)
+    z_limit, z_denominator = _ratio(z_threshold)
     if z_limit < 0:
         raise ValueError("The significance threshold cannot be negative.")
     larger, smaller = max(cur, prev), min(cur, prev)
     return {
         "current": cur,
         "previous": prev,
-        "change_pct": round2(percentage(cur - prev, prev)),
-        "z": round2(Fraction(2 * (math.sqrt(cur) - math.sqrt(prev)))),
-        "significant": _sqrt_gap_at_least(larger, smaller, z_limit / 2),
+        "change_pct": _rate(cur - prev, prev),
+        "z": _round2(*(2 * (math.sqrt(cur) - math.sqrt(prev))).as_integer_ratio()),  # the float's exact value
+        "significant": _sqrt_gap_at_least(larger, smaller, z_limit, 2 * z_denominator),
         "status": Status.MET.value if met else Status.MISSED.value,
     }
 
@@ -127,7 +160,7 @@ def judge_ratio_all(numerator: int, denominator: int) -> dict:
     return {
         "numerator": numerator,
         "denominator": denominator,
-        "rate": round2(percentage(numerator, denominator)),
+        "rate": _rate(numerator, denominator),
         "status": status.value,
     }
 
@@ -155,19 +188,24 @@ def judge_employment(
     for employed, population in ((employed_cur, population_cur), (employed_prev, population_prev)):
         if employed > population:
             raise ValueError(f"The employed ({employed}) cannot exceed the population ({population}).")
-    rate_cur = percentage(employed_cur, population_cur)
-    rate_prev = percentage(employed_prev, population_prev)
-    if rate_cur is None:
+    if population_cur == 0:
         status = Status.NO_DATA
-    elif rate_prev is None:
+    elif population_prev == 0:
         status = Status.NO_BASELINE
     else:
-        status = Status.MET if rate_cur >= min(Fraction(100), rate_prev + exact(points)) else Status.MISSED
+        # rate_cur ≥ min(100, rate_prev + p/q)  ⇔  rate_cur ≥ 100 (everybody employed) or
+        # 100·ec/pc ≥ 100·ep/pp + p/q  ⇔  100·ec·pp·q ≥ (100·ep·q + p·pp)·pc, all denominators > 0.
+        points, points_denominator = _ratio(points)
+        met = employed_cur >= population_cur or (
+            100 * employed_cur * population_prev * points_denominator
+            >= (100 * employed_prev * points_denominator + points * population_prev) * population_cur
+        )
+        status = Status.MET if met else Status.MISSED
     return {
         "numerator": employed_cur,
         "denominator": population_cur,
-        "rate": round2(rate_cur),
-        "previous_rate": round2(rate_prev),
+        "rate": _rate(employed_cur, population_cur),
+        "previous_rate": _rate(employed_prev, population_prev),
         "status": status.value,
     }
 
@@ -180,11 +218,12 @@ def judge_reoffending(numerator: int, denominator: int, limit_pct=10) -> dict:
     if denominator == 0:
         status = Status.NO_DATA
     else:
-        status = Status.MET if 100 * numerator < exact(limit_pct) * denominator else Status.MISSED
+        limit, limit_denominator = _ratio(limit_pct)
+        status = Status.MET if 100 * numerator * limit_denominator < limit * denominator else Status.MISSED
     return {
         "numerator": numerator,
         "denominator": denominator,
-        "rate": round2(percentage(numerator, denominator)),
+        "rate": _rate(numerator, denominator),
         "status": status.value,
     }
 

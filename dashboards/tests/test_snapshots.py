@@ -42,7 +42,16 @@ def test_recompute_stores_the_document_and_is_idempotent(units, user, commune_a)
     second = engine.recompute(2021, YEAR_END)
     assert rows() == before
     assert second.rows_changed == 0 and second.state == ComputationRun.State.FINISHED
-    assert Snapshot.objects.filter(run=second).count() == listed * 8  # every row now points at the last run
+    # The figures of every unit (what pages show "computed at" from) point at the last run; a
+    # snapshot keeps the run that last changed it.
+    assert UnitFigures.objects.filter(run=second).count() == listed
+    assert not Snapshot.objects.filter(run=second).exists()
+    assert Snapshot.objects.filter(run=first).count() == listed * 8
+    f.incident(commune_a, user).save()
+    third = engine.recompute(2021, YEAR_END)
+    changed = Snapshot.objects.filter(run=third)
+    assert set(changed.values_list("target", flat=True)) == {"crime_reduction"}
+    assert third.rows_changed == 2 * changed.count()  # each unit whose crime figure changed: snapshot and figures
 
 
 def test_a_change_is_counted_and_replaces_the_rows(units, user, commune_a):
