@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from communes.models import AdministrativeUnit, Level, UnitKind
 from dashboards import engine, rules, selectors
+from dashboards.tests.test_views import add_communes
 from incidents.models import Incident
 from incidents.tests import factories as f
 
@@ -121,22 +122,6 @@ def test_districts_only_has_the_figures_of_the_whole_listing(province, as_of, st
         assert short.previous_full["202"]["crime_cases"] == 12
     else:
         assert short.previous_full == whole.previous_full == {}
-
-
-def add_communes(district, how_many=192):
-    AdministrativeUnit.objects.bulk_create(
-        [
-            AdministrativeUnit(
-                code=f"9{index:04d}",
-                name=f"Xã Thử Nghiệm {index}",
-                kind=UnitKind.COMMUNE,
-                level=Level.COMMUNE,
-                parent=district,
-                path=f"{district.path}9{index:04d}/",
-            )
-            for index in range(how_many)
-        ]
-    )
 
 
 def page_queries(client, url) -> tuple[str, list[str]]:

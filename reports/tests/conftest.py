@@ -8,3 +8,25 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def model_set():
+    from reports.models import CriteriaSet
+
+    return CriteriaSet.objects.get(kind="model_assessment", year_from=2021, year_to=2025)
+
+
+@pytest.fixture
+def items(model_set):
+    """Two criteria in each of the four groups, by (group, number) (test texts: the real ones are loaded
+    by an administrator)."""
+    from reports.models import CriteriaItem
+
+    return {
+        (group.number, number): CriteriaItem.objects.create(
+            group=group, number=number, text=f"Tiêu chí thử {group.number}.{number}"
+        )
+        for group in model_set.groups.all()
+        for number in (1, 2)
+    }

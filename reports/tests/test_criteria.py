@@ -6,26 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 
 from reports import criteria
-from reports.models import ATTACHMENT_MAX_BYTES, Assessment, AssessmentState, CriteriaItem, CriteriaSet
+from reports.models import ATTACHMENT_MAX_BYTES, Assessment, AssessmentState, CriteriaItem
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def model_set():
-    return CriteriaSet.objects.get(kind="model_assessment", year_from=2021, year_to=2025)
-
-
-@pytest.fixture
-def items(model_set):
-    """Two criteria in each of the four groups (test texts: the real ones are entered by an administrator)."""
-    return {
-        (group.number, number): CriteriaItem.objects.create(
-            group=group, number=number, text=f"Tiêu chí thử {group.number}.{number}"
-        )
-        for group in model_set.groups.all()
-        for number in (1, 2)
-    }
 
 
 def test_migration_seeds_the_four_groups_without_items(model_set):

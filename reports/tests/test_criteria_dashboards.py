@@ -8,30 +8,16 @@ from django.urls import reverse
 
 from communes.models import AdministrativeUnit, Level
 from reports import dashboard_sections
-from reports.models import Assessment, AssessmentAnswer, AssessmentState, CriteriaItem, CriteriaSet
+from reports.models import Assessment, AssessmentAnswer, AssessmentState
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def model_set():
-    return CriteriaSet.objects.get(kind="model_assessment", year_from=2021, year_to=2025)
-
-
-@pytest.fixture
-def items(model_set):
-    return [
-        CriteriaItem.objects.create(group=group, number=number, text=f"Tiêu chí {group.number}.{number}")
-        for group in model_set.groups.all()
-        for number in (1, 2)
-    ]
 
 
 def assess(unit, model_set, items, year, *, failing_groups=(), state=AssessmentState.CONFIRMED):
     assessment = Assessment.objects.create(unit=unit, criteria_set=model_set, year=year, state=state)
     AssessmentAnswer.objects.bulk_create(
         AssessmentAnswer(assessment=assessment, item=item, met=item.group.number not in failing_groups)
-        for item in items
+        for item in items.values()
     )
     return assessment
 

@@ -7,25 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communes.models import AdministrativeUnit, Level
-from reports.models import Assessment, AssessmentAnswer, AssessmentState, CriteriaItem, CriteriaKind, CriteriaSet
+from reports.models import Assessment, AssessmentAnswer, AssessmentState, CriteriaKind, CriteriaSet
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def model_set():
-    return CriteriaSet.objects.get(kind="model_assessment", year_from=2021, year_to=2025)
-
-
-@pytest.fixture
-def items(model_set):
-    return {
-        (group.number, number): CriteriaItem.objects.create(
-            group=group, number=number, text=f"Tiêu chí thử {group.number}.{number}"
-        )
-        for group in model_set.groups.all()
-        for number in (1, 2)
-    }
 
 
 @pytest.fixture(autouse=True)
