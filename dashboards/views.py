@@ -12,7 +12,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,11 +90,19 @@ def unit_overview(request, pk):
     all_units = summarised and request.GET.get("communes") == "all"
     data = _data_or_error(form, root, year, as_of, children_only=summarised and not all_units)
     context = reports.report_context(root, data)
-    # Translate each status word once per request, not once per cell (1,648 cells at province scale).
+    # Each cell's HTML is built once here: 8 template variables per cell were two thirds of the
+    # request (41 rows × 8 cells on a district's overview; docs/benchmarks.md).
+    titles = {
+        "current": _("This period"),
+        "previous": _("Same period last year"),
+        "projection": _("Year-end projection (cases)"),
+    }
     status_labels = {}
+    mark, mark_help = selectors.NOT_SIGNIFICANT_MARK, str(context.get("mark_help", ""))
     for row in context.get("rows", ()):
         for cell in row["cells"]:
             cell["label"] = status_labels.setdefault(cell["status"], str(cell["label"]))
+            cell["html"] = overview_cell_html(cell, titles, mark, mark_help)
     query = _query(year, as_of)
     overview = reverse("dashboards:unit_overview", args=[root.pk])
     # The switch between the two listings, when the root has districts to open.
@@ -106,11 +116,7 @@ def unit_overview(request, pk):
             if has_districts
             else None,
             "mark_help": str(context.get("mark_help", "")),
-            "cell_titles": {
-                "current": _("This period"),
-                "previous": _("Same period last year"),
-                "projection": _("Year-end projection (cases)"),
-            },
+            "cell_titles": titles,
             "export_url": f"{reverse('dashboards:export_xlsx', args=[root.pk])}?{query}",
             "report_url": f"{reverse('dashboards:report', args=[root.pk])}?{query}",
             "sections": sections.overview_sections(request, root, year),
@@ -118,6 +124,33 @@ def unit_overview(request, pk):
         }
     )
     return render(request, "dashboards/overview.html", context)
+
+
+def overview_cell_html(cell: dict, titles: dict, mark: str, mark_help: str) -> SafeString:
+    """One cell of the overview table (the markup templates/dashboards/overview.html used to build)."""
+    parts = [
+        f'<td class="status-{escape(cell["status"])} target-cell" data-target="{escape(cell["code"])}">'
+        f'<div class="figure"><span class="current" title="{escape(titles["current"])}">{escape(cell["current"])}</span> '
+        f'<span class="text-muted small previous" title="{escape(titles["previous"])}">/ {escape(cell["previous"])}</span></div>'
+        f'<div class="small change">{escape(cell["change"])}</div>'
+        f'<span class="badge {escape(cell["badge"])} status-word" data-status="{escape(cell["status"])}">'
+        f"{escape(cell['label'])}</span>"
+    ]
+    if not cell["significant"]:
+        parts.append(
+            f' <abbr class="not-significant" title="{escape(mark_help)}" aria-label="{escape(mark_help)}">'
+            f"{escape(mark)}</abbr>"
+        )
+    projection = cell.get("projection")
+    if projection:
+        colour = "text-success" if projection["on_track"] else "text-danger"
+        parts.append(
+            f'<div class="small projection" title="{escape(titles["projection"])}">'
+            f'<i class="bi bi-graph-up-arrow" aria-hidden="true"></i> {escape(projection["projected"])} · '
+            f'<span class="{colour}">{escape(projection["label"])}</span></div>'
+        )
+    parts.append("</td>")
+    return mark_safe("".join(parts))  # every value above is escaped
 
 
 @login_required
