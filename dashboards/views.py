@@ -116,7 +116,6 @@ def unit_overview(request, pk):
             if has_districts
             else None,
             "mark_help": str(context.get("mark_help", "")),
-            "cell_titles": titles,
             "export_url": f"{reverse('dashboards:export_xlsx', args=[root.pk])}?{query}",
             "report_url": f"{reverse('dashboards:report', args=[root.pk])}?{query}",
             "sections": sections.overview_sections(request, root, year),

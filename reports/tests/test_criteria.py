@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template.loader import render_to_string
 
 from reports import criteria
 from reports.models import ATTACHMENT_MAX_BYTES, Assessment, AssessmentState, CriteriaItem
@@ -110,9 +109,10 @@ def test_workflow_by_role(roles, commune_a, model_set, items, settings, tmp_path
     assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.CONFIRMED
 
 
-def test_summary_include_shows_each_year(roles, commune_a, model_set, items):
+def test_unit_history_lists_each_year_newest_first(roles, commune_a, model_set, items):
     for year in (2023, 2024):
         Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=year)
-    html = render_to_string("reports/_criteria_summary.html", {"unit": commune_a})
-    assert html.index("2024") < html.index("2023")
-    assert "Công tác an ninh, trật tự: 0/2" in html
+    history = criteria.unit_history(commune_a)
+    assert [result.assessment.year for result in history] == [2024, 2023]
+    security = history[0].groups[1]
+    assert (security.group.name, security.met_items, security.items) == ("Công tác an ninh, trật tự", 0, 2)
