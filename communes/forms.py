@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
 
 
+def add_service_error(form, error) -> None:
+    """Show a service's ValidationError at the form's fields (the rest above the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 class DateInput(forms.DateInput):
     """A native date picker: phones show their own calendar; the value travels as YYYY-MM-DD."""
 

@@ -248,16 +248,12 @@ def round_half_away(numerator: int, denominator: int) -> int:
     return -quotient if numerator < 0 else quotient
 
 
-def _exact(value) -> Fraction:
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-
-
 def tenths(value) -> int | None:
     """An exact number (Fraction, int, Decimal; floats via their text) in tenths, rounded half away
     from zero: 2/3 -> 7, -1/20 -> -1."""
     if value is None:
         return None
-    value = _exact(value)
+    value = rules.exact(value)
     return round_half_away(10 * value.numerator, value.denominator)
 
 
@@ -336,7 +332,7 @@ def _employment_change(target: dict) -> str:
         return "—"
     hundredths = _hundredths(previous_rate)
     if hundredths is None:  # not a 2-decimal rate: the general exact path
-        points = tenths(Fraction(100 * numerator, denominator) - _exact(previous_rate))
+        points = tenths(Fraction(100 * numerator, denominator) - rules.exact(previous_rate))
     else:  # 100·n/d − h/100 = (10000·n − h·d) / (100·d), in tenths: / (10·d)
         points = round_half_away(10000 * numerator - hundredths * denominator, 10 * denominator)
     return _("%(points)s points") % {"points": f"{'+' if points >= 0 else '−'}{tenths_text(abs(points))}"}

@@ -97,11 +97,13 @@ def unit_overview(request, pk):
         "previous": _("Same period last year"),
         "projection": _("Year-end projection (cases)"),
     }
-    status_labels = {}
+    status_labels = {}  # each status word translated once per request, not once per cell
     mark, mark_help = selectors.NOT_SIGNIFICANT_MARK, str(context.get("mark_help", ""))
     for row in context.get("rows", ()):
         for cell in row["cells"]:
-            cell["label"] = status_labels.setdefault(cell["status"], str(cell["label"]))
+            if cell["status"] not in status_labels:
+                status_labels[cell["status"]] = str(cell["label"])
+            cell["label"] = status_labels[cell["status"]]
             cell["html"] = overview_cell_html(cell, titles, mark, mark_help)
     query = _query(year, as_of)
     overview = reverse("dashboards:unit_overview", args=[root.pk])
@@ -115,7 +117,7 @@ def unit_overview(request, pk):
             "listing_url": (f"{overview}?{query}" if all_units else f"{overview}?{query}&communes=all")
             if has_districts
             else None,
-            "mark_help": str(context.get("mark_help", "")),
+            "mark_help": mark_help,
             "export_url": f"{reverse('dashboards:export_xlsx', args=[root.pk])}?{query}",
             "report_url": f"{reverse('dashboards:report', args=[root.pk])}?{query}",
             "sections": sections.overview_sections(request, root, year),

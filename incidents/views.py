@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.forms import add_service_error
 from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, units_with
 
 from . import services
@@ -44,15 +45,6 @@ def _record_or_404(request, kind: RecordKind, pk, capability=Capability.RECORDS_
 
 def _detail_url(kind: RecordKind, record) -> str:
     return reverse(f"incidents:{kind.kind}_detail", args=[record.pk])
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError at the form's fields (the rest above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -127,7 +119,7 @@ def record_edit(request, kind, pk=None):
             else:
                 record = kind.service_call("create")(user=request.user, **fields)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The record was saved."))
             return redirect(_detail_url(kind, record))
@@ -154,7 +146,7 @@ def _confirm_delete(request, *, record, delete, title: str, cancel_url: str, don
         try:
             delete(reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The record was deleted."))
             return redirect(done_url)
@@ -208,7 +200,7 @@ def _tip_action(request, pk, form_class, form_name: str, service):
         try:
             service(tip=tip, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The crime tip was updated."))
             return redirect(_detail_url(kind, tip))
@@ -278,7 +270,7 @@ def inspection_create(request, pk):
         try:
             services.inspection_create(user=request.user, business=business, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The inspection was recorded."))
             return redirect(_detail_url(kind, business))
@@ -293,7 +285,7 @@ def inspection_update(request, pk):
         try:
             services.inspection_update(inspection=inspection, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The inspection was saved."))
             return redirect(_detail_url(KINDS["business"], inspection.business))

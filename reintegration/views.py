@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods, tabular
+from communes.forms import add_service_error
 from communes.models import Level
 from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, scope, units_with
 from communes.querysets import text_search
@@ -164,7 +165,7 @@ def support_add(request, pk):
         try:
             services.support_action_add(person=person, user=request.user, **data)
         except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
-            form.add_error(None, " ".join(error.messages))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The support action was recorded."))
             return redirect("reintegration:person_detail", pk=person.pk)
@@ -180,7 +181,7 @@ def status_add(request, pk):
         try:
             services.status_record(person=person, user=request.user, **form.cleaned_data)
         except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
-            form.add_error(None, " ".join(error.messages))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The status was recorded."))
             return redirect("reintegration:person_detail", pk=person.pk)
@@ -196,7 +197,7 @@ def reoffence_add(request, pk):
         try:
             services.reoffence_record(person=person, user=request.user, **form.cleaned_data)
         except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
-            form.add_error(None, " ".join(error.messages))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The reoffence was recorded."))
             return redirect("reintegration:person_detail", pk=person.pk)

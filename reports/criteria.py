@@ -120,15 +120,6 @@ def units_results(units: Iterable, year: int, kind: str = CriteriaKind.MODEL_ASS
     return by_unit
 
 
-def sets_for(year: int, level: str):
-    """The criteria sets in force in `year` that assess a unit of `level`."""
-    return [
-        criteria_set
-        for criteria_set in CriteriaSet.objects.filter(year_from__lte=year, year_to__gte=year)
-        if level in criteria_set.unit_levels
-    ]
-
-
 # --- writes --------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
+from communes.forms import add_service_error
 from communes.models import Level
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
@@ -80,11 +81,7 @@ def assessment_start(request):
         try:
             assessment = criteria.assessment_start(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field, errors)
-            else:
-                form.add_error(None, _error_text(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The assessment was started. Answer each criterion, then submit it."))
             return redirect("reports:assessment_answers", pk=assessment.pk)

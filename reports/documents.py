@@ -19,13 +19,11 @@ from docx.shared import Pt
 from communes.models import AdministrativeUnit
 from dashboards import engine
 from dashboards.engine import COUNT_KEYS
+from dashboards.reports import MOTTO, MOTTO_LINE_2, place_and_date
 from dashboards.rules import vietnamese_unit_name
-from dashboards.selectors import place_name
 
 from .models import Report
 
-MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO_LINE_2 = "Độc lập - Tự do - Hạnh phúc"
 PERIOD_WORDS = {
     "month": "tháng {number} năm {year}",
     "quarter": "quý {roman} năm {year}",
@@ -227,7 +225,7 @@ def build_district_docx(
         superior=f"CÔNG AN {parent.name.upper()}" if parent else "",
         own=f"CÔNG AN {district.name.upper()}",
         number=f"Số: ......../BC-{symbol}",
-        place_date=f"{place_name(district)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        place_date=place_and_date(district, today),
         title=(
             "BÁO CÁO",
             f"Kết quả thực hiện mô hình An ninh cơ sở {_period_words(period_kind, year, number)} "

@@ -44,6 +44,7 @@ def timeliness(
             report_id=Subquery(reports.values("pk")[:1]),
             report_state=Subquery(reports.values("state")[:1]),
             report_submitted_at=Subquery(reports.values("submitted_at")[:1]),
+            report_due_on=Subquery(reports.values("due_on")[:1]),
         )
         .order_by("name")
     )
@@ -52,7 +53,9 @@ def timeliness(
     for unit in communes:
         submitted = unit.report_submitted_at
         if submitted is not None:
-            status = Timeliness.ON_TIME if timezone.localdate(submitted) <= due else Timeliness.LATE
+            # The due date stored with the report, as its own page judges it (the setting may change).
+            due_on = unit.report_due_on or due
+            status = Timeliness.ON_TIME if timezone.localdate(submitted) <= due_on else Timeliness.LATE
         else:
             status = Timeliness.MISSING if today > due else Timeliness.NOT_DUE
         rows.append(TimelinessRow(unit, unit.report_id, unit.report_state, submitted, status))

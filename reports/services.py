@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from basecurity.lib import periods
 from communes.models import Level, PeriodLock
 from communes.permissions import Capability, can
+from dashboards.selectors import place_name
 
 from .figures import period_figures
 from .models import EDITABLE_STATES, Report, ReportEvent, ReportState
@@ -56,13 +57,6 @@ def _save(report: Report, user) -> Report:
     return report
 
 
-def _strip_kind(name: str) -> str:
-    for prefix in ("Thị trấn ", "Xã ", "Phường ", "Thị xã "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
-
-
 def can_approve(user, unit) -> bool:
     return can(user, Capability.REPORTS_APPROVE, unit)
 
@@ -91,7 +85,7 @@ def report_create(*, user, unit, period_kind: str, year: int, number: int = 1) -
         number=number,
         created_by=user,
         figures=period_figures(unit, period),
-        place=_strip_kind(unit.name),
+        place=place_name(unit),
         report_date=min(timezone.localdate(), period.end),
         recipients="\n".join(filter(None, [f"- {parent.name};" if parent else "", "- Lưu: VT."])),
     )

@@ -258,7 +258,13 @@ def make_period(kind: str, year: int, number: int = 1, *, start=None) -> Period:
         raise ValueError(f"Unknown period kind {kind!r}; expected one of {', '.join(Kind.values)}.") from None
     count = _COUNT_PER_YEAR[kind]
     if not 1 <= number <= count:
-        raise ValueError(f"A {kind.value} period number must be between 1 and {count}, got {number}.")
+        # Shown to users by the report forms: say it in their language.
+        raise ValueError(
+            gettext(
+                "There is no %(kind)s number %(number)s in a reporting year: choose a number between 1 and %(count)s."
+            )
+            % {"kind": str(kind.label).lower(), "number": number, "count": count}
+        )
     first = _year_first_day(year, start)
     length = _LENGTH_IN_MONTHS[kind]
     period_start = _add_months(first, length * (number - 1))

@@ -190,6 +190,7 @@ def test_calendar_six_and_nine_months(calendar_years):
     assert (nine_months(2021).start, nine_months(2021).end) == (date(2021, 1, 1), date(2021, 9, 30))
 
 
+@translation.override("en")
 def test_make_period_refuses_numbers_out_of_range_and_unknown_kinds():
     with pytest.raises(ValueError, match="between 1 and 12"):
         month(2021, 13)
@@ -201,6 +202,9 @@ def test_make_period_refuses_numbers_out_of_range_and_unknown_kinds():
         make_period(Kind.NINE_MONTHS, 2021, 2)
     with pytest.raises(ValueError, match="Unknown period kind"):
         make_period("week", 2021, 1)
+    # The number error reaches the report forms: it is said in the user's language.
+    with translation.override("vi"), pytest.raises(ValueError, match="Không có quý số 5 trong năm báo cáo"):
+        quarter(2021, 5)
 
 
 def test_a_period_cannot_end_before_it_starts():

@@ -186,6 +186,15 @@ def test_timeliness_table(roles, units, commune_a, commune_b):
     assert {row.status for row in rows} == {Timeliness.NOT_DUE}
 
 
+def test_timeliness_judges_the_due_date_stored_with_the_report(roles, units, commune_a, settings):
+    report = new_report(commune_a, roles.officer_a)  # due 19/11 with the default 5 days
+    services.report_submit(report=report, user=roles.officer_a)  # 28/11: late
+    settings.REPORT_DUE_DAYS = 30  # changed afterwards: the report keeps its due date, as on its page
+    [row] = [row for row in timeliness(units["202"], "month", 2026, 11) if row.unit == commune_a]
+    report.refresh_from_db()
+    assert row.status == Timeliness.LATE and not report.on_time
+
+
 def test_district_report_counts_only_approved(roles, units, commune_a, commune_b):
     make_incident(commune_a, roles.officer_a, IN_NOVEMBER)
     make_incident(commune_b, roles.officer_b, IN_NOVEMBER)
