@@ -269,9 +269,14 @@ def test_xlsx_with_real_excel_dates_and_text_dates(kind, roles, commune_a):
 
 # --- bad files: nothing written, the right row and column ------------------------------------------
 
-FUTURE = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+def tomorrow() -> str:
+    """Computed when a test runs, not when the module is imported (a run may cross midnight)."""
+    return (timezone.localdate() + timedelta(days=1)).isoformat()
+
+
 BAD = [
-    ("incidents", f"06976,,{FUTURE},crime.theft,1,x", "occurred_on"),
+    ("incidents", "06976,,{tomorrow},crime.theft,1,x", "occurred_on"),
     ("incidents", "06976,Khu 2,2021-03-15,crime.theft,1,x", "village"),  # a quarter of the town
     ("incidents", "06976,,2021-03-15,crime.theft,-1,x", "subjects"),
     ("incidents", "06976,,2021-03-15,crime.unheard_of,1,x", "category"),
@@ -280,7 +285,7 @@ BAD = [
     ("incidents", "06970,,2021-03-15,crime.theft,1,x", "unit_code"),  # the town: not officer_a's
     ("incidents", "202,,2021-03-15,crime.theft,1,x", "unit_code"),  # the district is not a commune
     ("traffic_accidents", "06976,2021-03-15,-2,0,x", "deaths"),
-    ("traffic_accidents", f"06976,{FUTURE},0,0,x", "occurred_on"),
+    ("traffic_accidents", "06976,{tomorrow},0,0,x", "occurred_on"),
     ("crime_tips", "06976,denunciation,2021-03-10,,2021-03-01,prosecute,x", "resolved_on"),  # decision before receipt
     ("crime_tips", "06976,denunciation,2021-03-10,,2021-03-20,,x", "decision"),  # date without decision
     ("crime_tips", "06976,denunciation,2021-01-10,2021-05-11,,,x", "extended_until"),  # past receipt + 4 months
@@ -296,6 +301,7 @@ BAD = [
 
 @pytest.mark.parametrize(("kind", "line", "column"), BAD, ids=[f"{k}-{c}-{i}" for i, (k, _l, c) in enumerate(BAD)])
 def test_a_bad_row_writes_nothing_and_is_reported_at_its_row_and_column(kind, line, column, roles, commune_a):
+    line = line.replace("{tomorrow}", tomorrow())
     data = csv_bytes(HEADERS[kind], GOOD[kind][0], line, GOOD[kind][1])
     result = run(kind, roles.officer_a, data)
     assert not result.ok
@@ -330,7 +336,9 @@ def test_an_inactive_category_is_refused(roles, commune_a):
 
 def test_messages_follow_the_users_language(roles, commune_a):
     with translation.override("en"):
-        english = run("incidents", roles.officer_a, csv_bytes(HEADERS["incidents"], f"06976,,{FUTURE},crime.theft,1,x"))
+        english = run(
+            "incidents", roles.officer_a, csv_bytes(HEADERS["incidents"], f"06976,,{tomorrow()},crime.theft,1,x")
+        )
     assert english.errors[0].message == "This date is in the future."
 
 
