@@ -14,7 +14,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
-from communes.management.commands.seed_ba_che import load_committees, load_units
+from communes import seed
+from communes.management.commands.seed_ba_che import load_committees, load_demo_villages, load_units, seeded_units
 from communes.models import AdministrativeUnit, Assignment, Role
 
 REQUIRE_SERVICES = os.environ.get("BASECURITY_REQUIRE_SERVICES") == "1"
@@ -34,11 +35,29 @@ def reseed_reference_data() -> None:
         importlib.import_module(module).seed(django_apps, None)
 
 
+def seed_map() -> None:
+    """Quảng Ninh's register with Ba Chẽ's history, the demo villages and the committees (1-2 s)."""
+    units = load_units()
+    load_demo_villages(units)
+    load_committees(units)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The map is loaded once per test database: every test runs in a transaction rolled back after
+    it, so the units stay. Transactional tests (live server, real worker) empty the tables: the
+    `units` fixture loads the map again when it finds them empty."""
+    with django_db_blocker.unblock():
+        seed_map()
+
+
 @pytest.fixture
 def units(db) -> dict[str, AdministrativeUnit]:
-    units = load_units()
-    load_committees(units)
-    return units
+    """Ba Chẽ's units by key ("06976": Thanh Lâm of 2021, "06979@2025": xã Kỳ Thượng, "202": the
+    district, villages by code): communes.management.commands.seed_ba_che.SeedUnits."""
+    if not AdministrativeUnit.objects.filter(code=seed.DISTRICT_CODE).exists():
+        seed_map()
+    return seeded_units()
 
 
 @pytest.fixture

@@ -225,7 +225,7 @@ REPORTING_YEAR_START = tuple(int(part) for part in env.str("REPORTING_YEAR_START
 if len(REPORTING_YEAR_START) != 2 or not (1 <= REPORTING_YEAR_START[0] <= 28 and 1 <= REPORTING_YEAR_START[1] <= 12):
     raise ImproperlyConfigured("REPORTING_YEAR_START must be DAY/MONTH with a day from 1 to 28, e.g. 15/12 or 1/1.")
 
-# Targets (shared/docs/targets.md): a reduction is "significant" when |z| >= this; records saved
+# Targets (docs/targets.md): a reduction is "significant" when |z| >= this; records saved
 # enqueue one debounced recomputation per (year, district) per window of this many seconds; a
 # recomputation of more communes than DASHBOARDS_FAN_OUT_COMMUNES is split into one task per district.
 TARGETS_SIGNIFICANCE_Z = env.float("TARGETS_SIGNIFICANCE_Z", default=3.0)

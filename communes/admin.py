@@ -1,9 +1,18 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import lineage, services, villages
 from .models import (
     AdministrativeUnit,
     Assignment,
@@ -13,19 +22,141 @@ from .models import (
     SelfManagementTeam,
     SteeringCommittee,
     TeamMember,
+    UnitLineage,
 )
+
+
+class FormationInline(admin.TabularInline):
+    """The units this one was formed from (lineage rows whose successor it is)."""
+
+    model = UnitLineage
+    fk_name = "successor"
+    extra = 0
+    autocomplete_fields = ["predecessor", "villages"]
+    verbose_name = _("formed from")
+    verbose_name_plural = _("formed from")
+
+
+class SuccessionInline(admin.TabularInline):
+    """The units this one passed into (lineage rows whose predecessor it is)."""
+
+    model = UnitLineage
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor", "villages"]
+    verbose_name = _("passed into")
+    verbose_name_plural = _("passed into")
+
+
+class ValidOnFilter(admin.SimpleListFilter):
+    title = _("in force")
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        return [("today", _("today")), ("ended", _("ended"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "today":
+            return queryset.valid_on(today)
+        if self.value() == "ended":
+            return queryset.filter(valid_until__lt=today)
+        return queryset
+
+
+class VillagesFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel (.xlsx) file"),
+        help_text=_("Columns: commune_code, code, name, kind (thon, ban, khu, to_dan_pho), optionally valid_from, valid_until."),
+    )
 
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "kind", "level", "parent", "is_remote", "is_placeholder", "valid_until"]
-    list_filter = ["level", "kind", "is_remote", "is_placeholder"]
+    change_list_template = "admin/communes/administrativeunit/change_list.html"
+    actions = ["hand_over"]
+
+    @admin.action(description=_("Move the seats and persons of the selected ended units to their successor"))
+    def hand_over(self, request, queryset):
+        for unit in queryset:
+            try:
+                counts = services.unit_hand_over(unit=unit, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(unit)s: %(assignments)d seats and %(persons)d persons' files moved.")
+                % {"unit": unit.name, "assignments": counts.get("assignments", 0), "persons": counts.get("persons", 0)},
+                messages.SUCCESS,
+            )
+
+    def get_urls(self):
+        load = path("load-villages/", self.admin_site.admin_view(self.villages_view), name="communes_load_villages")
+        return [load, *super().get_urls()]
+
+    def villages_view(self, request):
+        """Load villages from a file (communes/villages.py), all or nothing, errors by row and column."""
+        if not self.has_add_permission(request):
+            raise Http404
+        form = VillagesFileForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = villages.villages_load(upload.read(), upload.name, user=request.user)
+            if result.ok:
+                services.history_paths_rebuild()
+                self.message_user(
+                    request,
+                    _("Villages loaded: %(created)d new, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:communes_administrativeunit_changelist")
+            errors = result.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Load villages from a file"),
+            "form": form,
+            "errors": errors,
+        }
+        return render(request, "admin/communes/administrativeunit/load_villages.html", context)
+
+    list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_until", "covered_from"]
+    list_filter = [ValidOnFilter, "level", "kind", "is_remote", "is_placeholder"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["parent", "merged_into"]
-    readonly_fields = ["level", "path"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["level", "path", "history_path", "map_history"]
+    inlines = [FormationInline, SuccessionInline]
+
+    @admin.display(description=_("history on the map"))
+    def map_history(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lineage.history_lines(obj))) if obj.pk else ""
 
     def save_model(self, request, obj, form, change):
         services.unit_save(unit=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.history_paths_rebuild()
+
+
+@admin.register(UnitLineage)
+class UnitLineageAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "successor", "date", "transfer", "legal_basis"]
+    list_filter = ["date", "transfer"]
+    search_fields = ["predecessor__name", "predecessor__code", "successor__name", "successor__code"]
+    autocomplete_fields = ["predecessor", "successor", "villages"]
+    date_hierarchy = "date"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.history_paths_rebuild()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.history_paths_rebuild()
 
 
 class CommitteeMemberInline(admin.TabularInline):

@@ -41,6 +41,7 @@ class UnitKind(models.TextChoices):
     COMMUNE = "xa", _("Commune")
     WARD = "phuong", _("Ward")
     TOWNSHIP = "thi_tran", _("Township")
+    SPECIAL_ZONE = "dac_khu", _("Special zone (đặc khu)")
     VILLAGE = "thon", _("Village (thôn)")
     QUARTER = "khu_pho", _("Urban quarter (khu phố)")
     HAMLET = "ban", _("Hamlet (bản)")
@@ -57,6 +58,7 @@ KIND_LEVEL = {
     UnitKind.COMMUNE: Level.COMMUNE,
     UnitKind.WARD: Level.COMMUNE,
     UnitKind.TOWNSHIP: Level.COMMUNE,
+    UnitKind.SPECIAL_ZONE: Level.COMMUNE,
     UnitKind.VILLAGE: Level.VILLAGE,
     UnitKind.QUARTER: Level.VILLAGE,
     UnitKind.HAMLET: Level.VILLAGE,
@@ -77,11 +79,22 @@ def _kind_matches_level() -> Q:
 class AdministrativeUnit(models.Model):
     """A unit of the administrative tree: province, district, commune-level or village-level.
 
-    `path` holds the codes of the unit's ancestors and its own ("/22/202/06976/"), so "this unit
-    and everything below it" is one indexed prefix match whatever the depth.
+    Units live on a changing map (docs/units.md): each has a validity interval, and a code names a
+    unit only together with a day (06970 was Thị trấn Ba Chẽ until 30/06/2025, xã Ba Chẽ since), so
+    `AdministrativeUnit.objects.at(code, day)` is how a code is resolved everywhere.
+
+    `path` holds the path segments of the unit's ancestors and its own ("/22/202/06976/"); a unit
+    that started on a known day carries it in its segment ("/22/06979@20250701/"), so two units that
+    share a code under the same parent (06985: Lương Mông, then Lương Minh) keep distinct paths.
+    "This unit and everything below it" is one indexed prefix match whatever the depth.
+
+    `history_path` does the same along the lineage: the segments of the unit's heirs, the latest
+    first, then its own ("/8/3/" for Thanh Lâm, folded into Kỳ Thượng 8). A successor's users read
+    its predecessors' records with one prefix match, no query of the lineage at request time
+    (communes.services.history_paths_rebuild keeps it right when the lineage changes).
     """
 
-    code = models.CharField(_("official code"), max_length=20, unique=True)
+    code = models.CharField(_("official code"), max_length=20, db_index=True)
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, editable=False)
@@ -89,6 +102,7 @@ class AdministrativeUnit(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit")
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    history_path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     ethnic_minority_share = models.DecimalField(
@@ -109,15 +123,20 @@ class AdministrativeUnit(models.Model):
         default=False,
         help_text=_("The real name is not known yet: an administrator should rename it."),
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Empty: in force since before any record.")
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("The last day of the unit; empty: still in force.")
+    )
+    covered_from = models.DateField(
+        _("records held from"),
         null=True,
         blank=True,
-        related_name="merged_units",
-        verbose_name=_("merged into"),
+        help_text=_(
+            "The first day whose records this deployment holds for the unit; empty: never covered (the unit "
+            "is known from the register, its records are kept elsewhere)."
+        ),
     )
 
     history = HistoricalRecords()
@@ -140,11 +159,13 @@ class AdministrativeUnit(models.Model):
                 | Q(ethnic_minority_share__gte=0, ethnic_minority_share__lte=100),
                 name="unit_ethnic_share_is_percentage",
             ),
-            models.CheckConstraint(
-                condition=Q(merged_into__isnull=True) | Q(valid_until__isnull=False),
-                name="unit_merged_has_end_date",
-            ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="unit_not_own_parent"),
+            # A code names one unit of a level on any day: one in force, one per start day; overlaps
+            # of ended units are refused by clean() (an interval rule SQL checks cannot state portably).
+            models.UniqueConstraint(
+                fields=["level", "code"], condition=Q(valid_until__isnull=True), name="unit_code_unique_in_force"
+            ),
+            models.UniqueConstraint(fields=["level", "code", "valid_from"], name="unit_code_unique_per_start"),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +173,15 @@ class AdministrativeUnit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("communes:unit_detail", args=[self.pk])
+
+    @property
+    def path_segment(self) -> str:
+        return f"{self.code}@{self.valid_from:%Y%m%d}" if self.valid_from else self.code
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
     def clean(self) -> None:
         self.level = KIND_LEVEL.get(self.kind, self.level)
@@ -163,25 +193,47 @@ class AdministrativeUnit(models.Model):
                     "level": Level(self.level).label.lower(),
                     "parent_level": Level(parent.level).label.lower(),
                 }
-            elif self.pk and parent.path.startswith(self.path):
+            elif self.pk and self.path and parent.path.startswith(self.path):
                 errors["parent"] = _("A unit cannot be placed under one of its own sub-units.")
+            elif not self._within(parent):
+                errors["parent"] = _("The parent unit did not exist for the whole life of this unit.")
         elif self.level != Level.PROVINCE:
             errors["parent"] = _("Only a province-level unit can have no parent.")
-        if self.merged_into_id and self.merged_into_id == self.pk:
-            errors["merged_into"] = _("A unit cannot be merged into itself.")
-        if self.merged_into_id and not self.valid_until:
-            errors["valid_until"] = _("A merged unit needs the date it ceased to exist.")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end date cannot be before the start date.")
+        elif self.code and self.level:
+            clash = self._overlapping_same_code()
+            if clash is not None:
+                errors["code"] = _("The code %(code)s already names %(name)s on some of these days.") % {
+                    "code": self.code,
+                    "name": clash.name,
+                }
         if errors:
             raise ValidationError(errors)
+
+    def _within(self, parent: "AdministrativeUnit") -> bool:
+        starts_inside = parent.valid_from is None or (self.valid_from is not None and self.valid_from >= parent.valid_from)
+        ends_inside = parent.valid_until is None or (self.valid_until is not None and self.valid_until <= parent.valid_until)
+        return starts_inside and ends_inside
+
+    def _overlapping_same_code(self) -> "AdministrativeUnit | None":
+        others = AdministrativeUnit.objects.filter(level=self.level, code=self.code).exclude(pk=self.pk)
+        if self.valid_until:
+            others = others.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=self.valid_until))
+        if self.valid_from:
+            others = others.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from))
+        return others.first()
 
     def save(self, *args, **kwargs):
         # Level and path derive from this row and its parent only; moving or renumbering a unit
         # with descendants goes through services.unit_save, which rewrites their paths.
         self.level = KIND_LEVEL[self.kind]
-        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.path_segment}/"
         super().save(*args, **kwargs)
+        if not self.history_path:  # no lineage yet: its own history (a village's under its commune's)
+            base = self.parent.history_path if self.level == Level.VILLAGE and self.parent_id else "/"
+            self.history_path = f"{base}{self.pk}/"
+            AdministrativeUnit.objects.filter(pk=self.pk).update(history_path=self.history_path)
 
     @property
     def is_commune_level(self) -> bool:
@@ -190,6 +242,90 @@ class AdministrativeUnit(models.Model):
     @property
     def is_village_level(self) -> bool:
         return self.level == Level.VILLAGE
+
+    @property
+    def kind_word(self) -> str:
+        """The kind as written before a name in running text: "xã", "phường", "thị trấn", "đặc khu"..."""
+        return KIND_WORDS.get(self.kind, "")
+
+
+# How officials write each kind before a name (Vietnamese in both languages: these are names).
+KIND_WORDS = {
+    UnitKind.PROVINCE: "tỉnh",
+    UnitKind.CITY: "thành phố",
+    UnitKind.DISTRICT: "huyện",
+    UnitKind.TOWN_DISTRICT: "thị xã",
+    UnitKind.PROVINCIAL_CITY: "thành phố",
+    UnitKind.URBAN_DISTRICT: "quận",
+    UnitKind.COMMUNE: "xã",
+    UnitKind.WARD: "phường",
+    UnitKind.TOWNSHIP: "thị trấn",
+    UnitKind.SPECIAL_ZONE: "đặc khu",
+    UnitKind.VILLAGE: "thôn",
+    UnitKind.QUARTER: "khu",
+    UnitKind.HAMLET: "bản",
+    UnitKind.RESIDENTIAL_GROUP: "tổ dân phố",
+}
+
+
+class Transfer(models.TextChoices):
+    WHOLE = "whole", _("whole")
+    PART = "part", _("part")
+
+
+class UnitLineage(models.Model):
+    """Predecessor P passed to successor S on `date`, whole or in part (docs/units.md).
+
+    A part transfer may name the villages that moved; where it does not, the share is unknown and
+    P's records fold into the successor that kept P's code, if any.
+    """
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="successions", verbose_name=_("predecessor")
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="formations", verbose_name=_("successor")
+    )
+    date = models.DateField(_("date of the change"))
+    transfer = models.CharField(_("transfer"), max_length=5, choices=Transfer.choices, default=Transfer.WHOLE)
+    villages = models.ManyToManyField(
+        AdministrativeUnit,
+        blank=True,
+        related_name="village_transfers",
+        verbose_name=_("villages moved"),
+        help_text=_("For a part transfer: the villages of the predecessor that moved to the successor."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[villages])
+
+    class Meta:
+        verbose_name = _("unit lineage")
+        verbose_name_plural = _("unit lineage")
+        ordering = ["date", "successor__code", "predecessor__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="lineage_unique_pair"),
+            models.CheckConstraint(condition=~Q(predecessor=F("successor")), name="lineage_not_to_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.date:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.predecessor_id and self.successor_id:
+            if self.predecessor.level != self.successor.level:
+                errors["successor"] = _("A unit passes to a unit of the same level.")
+            if self.date and self.predecessor.valid_until and self.predecessor.valid_until >= self.date:
+                errors["date"] = _("The predecessor must end before the day of the change.")
+            if self.date and self.successor.valid_from and self.successor.valid_from > self.date:
+                errors["date"] = _("The successor must exist on the day of the change.")
+            if self.transfer == Transfer.WHOLE and self.pk is None:
+                other = UnitLineage.objects.filter(predecessor_id=self.predecessor_id, transfer=Transfer.WHOLE)
+                if other.exists():
+                    errors["transfer"] = _("A unit passes whole to one successor only.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SteeringCommittee(models.Model):
@@ -356,10 +492,13 @@ class TeamMember(models.Model):
 
 
 class Role(models.TextChoices):
+    """Kinds of seats. The superior seats sit at a commune's parent: a district before 1/7/2025, the
+    province since (the stored values keep their first names: "district_*" is the superior seat)."""
+
     COMMUNE_OFFICER = "commune_officer", _("Commune police officer")
     COMMUNE_COMMITTEE = "commune_committee", _("Commune steering committee member")
-    DISTRICT_POLICE = "district_police", _("District police")
-    DISTRICT_COMMITTEE = "district_committee", _("District steering committee member")
+    DISTRICT_POLICE = "district_police", _("Superior police (district or province)")
+    DISTRICT_COMMITTEE = "district_committee", _("Superior steering committee member (district or province)")
 
 
 # The level a role's unit must be at; after 2025 a province-level unit plays the district's part.
@@ -381,6 +520,8 @@ class Assignment(models.Model):
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit")
     )
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: still holds the seat."))
 
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()
@@ -390,14 +531,23 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="assignment_unique_user_role_unit"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="assignment_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
     def clean(self) -> None:
+        errors = {}
         if self.unit_id and self.role and self.unit.level not in ROLE_LEVELS[self.role]:
-            raise ValidationError({"unit": _("This role is assigned at another level of unit.")})
+            errors["unit"] = _("This role is assigned at another level of unit.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end date cannot be before the start date.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportedFile(models.Model):

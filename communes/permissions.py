@@ -1,4 +1,4 @@
-"""Who may see and do what: the one place that says it (see shared docs, domain.md).
+"""Who may see and do what: the one place that says it (see docs/domain.md).
 
 A user's assignments give roles at units; a role at a unit covers that unit and every unit below
 it. Every view, export, import and dashboard scopes its queryset through `scope()` or
@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .models import AdministrativeUnit, Assignment, Level, Role
 
@@ -53,13 +54,32 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
+# Capabilities that read: a successor's users read its predecessors' records as the unit's history
+# (docs/units.md); writing stays on the units in force.
+READ_CAPABILITIES = frozenset(
+    {C.RECORDS_READ, C.RECORD_COUNTS, C.PERSONS_READ, C.ORGANISATION_READ, C.DASHBOARD}
+)
+
+
+def covers(root: AdministrativeUnit, unit: AdministrativeUnit, capability: Capability) -> bool:
+    """Whether a seat at `root` reaches `unit` for `capability` (no query)."""
+    if unit.path.startswith(root.path):
+        return True
+    return (
+        capability in READ_CAPABILITIES
+        and root.level == Level.COMMUNE
+        and bool(root.history_path)
+        and unit.history_path.startswith(root.history_path)
+    )
+
+
 def assignments_of(user) -> list[Assignment]:
     """The user's assignments, read once per user object (i.e. once per request)."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_basecurity_assignments", None)
     if cached is None:
-        cached = list(Assignment.objects.for_user(user))
+        cached = list(Assignment.objects.for_user(user).current(timezone.localdate()))
         user._basecurity_assignments = cached
     return cached
 
@@ -90,7 +110,13 @@ def units_with(user, capability: Capability) -> QuerySet[AdministrativeUnit]:
         return AdministrativeUnit.objects.none()
     if user.is_superuser:
         return AdministrativeUnit.objects.all()
-    return AdministrativeUnit.objects.subtree_of(*root_units(user, capability))
+    roots = root_units(user, capability)
+    units = AdministrativeUnit.objects.subtree_of(*roots)
+    if capability in READ_CAPABILITIES:
+        communes = [root for root in roots if root.level == Level.COMMUNE]
+        if communes:
+            units = units | AdministrativeUnit.objects.lineage_sources(communes)
+    return units
 
 
 def can(user, capability: Capability, unit: AdministrativeUnit) -> bool:
@@ -99,7 +125,7 @@ def can(user, capability: Capability, unit: AdministrativeUnit) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(unit.path.startswith(root.path) for root in root_units(user, capability))
+    return any(covers(root, unit, capability) for root in root_units(user, capability))
 
 
 def can_recompute_targets(user, unit: AdministrativeUnit) -> bool:
@@ -124,7 +150,7 @@ def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
     roots = root_units(user, capability)
     if not roots:
         return queryset.none()
-    return queryset.within_any(roots)
+    return queryset.within_any(roots, with_history=capability in READ_CAPABILITIES)
 
 
 def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup):

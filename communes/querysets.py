@@ -35,8 +35,29 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gte=start)
         )
 
-    def at_level(self, *levels) -> "AdministrativeUnitQuerySet":
-        return self.filter(level__in=levels)
+    def valid_on(self, day) -> "AdministrativeUnitQuerySet":
+        """Units in force on `day` (their validity interval holds it)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+    def at(self, code: str, day, *, level: str | None = None):
+        """The unit that `code` named on `day` (of `level` when given), or None: a code alone is ambiguous
+        (06970 was Thị trấn Ba Chẽ until 30/06/2025 and is xã Ba Chẽ since)."""
+        units = self.valid_on(day).filter(code=code)
+        if level:
+            units = units.filter(level=level)
+        else:  # the same code at two levels on one day is rare; prefer the commune level
+            units = units.order_by(models.Case(models.When(level="commune", then=0), default=1), "path")
+        return units.first()
+
+    def lineage_sources(self, units) -> "AdministrativeUnitQuerySet":
+        """`units` and every unit whose records fold into one of them across the map's changes
+        (predecessors passed whole, transitively: one prefix match on `history_path` per unit)."""
+        condition = Q()
+        for unit in units:
+            condition |= Q(history_path__startswith=unit.history_path)
+        return self.filter(condition) if condition else self.none()
 
     def communes(self) -> "AdministrativeUnitQuerySet":
         return self.filter(level="commune")
@@ -58,13 +79,17 @@ class UnitScopedQuerySet(models.QuerySet):
         """Records of `unit` and of every unit below it."""
         return self.within_any([unit])
 
-    def within_any(self, units) -> "UnitScopedQuerySet":
-        """Records of any of `units` or of a unit below one of them."""
+    def within_any(self, units, *, with_history: bool = False) -> "UnitScopedQuerySet":
+        """Records of any of `units` or of a unit below one of them; `with_history` adds the records of
+        the units that passed into a commune-level one across the map's changes (its predecessors,
+        read as its history: docs/units.md). Units above a commune hold their past communes by path."""
         if not units:
             return self.none()
         condition = Q()
         for unit in units:
             condition |= Q(**{f"{self.unit_field}__path__startswith": unit.path})
+            if with_history and unit.level == "commune" and unit.history_path:
+                condition |= Q(**{f"{self.unit_field}__history_path__startswith": unit.history_path})
         return self.filter(condition)
 
 
@@ -75,6 +100,12 @@ class VillageScopedQuerySet(UnitScopedQuerySet):
 class AssignmentQuerySet(models.QuerySet):
     def for_user(self, user) -> "AssignmentQuerySet":
         return self.filter(user=user).select_related("unit")
+
+    def current(self, day) -> "AssignmentQuerySet":
+        """Seats held on `day` (dates empty: open-ended)."""
+        return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
 
 
 class CommitteeMemberQuerySet(UnitScopedQuerySet):

@@ -1,30 +1,40 @@
-"""The real facts about Ba Chẽ district (shared docs: domain.md and the 18/01/2022 article).
+"""The real facts about Ba Chẽ district (docs/domain.md and the 18/01/2022 article).
 
 Only what the sources state is seeded; unknown names are placeholders flagged for an admin.
 """
 
 from datetime import date
 
-PROVINCE = {"code": "22", "name": "Tỉnh Quảng Ninh", "kind": "tinh"}
-DISTRICT = {"code": "202", "name": "Huyện Ba Chẽ", "kind": "huyen"}
+# Codes and names come from the register (communes/data/, `load_units`); this file holds only what
+# the register does not say: Ba Chẽ's history before 2025, coverage and the article's facts.
+PROVINCE_CODE = "22"
+DISTRICT_CODE = "202"  # Huyện Ba Chẽ, until 30/06/2025
 
-# (code, name, kind, remote, population, households, ethnic minority share)
+# The 8 communes of 2021 (code, remote, population, households, ethnic minority share).
 COMMUNES = [
-    ("06970", "Thị trấn Ba Chẽ", "thi_tran", False, 5000, 1200, None),
-    ("06973", "Xã Thanh Sơn", "xa", True, None, None, None),
-    ("06976", "Xã Thanh Lâm", "xa", True, 2100, 550, 90),
-    ("06979", "Xã Đạp Thanh", "xa", True, None, None, None),
-    ("06982", "Xã Nam Sơn", "xa", True, None, None, None),
-    ("06985", "Xã Lương Mông", "xa", True, None, None, None),
-    ("06988", "Xã Đồn Đạc", "xa", True, None, None, None),
-    ("06991", "Xã Minh Cầm", "xa", True, None, None, None),
+    ("06970", False, 5000, 1200, None),  # Thị trấn Ba Chẽ
+    ("06973", True, None, None, None),  # Xã Thanh Sơn
+    ("06976", True, 2100, 550, 90),  # Xã Thanh Lâm
+    ("06979", True, None, None, None),  # Xã Đạp Thanh
+    ("06982", True, None, None, None),  # Xã Nam Sơn
+    ("06985", True, None, None, None),  # Xã Lương Mông (until 31/10/2024)
+    ("06988", True, None, None, None),  # Xã Đồn Đạc
+    ("06991", True, None, None, None),  # Xã Minh Cầm (until 31/10/2024)
 ]
+COVERED_FROM = date(2020, 12, 15)  # the model's first reporting year, 2021 (Nghị định 09/2019/NĐ-CP)
 
-# Villages: Thanh Lâm has 9 thôn, of which the article names Đồng Thầm; the town has 8 khu, of
-# which it names khu 2 and khu 6 (the town's quarters are numbered, so "Khu 1".."Khu 8" is their
-# real naming pattern, but only 2 and 6 are confirmed).
-THANH_LAM_VILLAGES = [("Thôn Đồng Thầm", False)] + [(f"Thôn chưa rõ tên {n:02d}", True) for n in range(2, 10)]
-TOWN_QUARTERS = [(f"Khu {n}", n not in (2, 6)) for n in range(1, 9)]
+# 1/11/2024 (Nghị quyết 1199/NQ-UBTVQH15): Lương Mông and Minh Cầm merged whole into a new xã
+# Lương Minh, which kept 06985; 06991 went out of use. The register knows neither of the two.
+MERGER_2024 = {
+    "date": date(2024, 11, 1),
+    "legal_basis": "Nghị quyết 1199/NQ-UBTVQH15",
+    "successor": "06985",
+    "predecessors": [("06985", "Xã Lương Mông"), ("06991", "Xã Minh Cầm")],
+}
+
+# The communes of 1/7/2025 that continue Ba Chẽ's model (covered from their first day).
+COMMUNES_2025 = ["06970", "06979", "06985"]
+COVERED_FROM_2025 = date(2025, 7, 1)
 
 DISTRICT_COMMITTEE = {
     "name": "Ban chỉ đạo mô hình An ninh cơ sở huyện Ba Chẽ (BCĐ 05 BC)",

@@ -1,9 +1,13 @@
 """Writes of the communes app: each one atomic, validated with full_clean()."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.dispatch import Signal
 from django.forms import BaseInlineFormSet
 
-from .models import AdministrativeUnit, SelfManagementTeam, SteeringCommittee
+from . import lineage
+from .models import AdministrativeUnit, Level, SelfManagementTeam, SteeringCommittee, UnitLineage
 
 
 @transaction.atomic
@@ -34,3 +38,83 @@ def organisation_save(
     members.instance = organisation
     members.save()
     return organisation
+
+
+@transaction.atomic
+def history_paths_rebuild() -> int:
+    """Rewrite every unit's `history_path` from the lineage (after the lineage or the tree changed).
+
+    A unit's history path is its heir's followed by its own id ("/kỳ thượng/thanh lâm/"); a village's
+    is its commune's followed by its id. Returns the number of units whose path changed.
+    """
+    rows = list(AdministrativeUnit.objects.values_list("id", "code", "parent_id", "level", "history_path"))
+    heirs = lineage.heirs({row[0]: row[1] for row in rows}, UnitLineage.objects.all())
+    by_id = {row[0]: row for row in rows}
+    computed: dict[int, str] = {}
+
+    def history_of(unit_id: int, seen: frozenset = frozenset()) -> str:
+        if unit_id in computed:
+            return computed[unit_id]
+        _id, _code, parent_id, level, _old = by_id[unit_id]
+        if level == Level.VILLAGE and parent_id:
+            base = history_of(parent_id, seen)
+        elif unit_id in heirs and heirs[unit_id] not in seen:
+            base = history_of(heirs[unit_id], seen | {unit_id})
+        else:
+            base = "/"
+        computed[unit_id] = f"{base}{unit_id}/"
+        return computed[unit_id]
+
+    changed = [
+        AdministrativeUnit(id=unit_id, history_path=history_of(unit_id))
+        for unit_id, *_rest, old in rows
+        if history_of(unit_id) != old
+    ]
+    AdministrativeUnit.objects.bulk_update(changed, ["history_path"], batch_size=1000)
+    return len(changed)
+
+
+# Sent after an ended unit's seats moved to its successor, so that the apps built on communes move
+# what they manage there too (reintegration: the persons' files) without communes importing them.
+unit_handed_over = Signal()  # sender=AdministrativeUnit, unit=, successor=, day=, user=
+
+
+@transaction.atomic
+def unit_hand_over(*, unit: AdministrativeUnit, user=None, seats: bool = True) -> dict:
+    """After `unit` ended and passed whole into a successor: move the seats held there (assignments end
+    the day before, new ones start on the day of the change) and let the other apps move what the unit
+    managed (persons' files, with a transfer event). One step for an administrator; idempotent.
+
+    Refused (ValidationError) for a unit still in force or one that passed in parts (the
+    administrator then moves each person and user to the right successor by hand)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import Assignment, Transfer
+
+    whole = list(unit.successions.filter(transfer=Transfer.WHOLE).select_related("successor"))
+    if unit.valid_until is None or len(whole) != 1:
+        raise ValidationError(
+            _("%(unit)s did not pass whole into one successor: move its users and persons one by one.")
+            % {"unit": unit.name}
+        )
+    row = whole[0]
+    successor, day = row.successor, row.date
+    moved = 0
+    assignments = Assignment.objects.filter(unit=unit).current(day - timedelta(days=1)) if seats else []
+    for assignment in assignments:
+        if assignment.ends_on is None:
+            assignment.ends_on = day - timedelta(days=1)
+            assignment._history_user = user
+            assignment.save(update_fields=["ends_on"])
+        if not Assignment.objects.filter(user=assignment.user, role=assignment.role, unit=successor).exists():
+            new = Assignment(user=assignment.user, role=assignment.role, unit=successor, starts_on=day)
+            new.full_clean()
+            new._history_user = user
+            new.save()
+            moved += 1
+    results = unit_handed_over.send(sender=AdministrativeUnit, unit=unit, successor=successor, day=day, user=user)
+    counts = {"assignments": moved}
+    for _receiver, result in results:
+        counts.update(result or {})
+    return counts

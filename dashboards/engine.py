@@ -30,14 +30,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from basecurity.lib import periods
+from communes import lineage
 from communes.models import AdministrativeUnit, Level
 from incidents.models import CrimeTip, ForeignerStay, Incident, TrafficAccident
-from reintegration.models import REOFFENDING_CATEGORIES, Person, Reoffence
+from reintegration.models import REOFFENDING_CATEGORIES, Person, PersonTransfer, Reoffence
 from reintegration.models import Status as PersonStatus
 
 from . import rules
@@ -115,44 +117,98 @@ def window(year: int, as_of: date | datetime | None = None) -> Window:
 @dataclass
 class Scope:
     root: AdministrativeUnit | None
-    units: list  # listed units (province, district, commune levels), tree order
-    ids_by_code: dict  # every unit of the scope, villages included: code -> id
+    units: list  # listed units (province, district, commune levels) valid on the as-of date, tree order
+    ids_by_segment: dict  # listed units: path segment -> id
+    fold: lineage.FoldMap | None = None  # where each unit's records count (docs/units.md)
+    outside_ids: tuple = ()  # predecessors from outside the root's subtree whose records fold in
 
 
-def load_scope(scope_code: str | None = None) -> Scope:
-    """The units of the scope: the unit `scope_code` and everything below it (default: all units)."""
+UNIT_FIELDS = ("id", "code", "name", "kind", "level", "path", "parent_id", "valid_from", "valid_until", "covered_from")
+
+
+def resolve_unit(scope, as_of: date) -> AdministrativeUnit:
+    """The unit a scope names: an instance, an id, or a code read at `as_of` (a code alone names several
+    units over time: 06970 is the town until 30/06/2025 and xã Ba Chẽ since)."""
+    if isinstance(scope, AdministrativeUnit):
+        return scope
+    units = AdministrativeUnit.objects.select_related("parent")
+    if isinstance(scope, int):
+        found = units.filter(pk=scope).first()
+    else:
+        found = units.at(scope, as_of) if as_of else units.filter(code=scope).first()
+    if found is None:
+        if units.filter(code=scope).exists():
+            raise EngineError(
+                _("No unit had the code %(code)s on %(day)s.") % {"code": scope, "day": f"{as_of:%d/%m/%Y}"}
+            )
+        raise EngineError(_("There is no unit with the code %(code)s.") % {"code": scope})
+    return found
+
+
+def load_scope(scope=None, as_of: date | None = None, spans=()) -> Scope:
+    """The units of the scope valid on `as_of`: the unit `scope` (a code, an id or a unit) and everything
+    below it (default: all units), with the fold map of their records at `as_of` (`spans`: the periods
+    compared, for completeness)."""
+    as_of = as_of or timezone.localdate()
     root = None
-    queryset = AdministrativeUnit.objects.only("id", "code", "name", "level", "path", "parent_id").order_by(
-        "path", "code"
+    queryset = (
+        AdministrativeUnit.objects.select_related("parent")
+        .only(*UNIT_FIELDS, "parent__name", "parent__level", "parent__kind")
+        .filter(level__in=LISTED_LEVELS)
+        .valid_on(as_of)
+        .order_by("path", "code")
     )
-    if scope_code:
-        root = queryset.filter(code=scope_code).first()
-        if root is None:
-            raise EngineError(_("There is no unit with the code %(code)s.") % {"code": scope_code})
+    if scope:
+        root = resolve_unit(scope, as_of)
         if root.level == Level.VILLAGE:
             raise EngineError(
                 _("Targets are computed for communes and the units above them; %(name)s is a village.")
                 % {"name": root.name}
             )
+        if not root.is_valid_on(as_of):
+            raise EngineError(
+                _("%(name)s did not exist on %(day)s.") % {"name": root.name, "day": f"{as_of:%d/%m/%Y}"}
+            )
         queryset = queryset.filter(path__startswith=root.path)
-    everything = list(queryset)
+    listed = list(queryset)
+    candidates, lineage_rows = lineage.candidates_for(listed, root, as_of)
+    fold = lineage.fold_map(listed, candidates, lineage_rows, as_of, spans)
+    lineage.roll_up_marks(listed, fold)
+    outside = tuple(unit.pk for unit in candidates if root is not None and not unit.path.startswith(root.path))
     return Scope(
         root=root,
-        units=[unit for unit in everything if unit.level in LISTED_LEVELS],
-        ids_by_code={unit.code: unit.id for unit in everything},
+        units=listed,
+        ids_by_segment={_last_segment(unit.path): unit.id for unit in listed},
+        fold=fold,
+        outside_ids=outside,
     )
 
 
-def _path_codes(path: str) -> list[str]:
+def _segments(path: str) -> list[str]:
     """ "/22/202/06976/" -> ["22", "202", "06976"] (root first)."""
-    return [code for code in path.split("/") if code]
+    return [segment for segment in path.split("/") if segment]
+
+
+def _last_segment(path: str) -> str:
+    return _segments(path)[-1]
 
 
 # --- SQL aggregations (one query per record type) ---------------------------------------------
 
 
 def _in_scope(queryset, scope: Scope):
-    return queryset.within(scope.root) if scope.root is not None else queryset
+    """Records of the scope's subtree in every era, and of the predecessors that came from outside it."""
+    if scope.root is None:
+        return queryset
+    condition = Q(**{f"{queryset.unit_field}__path__startswith": scope.root.path})
+    if scope.outside_ids:
+        condition |= Q(**{f"{queryset.unit_field}__in": scope.outside_ids})
+    return queryset.filter(condition)
+
+
+def _by(scope: Scope) -> tuple[str, ...]:
+    """Rows grouped by unit; also by village when some part transfer names the villages that moved."""
+    return ("unit", "village") if scope.fold is not None and scope.fold.village_target else ("unit",)
 
 
 def _range(field: str, period: periods.Period) -> Q:
@@ -172,7 +228,7 @@ def _incident_rows(scope: Scope, win: Window):
     where, cur, prev = _both_periods("occurred_on", win)
     return (
         _in_scope(Incident.objects.filter(where), scope)
-        .values("unit", "category__group")
+        .values(*_by(scope), "category__group")
         .annotate(
             cur_cases=Count("id", filter=cur),
             cur_subjects=Sum("subjects", filter=cur),
@@ -187,7 +243,7 @@ def _traffic_rows(scope: Scope, win: Window):
     where, cur, prev = _both_periods("occurred_on", win)
     return (
         _in_scope(TrafficAccident.objects.filter(where), scope)
-        .values("unit")
+        .values(*_by(scope))
         .annotate(
             traffic_cases=Count("id", filter=cur),
             traffic_deaths=Sum("deaths", filter=cur),
@@ -202,12 +258,12 @@ def _traffic_rows(scope: Scope, win: Window):
 
 def _tip_rows(scope: Scope, win: Window):
     """Tips received in P, judged as they stood at the end of the as-of day (CrimeTipQuerySet.on_time_counts)."""
-    return _in_scope(CrimeTip.objects.in_period(win.current), scope).on_time_counts(win.as_of)
+    return _in_scope(CrimeTip.objects.in_period(win.current), scope).on_time_counts(win.as_of, _by(scope))
 
 
 def _stay_rows(scope: Scope, win: Window):
     """Stays whose local arrival date is in P; on time when declared by the stored 12 h / 24 h deadline."""
-    return _in_scope(ForeignerStay.objects.in_period(win.current), scope).declaration_counts()
+    return _in_scope(ForeignerStay.objects.in_period(win.current), scope).declaration_counts(_by(scope))
 
 
 def _managed_on(day: date) -> Q:
@@ -229,16 +285,28 @@ def _person_rows(scope: Scope, win: Window):
         person=OuterRef("pk"), date__range=(cur.start, cur.end), date__gte=OuterRef("returned_on")
     )
     managed_cur, managed_prev = _managed_on(cur.end), _managed_on(prev.end)
+    # A person's file moves with its commune (reintegration.PersonTransfer): for the as-of date it
+    # counts where it was managed then, the "from" of the first transfer after that day, else its unit.
+    later_transfer = PersonTransfer.objects.filter(person=OuterRef("pk"), date__gt=win.as_of).order_by("date")
+    unit_then = Coalesce(Subquery(later_transfer.values("from_unit_id")[:1]), F("unit_id"), output_field=BigIntegerField())
+    persons = Person.objects.filter(returned_on__lte=cur.end)
+    if scope.root is not None:
+        in_subtree = Q(unit__path__startswith=scope.root.path) | Exists(
+            PersonTransfer.objects.filter(person=OuterRef("pk"), from_unit__path__startswith=scope.root.path)
+        )
+        if scope.outside_ids:
+            in_subtree |= Q(unit__in=scope.outside_ids)
+        persons = persons.filter(in_subtree)
+    grouping = {"unit_then": unit_then, **({"village_then": F("village")} if _by(scope) != ("unit",) else {})}
     return (
-        _in_scope(Person.objects.filter(returned_on__lte=cur.end), scope)
-        .alias(
+        persons.alias(
             reoffended_in_p=Exists(reoffence),
             job_cur=_latest_status(cur.end, "has_job"),
             stable_cur=_latest_status(cur.end, "stable_life"),
             job_prev=_latest_status(prev.end, "has_job"),
             stable_prev=_latest_status(prev.end, "stable_life"),
         )
-        .values("unit")
+        .values(**grouping)
         .annotate(
             cohort=Count("pk", filter=cohort),
             reoffended=Count("pk", filter=cohort & Q(reoffended_in_p=True)),
@@ -252,11 +320,26 @@ def _person_rows(scope: Scope, win: Window):
 
 
 def own_components(scope: Scope, win: Window) -> dict[int, dict[str, int]]:
-    """{unit id: {component: n}} for the records recorded on each unit itself (five queries)."""
+    """{listed unit id: {component: n}} for the records counted for each listed unit itself: its own
+    and those of the units folded into it (five grouped queries; the fold map applies to their rows,
+    at most one per unit and group, never to records)."""
     own: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COMPONENT_KEYS, 0))
+    fold = scope.fold
+    by_village = _by(scope) != ("unit",)
+
+    def target(row) -> int | None:
+        unit = row["unit"] if "unit" in row else row["unit_then"]
+        if fold is None:
+            return unit
+        village = row.get("village", row.get("village_then")) if by_village else None
+        return fold.target_of(unit, village)
+
     for row in _incident_rows(scope, win):
         group = row["category__group"]
-        figures = own[row["unit"]]
+        unit_id = target(row)
+        if unit_id is None:  # a unit whose records count for no unit of this map (docs/units.md)
+            continue
+        figures = own[unit_id]
         figures[f"{group}_cases"] += row["cur_cases"]
         figures[f"{group}_subjects"] += row["cur_subjects"] or 0
         figures[f"prev_{group}_cases"] += row["prev_cases"]
@@ -268,7 +351,10 @@ def own_components(scope: Scope, win: Window) -> dict[int, dict[str, int]]:
         (_person_rows(scope, win), {key: key for key in RATE_KEYS[4:]}),
     ):
         for row in rows:
-            figures = own[row["unit"]]
+            unit_id = target(row)
+            if unit_id is None:
+                continue
+            figures = own[unit_id]
             for column, key in names.items():
                 figures[key] += row[column] or 0
     return own
@@ -278,8 +364,8 @@ def roll_up(scope: Scope, own: dict[int, dict[str, int]], paths: dict[int, str])
     """Totals per listed unit: each unit's own components added to it and to every ancestor in scope."""
     totals = {unit.id: dict.fromkeys(COMPONENT_KEYS, 0) for unit in scope.units}
     for unit_id, figures in own.items():
-        for code in _path_codes(paths[unit_id]):
-            target = totals.get(scope.ids_by_code.get(code))
+        for segment in _segments(paths[unit_id]):
+            target = totals.get(scope.ids_by_segment.get(segment))
             if target is not None:
                 for key, value in figures.items():
                     if value:
@@ -303,16 +389,17 @@ class Thresholds:
     def __init__(self, year: int):
         self.year = year
         self.rows: dict[tuple[str, str | None], dict[int, Decimal]] = defaultdict(dict)
-        for row in TargetDefinition.objects.filter(year__lte=year).values("code", "year", "unit__code", "threshold"):
-            self.rows[(row["code"], row["unit__code"])][row["year"]] = row["threshold"]
+        for row in TargetDefinition.objects.filter(year__lte=year).values("code", "year", "unit__path", "threshold"):
+            segment = _last_segment(row["unit__path"]) if row["unit__path"] else None
+            self.rows[(row["code"], segment)][row["year"]] = row["threshold"]
         # Only the units that have definitions of their own can change a unit's thresholds.
-        self.unit_codes = {unit_code for _code, unit_code in self.rows if unit_code is not None}
+        self.unit_segments = {segment for _code, segment in self.rows if segment is not None}
         self._by_chain: dict[tuple[str, ...], dict[str, Decimal]] = {}
 
     def for_path(self, path: str) -> dict[str, Decimal]:
         """{target code: threshold} of the unit at `path`. Units whose path holds the same units with
         definitions share one dict: at country scale a handful of resolutions, not 83,600."""
-        chain = tuple(code for code in reversed(_path_codes(path)) if code in self.unit_codes)  # own unit first
+        chain = tuple(seg for seg in reversed(_segments(path)) if seg in self.unit_segments)  # own unit first
         found = self._by_chain.get(chain)
         if found is None:
             found = self._by_chain[chain] = {code: self._resolve(code, chain) for code in TARGET_CODES}
@@ -323,8 +410,8 @@ class Thresholds:
 
     def _resolve(self, code: str, chain: tuple[str, ...]) -> Decimal:
         best = None
-        for rank, unit_code in enumerate((*chain, None)):  # the default last
-            years = self.rows.get((code, unit_code))
+        for rank, segment in enumerate((*chain, None)):  # the default last
+            years = self.rows.get((code, segment))
             if years:
                 year = max(years)
                 if best is None or (year, -rank) > best[0]:
@@ -388,13 +475,27 @@ class Computation:
 
 def _document(win: Window, scope: Scope, totals: dict, unit_thresholds: dict) -> dict:
     units = []
+    fold = scope.fold
     for unit in scope.units:
         figures = totals[unit.id]
+        missing = fold.missing.get(unit.id, []) if fold else []
         units.append(
             {
                 "code": unit.code,
                 "name": unit.name,
                 "level": unit.level,
+                "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+                "valid_until": unit.valid_until.isoformat() if unit.valid_until else None,
+                "folds": [
+                    {
+                        "code": folded.code,
+                        "name": folded.name,
+                        "valid_until": folded.valid_until.isoformat() if folded.valid_until else None,
+                    }
+                    for folded in (fold.folds.get(unit.id, []) if fold else [])
+                ],
+                "complete": not missing,
+                "missing": [stretch.as_json() for stretch in missing],
                 "counts": {key: figures[key] for key in COUNT_KEYS},
                 "previous_counts": {key: figures[f"prev_{key}"] for key in COUNT_KEYS},
                 "targets": judge(figures, unit_thresholds[unit.id]),
@@ -409,14 +510,16 @@ def _document(win: Window, scope: Scope, totals: dict, unit_thresholds: dict) ->
     }
 
 
-def run_computation(year: int, as_of=None, scope_code: str | None = None) -> Computation:
+def spans(win: Window) -> tuple[tuple[date, date], ...]:
+    """The periods a computation compares, for the completeness of its figures."""
+    return ((win.previous.start, win.previous.end), (win.current.start, win.current.end))
+
+
+def run_computation(year: int, as_of=None, scope_code=None) -> Computation:
     win = window(year, as_of)
-    scope = load_scope(scope_code)
-    own = own_components(scope, win)
+    scope = load_scope(scope_code, win.as_of, spans(win))
+    own = own_components(scope, win)  # keyed by listed units: the fold map has placed every row
     paths = {unit.id: unit.path for unit in scope.units}
-    missing = [unit_id for unit_id in own if unit_id not in paths]
-    if missing:  # records on village-level units (not listed): their paths, in one query
-        paths.update(AdministrativeUnit.objects.filter(id__in=missing).values_list("id", "path"))
     totals = roll_up(scope, own, paths)
     definitions = Thresholds(year)
     unit_thresholds = {unit.id: definitions.for_path(unit.path) for unit in scope.units}
@@ -454,10 +557,10 @@ NO_THRESHOLD = {
 def _rows(computation: Computation, units) -> tuple[list[tuple], list[tuple]]:
     """The rows to store for `units`, as plain tuples: snapshots (unit id, target, status, threshold,
     result) and figures (unit id, counts, previous counts, components)."""
-    by_code = {entry["code"]: entry for entry in computation.document["units"]}
+    by_id = {unit.id: entry for unit, entry in zip(computation.scope.units, computation.document["units"], strict=True)}
     snapshots, figures = [], []
     for unit in units:
-        entry = by_code[unit.code]
+        entry = by_id[unit.id]
         thresholds = computation.thresholds[unit.id]
         for code, result in entry["targets"].items():
             threshold = None if code in NO_THRESHOLD else thresholds[code]
@@ -634,6 +737,16 @@ def _write_postgresql(year: int, key: dict, snapshots: list, figures: list, now:
             )
 
 
+def _run_scope(year: int, as_of, scope_code) -> AdministrativeUnit | None:
+    """The unit a run is about, as the scope names it on the run's as-of date (None: every unit)."""
+    if not scope_code:
+        return None
+    try:
+        return resolve_unit(scope_code, window(year, as_of).as_of)
+    except EngineError:
+        return None  # the computation itself reports it, and the run is marked failed
+
+
 def recompute(
     year: int, as_of=None, scope_code: str | None = None, run: ComputationRun | None = None
 ) -> ComputationRun:
@@ -644,7 +757,7 @@ def recompute(
     is raised again (the Celery task retries database errors).
     """
     if run is None:
-        scope = AdministrativeUnit.objects.filter(code=scope_code).first() if scope_code else None
+        scope = _run_scope(year, as_of, scope_code)
         run = ComputationRun.objects.create(year=year, as_of=as_of if isinstance(as_of, date) else None, scope=scope)
     started = time.monotonic()
     run.state, run.started_at, run.finished_at, run.error = ComputationRun.State.STARTED, timezone.now(), None, ""
@@ -678,7 +791,7 @@ def recompute_parents(year: int, as_of=None, scope_code: str | None = None) -> i
     Returns the number of parent units stored.
     """
     win = window(year, as_of)
-    scope = load_scope(scope_code)
+    scope = load_scope(scope_code, win.as_of, spans(win))
     rank = {Level.PROVINCE: 1, Level.DISTRICT: 2, Level.COMMUNE: 3}
     levels = {unit.level for unit in scope.units}
     fan_level = Level.DISTRICT if Level.DISTRICT in levels else Level.PROVINCE
@@ -694,7 +807,7 @@ def recompute_parents(year: int, as_of=None, scope_code: str | None = None) -> i
     )
     if len(stored) < len(fan_units) or any(set(c) != set(COMPONENT_KEYS) for c in stored.values()):
         return 0
-    parent_scope = Scope(root=scope.root, units=parents, ids_by_code=scope.ids_by_code)
+    parent_scope = Scope(root=scope.root, units=parents, ids_by_segment=scope.ids_by_segment, fold=scope.fold)
     totals = roll_up(parent_scope, stored, {unit.id: unit.path for unit in fan_units})
     definitions = Thresholds(year)
     unit_thresholds = {unit.id: definitions.for_path(unit.path) for unit in parents}

@@ -30,6 +30,7 @@ RECIPIENTS = (
     "- Các thành viên Ban Chỉ đạo;",
     "- Lưu: VT.",
 )
+INCOMPLETE_MARK = "*"
 STATUS_FILLS = {"met": "D1E7DD", "missed": "F8D7DA", "no_data": "E9ECEF", "no_baseline": "FFF3CD"}
 
 
@@ -72,12 +73,16 @@ def report_context(root: AdministrativeUnit, data: selectors.OverviewData) -> di
     language = get_language() or "vi"
     rows = []
     for unit, entry in zip(data.units, data.entries, strict=True):
+        incomplete = selectors.incomplete_note(data, unit, language)
+        narrative = selectors.narrative(entry, data.window.year, language)
         rows.append(
             {
                 "unit": unit,
                 "entry": entry,
                 "cells": selectors.cells(entry, data.thresholds.get(unit.code, {}), data.window, data.previous_full),
-                "narrative": selectors.narrative(entry, data.window.year, language),
+                # The mark travels with the figure: on the row, in the narrative line, in the XLSX.
+                "incomplete": incomplete,
+                "narrative": f"{narrative[:-1]} ({incomplete})." if incomplete and narrative.endswith(".") else narrative,
             }
         )
     return {
@@ -94,6 +99,7 @@ def report_context(root: AdministrativeUnit, data: selectors.OverviewData) -> di
         "recipients": RECIPIENTS,
         "mark": selectors.NOT_SIGNIFICANT_MARK,
         "mark_help": selectors.NOT_SIGNIFICANT_HELP,
+        "incomplete_mark": INCOMPLETE_MARK,
     }
 
 
@@ -146,9 +152,9 @@ def overview_xlsx(context: dict) -> bytes:
             cell.alignment, cell.border = center, box
     row_number = top + 2
     for row in context["rows"]:
-        sheet.cell(row=row_number, column=1, value=row["unit"].name).font = (
-            bold if row["unit"].level != "commune" else Font()
-        )
+        sheet.cell(
+            row=row_number, column=1, value=row["unit"].name + (f" ({INCOMPLETE_MARK})" if row["incomplete"] else "")
+        ).font = bold if row["unit"].level != "commune" else Font()
         for index, cell_data in enumerate(row["cells"]):
             column = 2 + 3 * index
             current, previous = cell_data["current"], cell_data["previous"]
@@ -169,6 +175,11 @@ def overview_xlsx(context: dict) -> bytes:
     sheet.cell(row=row_number, column=1, value=f"{context['mark']} {context['mark_help']}").font = Font(
         italic=True, size=9
     )
+    if any(row["incomplete"] for row in context["rows"]):
+        row_number += 1
+        sheet.cell(
+            row=row_number, column=1, value=f"({INCOMPLETE_MARK}) {_('incomplete comparison: see the narrative lines')}"
+        ).font = Font(italic=True, size=9)
 
     # Narrative lines, then the recipients.
     row_number += 2

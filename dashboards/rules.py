@@ -1,4 +1,4 @@
-"""How each yearly target is judged: pure functions, exactly as ../shared/docs/targets.md says.
+"""How each yearly target is judged: pure functions, exactly as docs/targets.md says.
 
 Every comparison is exact: counts are integers, a threshold is read as an exact ratio of two integers
 (an int, a Decimal from a target definition, a Fraction or a string such as "7.5"; a float is read

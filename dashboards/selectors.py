@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from basecurity.lib import periods
+from communes import lineage
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can, has_capability, root_units
 from incidents.deadlines import DUE_SOON_DAYS
@@ -71,15 +72,21 @@ def dashboard_roots(user) -> list[AdministrativeUnit]:
 # --- Units ----------------------------------------------------------------------------------------
 
 
-def listed_units(root: AdministrativeUnit, *, children_only: bool = False) -> list[AdministrativeUnit]:
-    """The root and every province / district / commune below it (`children_only`: the root and the
-    units directly below it), in tree order (one query)."""
-    units = AdministrativeUnit.objects.filter(level__in=LISTED_LEVELS)
+def listed_units(
+    root: AdministrativeUnit, *, children_only: bool = False, on: date | None = None
+) -> list[AdministrativeUnit]:
+    """The root and every province / district / commune below it in force on `on` (default today)
+    (`children_only`: the root and the units directly below it), in tree order (one query)."""
+    units = AdministrativeUnit.objects.filter(level__in=LISTED_LEVELS).valid_on(on or timezone.localdate())
     if children_only:
         units = units.filter(Q(pk=root.pk) | Q(parent_id=root.pk))
     else:
         units = units.filter(path__startswith=root.path)
-    return list(units.only("id", "code", "name", "level", "path", "parent_id", "is_remote").order_by("path", "code"))
+    return list(
+        units.select_related("parent")
+        .only(*engine.UNIT_FIELDS, "is_remote", "parent__name", "parent__level", "parent__kind")
+        .order_by("path", "code")
+    )
 
 
 def lists_children_only(root: AdministrativeUnit) -> bool:
@@ -109,6 +116,7 @@ class OverviewData:
     source: str  # "stored" or "live"
     computed_at: datetime
     previous_full: dict = field(default_factory=dict)  # unit code -> previous full-year counts
+    marks: dict = field(default_factory=dict)  # unit id -> stretches whose records are not held (docs/units.md)
 
     @property
     def entries(self):
@@ -189,8 +197,11 @@ def _previous_full_counts(root: AdministrativeUnit, year: int, units: list, chil
     }
     if all(unit.id in rows for unit in units):
         return {unit.code: rows[unit.id] for unit in units}
-    computed = {entry["code"]: entry["counts"] for entry in engine.compute(year - 1, full.end, root.code)["units"]}
-    return {unit.code: computed[unit.code] for unit in units}
+    # The previous year in full, on this year's map (its units fold in the ones that passed into them):
+    # the previous-period counts of this year computed as of its last day.
+    computation = engine.run_computation(year, periods.reporting_year(year).end, root)
+    computed = {unit.pk: entry["previous_counts"] for unit, entry in zip(computation.scope.units, computation.document["units"], strict=True)}
+    return {unit.code: computed.get(unit.pk, dict.fromkeys(engine.COUNT_KEYS, 0)) for unit in units}
 
 
 def overview_data(
@@ -207,14 +218,18 @@ def overview_data(
     Raises engine.EngineError for an as-of date before the year starts.
     """
     win = engine.window(year, as_of)
-    units = listed_units(root, children_only=children_only)
+    if not root.is_valid_on(win.as_of):
+        raise engine.EngineError(
+            _("%(name)s did not exist on %(day)s.") % {"name": root.name, "day": f"{win.as_of:%d/%m/%Y}"}
+        )
+    units = listed_units(root, children_only=children_only, on=win.as_of)
     stored = _stored(root, win, units, children_only)
     if stored is not None:
         document, thresholds, computed_at = stored
         source = "stored"
     else:
         # The engine computes the whole subtree (a parent's figures are its children's sums).
-        computation = engine.run_computation(year, win.as_of, root.code)
+        computation = engine.run_computation(year, win.as_of, root)
         document = computation.document
         if children_only:
             codes = {unit.code for unit in units}
@@ -222,10 +237,25 @@ def overview_data(
         by_id = {unit.id: unit.code for unit in computation.scope.units}
         thresholds = {by_id[unit_id]: values for unit_id, values in computation.thresholds.items()}
         computed_at, source = timezone.now(), "live"
-    data = OverviewData(document, win, units, thresholds, source, computed_at)
+    data = OverviewData(document, win, units, thresholds, source, computed_at, marks=completeness(root, units, win))
     if projection and data.is_to_date:
         data.previous_full = _previous_full_counts(root, year, units, children_only)
     return data
+
+
+def completeness(root: AdministrativeUnit, units: list, win: engine.Window) -> dict:
+    """{unit id: stretches whose records are not held} for the listed units: read from the units and
+    the lineage only (three queries, whatever the number of units or records)."""
+    listed = [unit for unit in units if unit.level == Level.COMMUNE]
+    if root.level == Level.COMMUNE or not listed or len(listed) < len(units) - 1:
+        # Only some communes are listed (the root and its districts): those below the root count.
+        listed = listed_units(root, on=win.as_of) if root.level != Level.COMMUNE else listed
+    candidates, rows = lineage.candidates_for(listed, root, win.as_of)
+    fold = lineage.fold_map(listed, candidates, rows, win.as_of, engine.spans(win))
+    all_listed = {unit.pk: unit for unit in listed}
+    all_listed.update({unit.pk: unit for unit in units})
+    lineage.roll_up_marks(list(all_listed.values()), fold)
+    return {unit.pk: fold.missing.get(unit.pk, []) for unit in units}
 
 
 def latest_run(unit: AdministrativeUnit) -> ComputationRun | None:
@@ -376,6 +406,10 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
             cell["previous"], cell["change"] = "—", "—"
         result.append(cell)
     return result
+
+
+def incomplete_note(data: OverviewData, unit: AdministrativeUnit, language: str) -> str:
+    return lineage.incomplete_note(data.marks.get(unit.pk, []), language)
 
 
 def narrative(entry: dict, year: int, language: str) -> str:

@@ -79,11 +79,12 @@ def recompute_parents(results=None, year: int = 0, as_of: str | None = None, sco
     return {"parents": stored}
 
 
-def fan_out_units(scope_code: str | None) -> list[AdministrativeUnit]:
-    """The districts of the scope, or its provinces when the scope has no district level."""
-    units = AdministrativeUnit.objects.order_by("path")
+def fan_out_units(scope_code: str | None, as_of: date | None = None) -> list[AdministrativeUnit]:
+    """The districts of the scope in force on `as_of`, or its provinces when it has no district level."""
+    as_of = as_of or timezone.localdate()
+    units = AdministrativeUnit.objects.valid_on(as_of).order_by("path")
     if scope_code:
-        root = AdministrativeUnit.objects.get(code=scope_code)
+        root = engine.resolve_unit(scope_code, as_of)
         units = units.filter(path__startswith=root.path)
     districts = list(units.filter(level=Level.DISTRICT))
     return districts or list(units.filter(level=Level.PROVINCE))
@@ -92,12 +93,13 @@ def fan_out_units(scope_code: str | None) -> list[AdministrativeUnit]:
 @shared_task(name="dashboards.recompute_scope", **RETRY_OPTIONS)
 def recompute_scope(year: int, as_of: str | None = None, scope_code: str | None = None) -> dict:
     """One task for a small scope; for a large one, a task per district then one for the parents."""
-    as_of_date = engine.window(int(year), _as_date(as_of)).as_of.isoformat()  # one as-of for every part
-    units = AdministrativeUnit.objects.filter(level=Level.COMMUNE)
+    as_of_day = engine.window(int(year), _as_date(as_of)).as_of
+    as_of_date = as_of_day.isoformat()  # one as-of for every part
+    units = AdministrativeUnit.objects.filter(level=Level.COMMUNE).valid_on(as_of_day)
     if scope_code:
-        root = AdministrativeUnit.objects.get(code=scope_code)
+        root = engine.resolve_unit(scope_code, as_of_day)
         units = units.filter(path__startswith=root.path)
-    parts = [unit.code for unit in fan_out_units(scope_code)]
+    parts = [unit.code for unit in fan_out_units(scope_code, as_of_day)]
     limit = getattr(settings, "DASHBOARDS_FAN_OUT_COMMUNES", 100)
     if units.count() <= limit or len(parts) <= 1 or scope_code in parts:
         recompute_targets.delay(int(year), as_of_date, scope_code)
@@ -127,14 +129,10 @@ def debounce_seconds() -> int:
 
 
 def recompute_scope_of(unit: AdministrativeUnit) -> str:
-    """The district of a commune (its province when there is no district level)."""
-    codes = [code for code in unit.path.split("/") if code]
-    ancestors = {a.code: a for a in AdministrativeUnit.objects.filter(code__in=codes).only("code", "level")}
-    for level in (Level.DISTRICT, Level.PROVINCE):
-        for code in codes:
-            if code in ancestors and ancestors[code].level == level:
-                return code
-    return unit.code
+    """The province of a unit: its code names one unit in every year (districts ended on 30/06/2025
+    and a record of 2024 changes the figures of 2025 too, where its commune folds into a unit of the
+    new map under the province)."""
+    return unit.path.split("/")[1].split("@")[0]
 
 
 def years_touched(day: date | None) -> list[int]:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from basecurity.lib import periods
+from communes import lineage
 from communes.models import Level
 from communes.permissions import Capability, can, can_recompute_targets, require, units_with
 
@@ -38,9 +40,14 @@ def dashboard_url(unit) -> str:
     return reverse(name, args=[unit.pk])
 
 
-def _period(request):
+def _period(request, unit=None):
     form = PeriodForm(request.GET)
     year, as_of = form.period()
+    if unit is not None and unit.valid_until and not request.GET.get("year"):
+        # A unit that ended (a district of before 1/7/2025) opens on its last year, as it stood then.
+        last_year = periods.period_of(unit.valid_until).year
+        if year > last_year:
+            year, as_of = last_year, as_of or unit.valid_until
     return form, year, as_of
 
 
@@ -49,6 +56,13 @@ def _data_or_error(form, root, year, as_of, **options):
         return selectors.overview_data(root, year, as_of, **options)
     except engine.EngineError as error:  # an as-of date the form could not catch
         form.add_error(None, str(error))
+        if root.valid_until is not None and (as_of or timezone.localdate()) > root.valid_until:
+            # The unit had ended by then: it shows as it stood on its last day.
+            last = root.valid_until
+            return selectors.overview_data(root, periods.period_of(last).year, last, **options)
+        if root.valid_from is not None and (as_of or timezone.localdate()) < root.valid_from:
+            first = root.valid_from
+            return selectors.overview_data(root, periods.period_of(first).year, first, **options)
         return selectors.overview_data(root, year, None, **options)
 
 
@@ -85,7 +99,7 @@ def unit_overview(request, pk):
     communes); `?communes=all` lists every unit of the scope, as the printable report does.
     """
     root = _unit_or_404(request.user, pk)
-    form, year, as_of = _period(request)
+    form, year, as_of = _period(request, root)
     summarised = selectors.lists_children_only(root)
     all_units = summarised and request.GET.get("communes") == "all"
     data = _data_or_error(form, root, year, as_of, children_only=summarised and not all_units)
@@ -158,7 +172,7 @@ def overview_cell_html(cell: dict, titles: dict, mark: str, mark_help: str) -> S
 def unit_detail(request, pk):
     """A unit's own page: trends, the traffic criteria, tips, foreigners, reintegration, narrative."""
     unit = _unit_or_404(request.user, pk)
-    form, year, as_of = _period(request)
+    form, year, as_of = _period(request, unit)
     data = _data_or_error(form, unit, year, as_of, projection=False)
     entry = data.entries[0]
     targets = entry["targets"]
@@ -182,6 +196,8 @@ def unit_detail(request, pk):
         "employment": targets["reintegration_employment"],
         "reoffending": targets["reoffending"],
         "narrative": selectors.narrative(entry, year, get_language() or "vi"),
+        "incomplete": selectors.incomplete_note(data, unit, get_language() or "vi"),
+        "map_history": lineage.history_lines(unit),
         "trend": selectors.monthly_trend(unit, year, data.window.as_of),
         # The criteria assessment and other sections of apps built on dashboards (dashboards/sections.py).
         "sections": sections.unit_sections(request, unit, year),
@@ -201,7 +217,7 @@ def unit_detail(request, pk):
 def report(request, pk):
     """The printable report (official layout; print it from the browser)."""
     root = _unit_or_404(request.user, pk)
-    form, year, as_of = _period(request)
+    form, year, as_of = _period(request, root)
     data = _data_or_error(form, root, year, as_of)
     context = reports.report_context(root, data)
     context["back_url"] = f"{dashboard_url(root)}?{_query(year, as_of)}"
@@ -211,7 +227,7 @@ def report(request, pk):
 @login_required
 def export_xlsx(request, pk):
     root = _unit_or_404(request.user, pk)
-    form, year, as_of = _period(request)
+    form, year, as_of = _period(request, root)
     data = _data_or_error(form, root, year, as_of)
     content = reports.overview_xlsx(reports.report_context(root, data))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -10,7 +10,7 @@ Counting rules (Bộ luật Tố tụng hình sự 2015, điều 134 "Cách tín
 - a time limit in months ends on the same day of the later month, or on that month's last day when
   it has no such day (31 January + 1 month = 28 or 29 February): see `add_months`.
   The same article moves a limit that ends on a day off to the next working day; the targets
-  contract (shared/docs/targets.md) counts plain calendar days, and so do we.
+  contract (docs/targets.md) counts plain calendar days, and so do we.
 - a limit in hours runs from the exact time; reaching it exactly is still on time.
 """
 

@@ -444,6 +444,21 @@ class _Demo:
         return patrols, outreach, mediations, checks
 
 
+def on_the_map_of_its_day(units, record):
+    """The demo writes each year's work for the 8 communes of 2021; a record dated after a commune
+    passed into another goes to the unit in force on its date (its village when that unit has one of
+    the same name), as an officer would have recorded it."""
+    day = record.map_day() if hasattr(record, "map_day") else None
+    unit = getattr(record, "unit", None)
+    if day is None or unit is None or unit.is_valid_on(day):
+        return record
+    key = next((key for key, value in units.items() if value.pk == unit.pk), None)
+    record.unit = units.on(key, day) if key else unit
+    if record.village is not None:
+        record.village = record.unit.children.filter(name=record.village.name).first()
+    return record
+
+
 def load(units) -> None:
     user = _demo_user()
     if Incident.objects.filter(recorded_by=user).exists():
@@ -451,7 +466,9 @@ def load(units) -> None:
     demo = _Demo(units, user, timezone.localdate())
 
     def create(objs, model):
-        return bulk_create_with_history(objs, model, default_user=user, default_change_reason=REASON)
+        return bulk_create_with_history(
+            [on_the_map_of_its_day(units, obj) for obj in objs], model, default_user=user, default_change_reason=REASON
+        )
 
     create(demo.incidents(), Incident)
     create(demo.accidents(), TrafficAccident)

@@ -1,4 +1,4 @@
-"""Export of every record list as CSV or XLSX (shared docs, import-formats.md).
+"""Export of every record list as CSV or XLSX (docs/import-formats.md).
 
 `EXPORTS` maps each list kind of kinds.KINDS (incident, tip, ...) to its columns and a function
 giving one row per record. For the four kinds that can be imported the columns are exactly the

@@ -91,9 +91,11 @@ class RecordForm(forms.ModelForm):
         self.fields["village"].error_messages["invalid_choice"] = _(
             "This village is not one of your communes' villages: choose a village of the selected commune."
         )
-        communes = self.fields["unit"].queryset
-        if not self.instance.pk and not self.initial.get("unit") and len(communes) == 1:
-            self.initial["unit"] = communes[0].pk
+        # A new record is most often today's: preselect the one commune in force today (a seat kept at a
+        # commune that ended stays in the list, for the records of its days).
+        in_force = [unit for unit in self.fields["unit"].queryset if unit.is_valid_on(timezone.localdate())]
+        if not self.instance.pk and not self.initial.get("unit") and len(in_force) == 1:
+            self.initial["unit"] = in_force[0].pk
         # Phones open their date picker no later than today (the server refuses future dates too).
         today = timezone.localdate().isoformat()
         for name in self.instance.no_future_fields:

@@ -1,5 +1,5 @@
-"""Import of incidents, traffic accidents, crime tips and foreigners' stays (shared docs,
-import-formats.md: kinds `incidents`, `traffic_accidents`, `crime_tips`, `foreigner_stays`).
+"""Import of incidents, traffic accidents, crime tips and foreigners' stays (docs/import-formats.md;
+kinds `incidents`, `traffic_accidents`, `crime_tips`, `foreigner_stays`).
 
 The generic part (reading CSV/XLSX, cell parsing, all or nothing, the same file refused twice) is
 basecurity/lib/tabular.py; this module says what a row means. `IMPORTERS` maps each kind to its
@@ -49,7 +49,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
@@ -61,6 +61,7 @@ from django.utils.translation import gettext as _
 
 from basecurity.lib import tabular
 from basecurity.lib.tabular import CellError, RowError
+from communes import lineage
 from communes.locks import LockChecker, record_value
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can
@@ -114,30 +115,43 @@ class _Places:
     def __init__(self, rows, user, *, with_villages: bool):
         codes = {_unit_code(values.get("unit_code", "")) for _row, values in rows}
         codes.discard("")
-        self.units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes, level=Level.COMMUNE)}
+        # A code names several units over time (06970: the town until 30/06/2025, xã Ba Chẽ since):
+        # every unit of each code, resolved per row by the row's date.
+        self.units: dict[str, list[AdministrativeUnit]] = {}
+        for unit in AdministrativeUnit.objects.filter(code__in=codes, level=Level.COMMUNE).order_by("valid_from"):
+            self.units.setdefault(unit.code, []).append(unit)
         self.user = user
-        self.writable: dict[str, bool] = {}
+        self.writable: dict[int, bool] = {}
         self.villages: dict[tuple[int, str], AdministrativeUnit | None] = {}
-        if with_villages and self.units:
-            for village in AdministrativeUnit.objects.filter(parent__in=self.units.values(), level=Level.VILLAGE):
+        all_units = [unit for units in self.units.values() for unit in units]
+        if with_villages and all_units:
+            for village in AdministrativeUnit.objects.filter(parent__in=all_units, level=Level.VILLAGE):
                 key = (village.parent_id, _name_key(village.name))
                 # Two villages with the same name in one commune: the name alone is ambiguous.
                 self.villages[key] = None if key in self.villages else village
 
-    def unit(self, value, row: int, errors: list[RowError]) -> AdministrativeUnit | None:
+    def unit(self, value, row: int, errors: list[RowError], *, on=None) -> AdministrativeUnit | None:
+        """The unit the code named on the row's date `on` (a cell value; today when unreadable)."""
         code = _unit_code(value)
         if not code:
             errors.append(RowError(row, "unit_code", _("The commune code is required (e.g. 06976).")))
             return None
-        unit = self.units.get(code)
-        if unit is None:
+        candidates = self.units.get(code)
+        if not candidates:
             errors.append(
                 RowError(row, "unit_code", _("No commune, ward or town has the code “%(code)s”.") % {"code": code})
             )
             return None
-        if code not in self.writable:
-            self.writable[code] = can(self.user, Capability.RECORDS_WRITE, unit)
-        if not self.writable[code]:
+        day = _row_day(on) or timezone.localdate()
+        unit = next((candidate for candidate in candidates if candidate.is_valid_on(day)), None)
+        if unit is None:  # the code named no unit that day: say where the record belongs
+            before = [candidate for candidate in candidates if candidate.valid_until and candidate.valid_until < day]
+            closest = before[-1] if before else candidates[0]
+            errors.append(RowError(row, "unit_code", lineage.unit_validity_error(closest, day) or ""))
+            return None
+        if unit.pk not in self.writable:
+            self.writable[unit.pk] = can(self.user, Capability.RECORDS_WRITE, unit)
+        if not self.writable[unit.pk]:
             errors.append(
                 RowError(
                     row,
@@ -182,6 +196,20 @@ class _Places:
                 )
             )
         return village
+
+
+def _row_day(value: Any) -> date | None:
+    """A row's date read quietly, only to resolve its unit code (its own cell reports any error)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return _fast_date(value) or tabular.parse_date(str(value).strip()[:10], allow_future=True)
+    except Exception:  # noqa: BLE001 - any unreadable date: resolve at today, the date cell says why
+        return None
 
 
 def _fast_date(value: Any) -> date | None:
@@ -376,7 +404,7 @@ class IncidentsImporter(RecordImporter):
         self.categories = {c.code: c for c in IncidentCategory.objects.all()}
 
     def build(self, row, values, errors):
-        unit = self.places.unit(values["unit_code"], row, errors)
+        unit = self.places.unit(values["unit_code"], row, errors, on=values["occurred_on"])
         village = self.places.village(unit, values["village"], row, errors)
         occurred_on = _cell(row, "occurred_on", errors, parse_date, values["occurred_on"], today=self.today)
         code = tabular.text(values["category"]).lower()
@@ -423,7 +451,7 @@ class TrafficAccidentsImporter(RecordImporter):
     }
 
     def build(self, row, values, errors):
-        unit = self.places.unit(values["unit_code"], row, errors)
+        unit = self.places.unit(values["unit_code"], row, errors, on=values["occurred_on"])
         occurred_on = _cell(row, "occurred_on", errors, parse_date, values["occurred_on"], today=self.today)
         deaths = _cell(row, "deaths", errors, tabular.parse_int, values["deaths"])
         injuries = _cell(row, "injuries", errors, tabular.parse_int, values["injuries"])
@@ -472,7 +500,7 @@ class CrimeTipsImporter(RecordImporter):
         return item.tip
 
     def build(self, row, values, errors):
-        unit = self.places.unit(values["unit_code"], row, errors)
+        unit = self.places.unit(values["unit_code"], row, errors, on=values["received_on"])
         kind = _choice(row, "kind", errors, values["kind"], TipKind)
         if not kind:
             errors.append(
@@ -555,7 +583,7 @@ class ForeignerStaysImporter(RecordImporter):
     }
 
     def build(self, row, values, errors):
-        unit = self.places.unit(values["unit_code"], row, errors)
+        unit = self.places.unit(values["unit_code"], row, errors, on=values["arrived_at"])
         arrived_at = _cell(row, "arrived_at", errors, tabular.parse_datetime, values["arrived_at"])
         declared_at = _cell(row, "declared_at", errors, tabular.parse_datetime, values["declared_at"], required=False)
         departed_on = _cell(

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes import lineage
 from communes.models import AdministrativeUnit, Level
 
 from . import deadlines
@@ -191,8 +192,22 @@ class UnitRecord(RecordedModel):
             errors.setdefault("village", []).append(
                 _("This village does not belong to %(unit)s.") % {"unit": self.unit.name}
             )
+        day = self.map_day()
+        if self.unit_id and day is not None and not errors.get("unit"):
+            # On the map of its day: a record of 2026 cannot go to a commune merged away in 2025.
+            message = lineage.unit_validity_error(self.unit, day)
+            if message:
+                errors.setdefault("unit", []).append(message)
         if errors:
             raise ValidationError(errors)
+
+    def map_day(self):
+        """The local date that places the record on the map (its period's date field), or None."""
+        field = getattr(type(self)._default_manager.get_queryset(), "date_field", "")
+        value = getattr(self, field, None) if field and "__" not in field else None
+        if isinstance(value, datetime):
+            return timezone.localdate(value)
+        return value
 
     @property
     def place_is_remote(self) -> bool:

@@ -117,15 +117,15 @@ class CrimeTipQuerySet(DatedRecordQuerySet):
         """Not yet handed to the investigating body, and the 24 h / 48 h limit has run out."""
         return self.filter(handed_over_at__isnull=True, handover_due_at__lt=now or timezone.now())
 
-    def on_time_counts(self, as_of: date):
-        """Rows {"unit", "judged", "on_time"} for the `tips_on_time` target, in SQL.
+    def on_time_counts(self, as_of: date, by: tuple[str, ...] = ("unit",)):
+        """Rows {"unit", "judged", "on_time"} (grouped `by`) for the `tips_on_time` target, in SQL.
 
         judged = decided by `as_of` + still undecided with the deadline before `as_of`;
         on_time = decided by `as_of` and on or before the deadline. Pending tips are in neither.
         """
         decided = Q(decided_on__lte=as_of)
         return (
-            self.values("unit")
+            self.values(*by)
             .annotate(
                 judged=Count("id", filter=decided | (_undecided(as_of) & Q(deadline__lt=as_of))),
                 on_time=Count("id", filter=decided & Q(decided_on__lte=F("deadline"))),
@@ -156,10 +156,10 @@ class ForeignerStayQuerySet(DatedRecordQuerySet):
     def staying_on(self, day: date) -> "ForeignerStayQuerySet":
         return self.filter(arrived_on__lte=day).filter(Q(departed_on__isnull=True) | Q(departed_on__gte=day))
 
-    def declaration_counts(self):
-        """Rows {"unit", "stays", "on_time"} for the `foreigners_declared` target, in SQL."""
+    def declaration_counts(self, by: tuple[str, ...] = ("unit",)):
+        """Rows {"unit", "stays", "on_time"} (grouped `by`) for the `foreigners_declared` target, in SQL."""
         on_time = Q(declared_at__isnull=False, declared_at__lte=F("declaration_due_at"))
-        return self.values("unit").annotate(stays=Count("id"), on_time=Count("id", filter=on_time)).order_by()
+        return self.values(*by).annotate(stays=Count("id"), on_time=Count("id", filter=on_time)).order_by()
 
 
 class ConditionalBusinessQuerySet(UnitScopedQuerySet):

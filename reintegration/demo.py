@@ -340,7 +340,7 @@ def load(units) -> None:
             Person,
             {"unit": units[unit_code], "ref": ref},
             {
-                "village": units[village_code],
+                "village": units.get(village_code),  # the demo's villages are the article's only
                 "full_name": full_name,
                 "date_of_birth": born,
                 "sex": sex,

@@ -1,4 +1,4 @@
-"""Import and export of reintegrated persons and their statuses (shared docs, import-formats.md:
+"""Import and export of reintegrated persons and their statuses (docs/import-formats.md:
 kinds `reintegration_persons` and `reintegration_statuses`).
 
 The generic part (reading CSV/XLSX, cell parsing, all or nothing, the same file refused twice,
@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, F
 from django.utils.translation import gettext as _
 
 from basecurity.lib import tabular
@@ -84,9 +84,13 @@ class _UnitResolver:
 
     def __init__(self, rows, user):
         codes = {_code(values.get("unit_code", ""), 5) for _row, values in rows}
-        self.units = {
-            unit.code: unit for unit in AdministrativeUnit.objects.filter(code__in=codes, level=Level.COMMUNE)
-        }
+        # Persons are managed today: a code names the commune in force today (06970: xã Ba Chẽ since
+        # 1/7/2025), or, for a code no longer in use, the last unit that had it.
+        self.units = {}
+        for unit in AdministrativeUnit.objects.filter(code__in=codes, level=Level.COMMUNE).order_by(
+            F("valid_until").desc(nulls_first=True), "-valid_from"
+        ):
+            self.units.setdefault(unit.code, unit)
         self.user = user
 
     def get(self, value, row: int, errors: list[RowError]) -> AdministrativeUnit | None:

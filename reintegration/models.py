@@ -317,6 +317,40 @@ class ReadAction(models.TextChoices):
     SUBJECT_ACCESS = "subject_access", _("Subject access report")
 
 
+class PersonTransfer(models.Model):
+    """The person's file passed from one commune to another (a merger of communes, or a move), with its
+    whole history: the person keeps one row; this event says where it was managed before `date`."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("person"))
+    from_unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from commune")
+    )
+    to_unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("to commune")
+    )
+    date = models.DateField(_("date"), help_text=_("The first day the new commune manages the person."))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("transfer of a person's file")
+        verbose_name_plural = _("transfers of persons' files")
+        ordering = ["person", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="person_transfer_one_a_day"),
+            models.CheckConstraint(condition=~Q(from_unit=F("to_unit")), name="person_transfer_moves"),
+        ]
+        indexes = [models.Index(fields=["person", "date"], name="person_transfer_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.from_unit} → {self.to_unit} ({self.date:%d/%m/%Y})"
+
+
 class ReadLog(models.Model):
     """Who read which person's data, when, and what they saw (the access log the law asks for).
 

@@ -13,13 +13,15 @@ change that moves a stored one out of a locked period. The person register itsel
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.locks import ensure_record_unlocked
 
-from .models import Person, ReadAction, ReadLog, Reoffence, Status, SupportAction
+from .models import Person, PersonTransfer, ReadAction, ReadLog, Reoffence, Status, SupportAction
 
 PERSON_FIELDS = (
     "unit",
@@ -279,3 +281,38 @@ def person_subject_access_export(*, person: Person, user=None, requested_by: str
         action=ReadAction.SUBJECT_ACCESS,
     )
     return report
+
+
+@transaction.atomic
+def person_transfer(*, person: Person, to_unit, day: date, user=None, reason: str = "") -> PersonTransfer:
+    """Move a person's file to another commune from `day`, with its whole history (never a copy): the
+    person keeps its row, a transfer event says where it was managed before. The village is kept when
+    the new commune has one of the same name."""
+    if to_unit.pk == person.unit_id:
+        raise ValidationError(_("The person is already managed by %(unit)s.") % {"unit": to_unit.name})
+    if not to_unit.is_valid_on(day):
+        raise ValidationError(_("%(unit)s did not exist on %(day)s.") % {"unit": to_unit.name, "day": f"{day:%d/%m/%Y}"})
+    transfer = PersonTransfer(person=person, from_unit=person.unit, to_unit=to_unit, date=day, reason=reason, recorded_by=user)
+    transfer.full_clean()
+    transfer._history_user = user
+    transfer.save()
+    village_name = person.village.name if person.village_id else None
+    person.unit = to_unit
+    person.village = to_unit.children.filter(name=village_name).first() if village_name else None
+    person._history_user = user
+    person._change_reason = reason or None
+    person.save(update_fields=["unit", "village"])
+    return transfer
+
+
+def persons_follow_their_commune(sender, *, unit, successor, day, user=None, **kwargs) -> dict:
+    """communes.services.unit_hand_over: the persons managed by a commune that passed into another move
+    with it (one transfer event each; a person already moved is left alone)."""
+    moved = 0
+    for person in Person.objects.filter(unit=unit).select_related("village", "unit"):
+        person_transfer(
+            person=person, to_unit=successor, day=day, user=user, reason=_("%(unit)s merged into %(successor)s")
+            % {"unit": unit.name, "successor": successor.name}
+        )
+        moved += 1
+    return {"persons": moved}

@@ -1,6 +1,6 @@
 """Citizen ID numbers (số định danh cá nhân / CCCD), reusable by forms, imports and models.
 
-A citizen ID has 12 digits (shared docs, domain.md): digits 1-3 are the province of birth
+A citizen ID has 12 digits (docs/domain.md): digits 1-3 are the province of birth
 registration (Quảng Ninh 022), digit 4 gives century and sex (0 male / 1 female born in the
 1900s, 2 male / 3 female born in the 2000s), digits 5-6 are the last two digits of the year of
 birth, digits 7-12 are random. There is no check digit, so format, century, sex and year are all

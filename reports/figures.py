@@ -8,6 +8,7 @@ has not ended) and the same stretch one year earlier ("cùng kỳ").
 from django.utils import timezone
 
 from basecurity.lib import periods
+from communes import lineage
 from dashboards import engine
 
 GROUP_KEYS = ("crime", "social_evil", "violation")
@@ -23,13 +24,10 @@ def period_figures(unit, period: periods.Period, today=None) -> dict:
     """The figures of `unit` for `period`: period, previous_period, as_of, counts, previous_counts,
     changes (current - previous), targets, narrative_vi, narrative_en."""
     win = period_window(period, today)
-    scope = engine.load_scope(unit.code)
+    scope = engine.load_scope(unit, win.as_of, engine.spans(win))
     own = engine.own_components(scope, win)
-    paths = {item.id: item.path for item in scope.units}
-    missing = [unit_id for unit_id in own if unit_id not in paths]
-    if missing:
-        paths.update(engine.AdministrativeUnit.objects.filter(id__in=missing).values_list("id", "path"))
-    totals = engine.roll_up(scope, own, paths)
+    totals = engine.roll_up(scope, own, {item.id: item.path for item in scope.units})
+    missing = scope.fold.missing.get(scope.root.id, [])
     thresholds = engine.Thresholds(period.year)
     figures = totals[scope.root.id]
     unit_thresholds = {code: thresholds.for_unit(code, unit.path) for code in engine.TARGET_CODES}
@@ -51,4 +49,8 @@ def period_figures(unit, period: periods.Period, today=None) -> dict:
         "targets": entry["targets"],
         "narrative_vi": engine.narrative(entry, period.year, "vi"),
         "narrative_en": engine.narrative(entry, period.year, "en"),
+        "complete": not missing,
+        "missing": [stretch.as_json() for stretch in missing],
+        "incomplete_vi": lineage.incomplete_note(missing, "vi"),
+        "incomplete_en": lineage.incomplete_note(missing, "en"),
     }

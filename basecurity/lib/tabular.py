@@ -1,4 +1,4 @@
-"""Reading and writing the tables communes keep in Excel (shared docs, import-formats.md).
+"""Reading and writing the tables communes keep in Excel (docs/import-formats.md).
 
 Generic and reusable by every app's importer:
 
@@ -131,8 +131,9 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     raise CellError(_("Only .csv and .xlsx files can be imported."))
 
 
-def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
-    """Read the file into rows keyed by `columns` (the expected header, in any order and case).
+def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = ()) -> Table:
+    """Read the file into rows keyed by `columns` (the expected header, in any order and case) and
+    those of the `optional` columns the file has.
 
     An unknown column, a missing column or a repeated column is an error of row 1. Rows whose
     cells are all empty are skipped.
@@ -150,19 +151,22 @@ def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
     # Trailing empty header cells (an XLSX sheet often has them) are not columns.
     while header and header[-1] == "":
         header.pop()
-    expected = [column.lower() for column in columns]
+    expected = [column.lower() for column in (*columns, *optional)]
+    required = [column.lower() for column in columns]
     seen = set()
     for name in header:
         if name == "":
             table.errors.append(RowError(1, "", _("A column has no name in the header row.")))
         elif name not in expected:
             table.errors.append(
-                RowError(1, name, _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join(columns)})
+                RowError(
+                    1, name, _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join((*columns, *optional))}
+                )
             )
         elif name in seen:
             table.errors.append(RowError(1, name, _("This column appears twice.")))
         seen.add(name)
-    for name in expected:
+    for name in required:
         if name not in seen:
             table.errors.append(RowError(1, name, _("This column is missing.")))
     if table.errors:

@@ -63,7 +63,7 @@ def render_table(document: dict) -> str:
 
 
 class Command(BaseCommand):
-    help = "Compute the yearly targets (shared/docs/targets.md) and print them as a table or as JSON."
+    help = "Compute the yearly targets (docs/targets.md) and print them as a table or as JSON."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Reporting year, e.g. 2021.")

@@ -1,4 +1,4 @@
-"""`python manage.py import_records KIND FILE [--user USERNAME]` (shared docs, import-formats.md).
+"""`python manage.py import_records KIND FILE [--user USERNAME]` (docs/import-formats.md).
 
 The kinds are discovered: every installed app may offer `<app>.importers.IMPORTERS`, a mapping of
 kind → importer class (basecurity.lib.tabular.Importer), so this command names no app but its
