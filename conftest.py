@@ -91,17 +91,30 @@ def make_user(username, role=None, unit=None, **extra):
     return user
 
 
-@pytest.fixture
-def roles(units) -> RoleMatrix:
+def role_matrix(commune_a, commune_b, superior) -> RoleMatrix:
     return RoleMatrix(
-        officer_a=make_user("officer_a", Role.COMMUNE_OFFICER, units["06976"]),
-        officer_b=make_user("officer_b", Role.COMMUNE_OFFICER, units["06970"]),
-        committee_a=make_user("committee_a", Role.COMMUNE_COMMITTEE, units["06976"]),
-        district_police=make_user("district_police", Role.DISTRICT_POLICE, units["202"]),
-        district_committee=make_user("district_committee", Role.DISTRICT_COMMITTEE, units["202"]),
+        officer_a=make_user("officer_a", Role.COMMUNE_OFFICER, commune_a),
+        officer_b=make_user("officer_b", Role.COMMUNE_OFFICER, commune_b),
+        committee_a=make_user("committee_a", Role.COMMUNE_COMMITTEE, commune_a),
+        district_police=make_user("district_police", Role.DISTRICT_POLICE, superior),
+        district_committee=make_user("district_committee", Role.DISTRICT_COMMITTEE, superior),
         admin=make_user("admin", is_superuser=True, is_staff=True),
         outsider=make_user("outsider"),
     )
+
+
+@pytest.fixture
+def roles(units) -> RoleMatrix:
+    """The seats of the map of 2021 (Thanh Lâm, the town, district 202): most tests record the
+    model's first years. Tests of today's work use `roles_2025` (communes under the province)."""
+    return role_matrix(units["06976"], units["06970"], units["202"])
+
+
+@pytest.fixture
+def roles_2025(units) -> RoleMatrix:
+    """The same seats on the map of 1/7/2025: officer_a in xã Kỳ Thượng (Thanh Lâm's successor),
+    officer_b in xã Ba Chẽ (the town's), the superior seats at the province."""
+    return role_matrix(units["06979@2025"], units["06970@2025"], units["22"])
 
 
 @pytest.fixture

@@ -51,19 +51,28 @@ def _period(request, unit=None):
     return form, year, as_of
 
 
+def _within_life(unit, year: int, as_of):
+    """(year, as_of) moved inside the unit's life when the chosen day falls outside it."""
+    day = engine.window(year, as_of).as_of
+    if unit.valid_until is not None and day > unit.valid_until:
+        return periods.period_of(unit.valid_until).year, unit.valid_until
+    if unit.valid_from is not None and day < unit.valid_from:
+        first_year = periods.period_of(unit.valid_from).year
+        return first_year, max(unit.valid_from, min(timezone.localdate(), periods.reporting_year(first_year).end))
+    return year, as_of
+
+
 def _data_or_error(form, root, year, as_of, **options):
     try:
         return selectors.overview_data(root, year, as_of, **options)
     except engine.EngineError as error:  # an as-of date the form could not catch
         form.add_error(None, str(error))
-        if root.valid_until is not None and (as_of or timezone.localdate()) > root.valid_until:
-            # The unit had ended by then: it shows as it stood on its last day.
-            last = root.valid_until
-            return selectors.overview_data(root, periods.period_of(last).year, last, **options)
-        if root.valid_from is not None and (as_of or timezone.localdate()) < root.valid_from:
-            first = root.valid_from
-            return selectors.overview_data(root, periods.period_of(first).year, first, **options)
-        return selectors.overview_data(root, year, None, **options)
+        try:
+            year, as_of = _within_life(root, year, as_of)
+        except engine.EngineError:
+            year, as_of = periods.period_of(timezone.localdate()).year, None
+        # The unit did not exist on that day: it shows on the nearest day of its life.
+        return selectors.overview_data(root, year, as_of, **options)
 
 
 def _query(year, as_of) -> str:

@@ -75,15 +75,19 @@ class ReturnForm(forms.Form):
         self.helper = _helper()
 
 
+SUPERIOR_LEVELS = ("district", "province")
+
+
 class PeriodChoiceForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("District"), queryset=AdministrativeUnit.objects.none())
+    # The superior level of the communes: a district before 1/7/2025, the province since (docs/units.md).
+    district = forms.ModelChoiceField(label=_("Superior level"), queryset=AdministrativeUnit.objects.none())
     period_kind = forms.ChoiceField(label=_("Period"), choices=periods.Kind.choices, initial=periods.Kind.MONTH)
     year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
     number = forms.IntegerField(label=_("Number in the year"), min_value=1, max_value=12, initial=1)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = units.filter(level="district").order_by("name")
+        self.fields["district"].queryset = units.filter(level__in=SUPERIOR_LEVELS).order_by("-valid_until", "path")
         self.helper = _helper()
         self.helper.form_method = "get"
 

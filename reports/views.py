@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
 from . import documents, services
-from .forms import PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm
+from .forms import PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm, SUPERIOR_LEVELS
 from .models import Report, ReportState
 from .querysets import district_report, timeliness
 
@@ -56,7 +56,7 @@ def report_list(request):
 
 
 def can_approve_anywhere(user) -> bool:
-    return units_with(user, Capability.REPORTS_APPROVE).filter(level="district").exists()
+    return units_with(user, Capability.REPORTS_APPROVE).filter(level__in=SUPERIOR_LEVELS).exists()
 
 
 @login_required
@@ -227,7 +227,9 @@ def _period_form(request):
     units = units_with(request.user, Capability.REPORTS_APPROVE)
     initial = {"year": timezone.localdate().year}
     if not request.GET:  # the initial district only matters to an empty form
-        first = units.filter(level="district").order_by("name").first()
+        # The superior unit in force today first (the province since 1/7/2025), else the latest one.
+        first = units.filter(level__in=SUPERIOR_LEVELS).valid_on(timezone.localdate()).order_by("path").first()
+        first = first or units.filter(level__in=SUPERIOR_LEVELS).order_by("-valid_until").first()
         if first:
             initial["district"] = first.pk
     return PeriodChoiceForm(request.GET or None, units=units, initial=initial)

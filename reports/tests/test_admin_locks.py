@@ -20,7 +20,7 @@ from .helpers import IN_DECEMBER, IN_NOVEMBER, TODAY, lock_november, make_incide
 pytestmark = pytest.mark.django_db
 
 LOCK_MESSAGE = (
-    "The period 15/10/2026–14/11/2026 of Xã Thanh Lâm is locked: its report was approved on 28/11/2026. "
+    "The period 15/10/2026–14/11/2026 of Xã Kỳ Thượng is locked: its report was approved on 28/11/2026. "
     "Ask the district to grant an exception."
 )
 
@@ -70,7 +70,7 @@ def test_bulk_delete_names_each_locked_period_once(roles, units, commune_a, comm
     [(level, text)] = messages_of(response)
     assert level == ERROR
     assert text.startswith("Nothing was deleted: 3 of the selected records are dated in a locked period. ")
-    assert text.count("of Xã Thanh Lâm is locked") == 1 and text.count("of Thị trấn Ba Chẽ is locked") == 1
+    assert text.count("of Xã Kỳ Thượng is locked") == 1 and text.count("of Xã Ba Chẽ is locked") == 1
     assert Incident.objects.count() == 3
 
 

@@ -29,19 +29,19 @@ def log_in(page, base, username):
 def test_month_report_returned_fixed_approved_then_locked(live_server, units, browser_page):  # noqa: F811
     from playwright.sync_api import expect
 
-    officer = conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06976"])
-    conftest.make_user("congan_huyen", Role.DISTRICT_POLICE, units["202"])
+    officer = conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06979@2025"])
+    conftest.make_user("congan_huyen", Role.DISTRICT_POLICE, units["22"])
     # The live server's database is flushed after each browser test, seeded taxonomy included.
     IncidentCategory.objects.get_or_create(
         code="crime.theft", defaults={"name": "Trộm cắp tài sản", "group": CategoryGroup.CRIME}
     )
-    record = make_incident(units["06976"], officer, IN_NOVEMBER)
+    record = make_incident(units["06979@2025"], officer, IN_NOVEMBER)
     page, base = browser_page, live_server.url
 
     # The officer creates the report of month 11/2026 and submits it.
     log_in(page, base, "canbo_thanhlam")
     page.goto(f"{base}{reverse('reports:report_create')}")
-    page.select_option("select[name=unit]", label="Xã Thanh Lâm")
+    page.select_option("select[name=unit]", label="Xã Kỳ Thượng")
     page.select_option("select[name=period_kind]", value="month")
     page.fill("input[name=year]", "2026")
     page.fill("input[name=number]", "11")

@@ -3,6 +3,8 @@ commune's narrative, the communes still missing; 404 outside the user's district
 
 from io import BytesIO
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -49,7 +51,7 @@ def november(roles, units, commune_a, commune_b):
     )
     services.report_approve(report=approved, user=roles.district_police)
     _report(commune_b, roles.officer_b, results="Không được tính khi chưa phê duyệt.")
-    return {"district": units["202"].pk, "period_kind": "month", "year": 2026, "number": 11}
+    return {"district": units["22"].pk, "period_kind": "month", "year": 2026, "number": 11}
 
 
 def _download(client, params):
@@ -64,10 +66,10 @@ def test_docx_has_the_official_header_and_title(roles, client_for, november):
     response = _download(client_for(roles.district_police), november)
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX
-    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-202-month-2026-11.docx"'
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-22-month-2026-11.docx"'
     document = Document(BytesIO(response.content))
     left, right = (cell.text.splitlines() for cell in document.tables[0].rows[0].cells)
-    assert left == ["CÔNG AN TỈNH QUẢNG NINH", "CÔNG AN HUYỆN BA CHẼ", "Số: ......../BC-CAH"]
+    assert left == ["CÔNG AN TỈNH QUẢNG NINH", "CÔNG AN TỈNH QUẢNG NINH", "Số: ......../BC-CAH"]
     assert right == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
@@ -76,7 +78,7 @@ def test_docx_has_the_official_header_and_title(roles, client_for, november):
     paragraphs = [paragraph.text for paragraph in document.paragraphs]
     assert paragraphs[:2] == [
         "BÁO CÁO",
-        "Kết quả thực hiện mô hình An ninh cơ sở tháng 11 năm 2026 trên địa bàn huyện Ba Chẽ",
+        "Kết quả thực hiện mô hình An ninh cơ sở tháng 11 năm 2026 trên địa bàn tỉnh Quảng Ninh",
     ]
     headings = [text for text in paragraphs if text[:3] in ("I. ", "II.", "III", "IV.")]
     assert headings == [
@@ -99,29 +101,31 @@ def test_docx_figures_count_only_approved_reports(roles, client_for, november):
     assert rows["Tai nạn giao thông (vụ)"] == ["0", "0", "0"]
     assert len(rows) == 9
     text = _text(document)
-    assert "So với cùng kỳ năm 2025, huyện Ba Chẽ tăng 01 vụ, 01 đối tượng." in text
+    assert "So với cùng kỳ năm 2025, tỉnh Quảng Ninh tăng 01 vụ, 01 đối tượng." in text
     assert "Không được tính khi chưa phê duyệt." not in text
 
 
 def test_docx_names_each_communes_narrative_and_the_missing_communes(roles, units, client_for, november):
     document = Document(BytesIO(_download(client_for(roles.district_police), november).content))
     paragraphs = [paragraph.text for paragraph in document.paragraphs]
-    communes = AdministrativeUnit.objects.filter(path__startswith=units["202"].path, level=Level.COMMUNE)
-    others = sorted(unit.name for unit in communes if unit.code != "06976")
+    communes = AdministrativeUnit.objects.filter(path__startswith=units["22"].path, level=Level.COMMUNE).valid_on(
+        date(2026, 11, 14)
+    )
+    others = sorted(unit.name for unit in communes if unit.code != "06979")
     assert len(others) == communes.count() - 1 >= 2
     assert f"Tổng hợp từ báo cáo đã được phê duyệt của 01/{communes.count():02d} xã, phường, thị trấn." in paragraphs
     missing = next(text for text in paragraphs if text.startswith("Chưa có báo cáo được phê duyệt: "))
     assert missing.removeprefix("Chưa có báo cáo được phê duyệt: ").removesuffix(".").split(", ") == others
-    assert "Thị trấn Ba Chẽ" in others and "Xã Thanh Lâm" not in missing
+    assert "Xã Ba Chẽ" in others and "Xã Kỳ Thượng" not in missing
 
     results = paragraphs.index("I. KẾT QUẢ THỰC HIỆN")
     shortcomings = paragraphs.index("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN")
     proposals = paragraphs.index("IV. ĐỀ XUẤT, KIẾN NGHỊ")
-    narrative = "- Xã Thanh Lâm: So với cùng kỳ năm 2025, xã Thanh Lâm tăng 01 vụ, 01 đối tượng."
+    narrative = "- Xã Kỳ Thượng: So với cùng kỳ năm 2025, xã Kỳ Thượng tăng 01 vụ, 01 đối tượng."
     assert results < paragraphs.index(narrative) < shortcomings
     assert paragraphs[paragraphs.index(narrative) + 1 :][:2] == ["Tổ chức 04 buổi tuần tra.", "Hòa giải thành 02 vụ."]
-    assert paragraphs.index("- Xã Thanh Lâm: Thiếu phương tiện tuần tra.") > shortcomings
-    assert paragraphs.index("- Xã Thanh Lâm: Đề nghị hỗ trợ 01 xe máy.") > proposals
+    assert paragraphs.index("- Xã Kỳ Thượng: Thiếu phương tiện tuần tra.") > shortcomings
+    assert paragraphs.index("- Xã Kỳ Thượng: Đề nghị hỗ trợ 01 xe máy.") > proposals
 
 
 def test_docx_is_404_outside_the_users_districts(roles, units, client_for, november):
@@ -152,12 +156,12 @@ def test_district_page_links_to_the_docx(roles, client_for, november):
 def test_docx_queries_do_not_grow_with_communes(roles, client_for, november, django_assert_num_queries):
     client = client_for(roles.district_police)
     _download(client, november)
-    # 1 session, 2 user, 3 assignments (with units), 4 the district of the form (in the user's
-    # districts), 5 the district's communes, 6 their approved reports with units, 7 the district's
-    # parent (the issuing body above it), 8-10 savepoint, session update, release.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 assignments (with units), 4 the superior unit of the form (in the user's
+    # superior units: the province), 5 its communes, 6 their approved reports with units, 7-9
+    # savepoint, session update, release (a province has no parent to read for the issuing body).
+    with django_assert_num_queries(9):
         _download(client, november)
     town = Report.objects.get(unit__code="06970")
     services.report_approve(report=town, user=roles.district_police)  # a second approved commune
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         _download(client, november)

@@ -22,7 +22,7 @@ def november_28():
 def test_statuses_import_refuses_a_locked_date(roles, commune_a):
     make_person(commune_a, ref="TL-01")
     lock_november(commune_a)
-    data = csv_bytes(STATUS_HEADER, "06976,TL-01,2026-11-20,yes,yes,", "06976,TL-01,2026-11-01,yes,yes,")
+    data = csv_bytes(STATUS_HEADER, "06979,TL-01,2026-11-20,yes,yes,", "06979,TL-01,2026-11-01,yes,yes,")
     result = StatusesImporter(user=roles.officer_a).run(data, "s.csv")
     assert [(error.row, error.column) for error in result.errors] == [(3, "as_of")]
     assert "is locked" in result.errors[0].message
@@ -31,7 +31,7 @@ def test_statuses_import_refuses_a_locked_date(roles, commune_a):
 
 def test_persons_import_refuses_a_reoffence_in_a_locked_period(roles, commune_a):
     lock_november(commune_a)
-    row = "06976,TL-05,Bàn Văn Thử,14/03/1990,M,,completed_sentence,2020-04-02,,2026-11-01"
+    row = "06979,TL-05,Bàn Văn Thử,14/03/1990,M,,completed_sentence,2020-04-02,,2026-11-01"
     result = PersonsImporter(user=roles.officer_a).run(csv_bytes(HEADER, row), "p.csv")
     assert [(error.row, error.column) for error in result.errors] == [(2, "reoffended_on")]
     assert not Person.objects.exists()
@@ -43,25 +43,25 @@ def test_persons_import_refuses_a_reoffence_in_a_locked_period(roles, commune_a)
         (
             "incidents",
             "unit_code,village,occurred_on,category,subjects,description",
-            "06976,,2026-11-01,crime.theft,1,x",
+            "06979,,2026-11-01,crime.theft,1,x",
             "occurred_on",
         ),
         (
             "traffic_accidents",
             "unit_code,occurred_on,deaths,injuries,description",
-            "06976,2026-11-01,0,1,x",
+            "06979,2026-11-01,0,1,x",
             "occurred_on",
         ),
         (
             "crime_tips",
             "unit_code,kind,received_on,extended_until,resolved_on,decision,summary",
-            "06976,denunciation,2026-11-01,,,,x",
+            "06979,denunciation,2026-11-01,,,,x",
             "received_on",
         ),
         (
             "foreigner_stays",
             "unit_code,full_name,nationality,passport_no,arrived_at,declared_at,departed_on",
-            "06976,Li Wei,cn,E12345678,2026-11-01 08:00,2026-11-01 10:00,",
+            "06979,Li Wei,cn,E12345678,2026-11-01 08:00,2026-11-01 10:00,",
             "arrived_at",
         ),
     ],

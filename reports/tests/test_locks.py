@@ -35,7 +35,7 @@ def test_message_names_the_period_the_unit_and_the_way_out(commune_a):
         ensure_unlocked(commune_a, IN_NOVEMBER)
     message = error.value.messages[0]
     assert message == (
-        "The period 15/10/2026–14/11/2026 of Xã Thanh Lâm is locked: its report was approved on 28/11/2026. "
+        "The period 15/10/2026–14/11/2026 of Xã Kỳ Thượng is locked: its report was approved on 28/11/2026. "
         "Ask the district to grant an exception."
     )
     ensure_unlocked(commune_a, IN_DECEMBER)  # the next month is open
@@ -48,7 +48,7 @@ def test_lock_is_per_unit(commune_a, commune_b):
 
 
 def test_a_district_lock_covers_its_communes(units, commune_a):
-    lock_november(units["202"])
+    lock_november(units["22"])
     assert LOCKED in lock_reason(commune_a, IN_NOVEMBER)
 
 

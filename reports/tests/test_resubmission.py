@@ -37,7 +37,7 @@ def _submit_return_resubmit(roles, unit, resubmitted_at) -> Report:
 
 def _row(units, unit):
     with time_machine.travel(ON_20_NOV, tick=False):
-        rows = timeliness(units["202"], "month", 2026, 11)
+        rows = timeliness(units["22"], "month", 2026, 11)
     return next(row for row in rows if row.unit == unit)
 
 
@@ -62,10 +62,10 @@ def test_resubmitted_by_the_end_of_the_due_day_is_on_time(roles, units, commune_
 
 def test_timeliness_page_shows_the_last_submission(roles, units, commune_a, client_for):
     _submit_return_resubmit(roles, commune_a, ON_20_NOV)
-    params = {"district": units["202"].pk, "period_kind": "month", "year": 2026, "number": 11}
+    params = {"district": units["22"].pk, "period_kind": "month", "year": 2026, "number": 11}
     with time_machine.travel(ON_20_NOV, tick=False):
         page = client_for(roles.district_committee).get(reverse("reports:timeliness"), params).content.decode()
-    row = next(line for line in page.split("<tr") if "Xã Thanh Lâm" in line)
+    row = next(line for line in page.split("<tr") if "Xã Kỳ Thượng" in line)
     assert "20/11/2026" in row and "Late" in row
     assert "16/11/2026" not in row
 

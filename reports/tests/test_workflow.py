@@ -40,8 +40,8 @@ def test_create_prefills_figures_and_narrative(roles, commune_a):
     assert report.figures["counts"]["crime_cases"] == 1
     assert report.figures["previous_counts"]["crime_cases"] == 0
     assert report.figures["changes"]["crime_cases"] == 1
-    assert report.figures["narrative_vi"] == "So với cùng kỳ năm 2025, xã Thanh Lâm tăng 01 vụ, 01 đối tượng."
-    assert report.place == "Thanh Lâm"
+    assert report.figures["narrative_vi"] == "So với cùng kỳ năm 2025, xã Kỳ Thượng tăng 01 vụ, 01 đối tượng."
+    assert report.place == "Kỳ Thượng"
     assert report.events.get().to_state == ReportState.DRAFT
 
 
@@ -115,7 +115,7 @@ def test_stale_form_keeps_the_users_text(roles, commune_a, client_for):
     )
     response = client_for(roles.officer_a).post(
         reverse("reports:report_update", kwargs={"pk": report.pk}),
-        {"version": opened, "results": "Nội dung tôi vừa gõ", "place": "Thanh Lâm", "save": "1"},
+        {"version": opened, "results": "Nội dung tôi vừa gõ", "place": "Kỳ Thượng", "save": "1"},
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -177,12 +177,12 @@ def test_timeliness_table(roles, units, commune_a, commune_b):
     with time_machine.travel(TODAY - timedelta(days=12), tick=False):  # 16/11, before the due date
         early = new_report(commune_b, roles.officer_b)
         services.report_submit(report=early, user=roles.officer_b)
-    rows = {row.unit.code: row for row in timeliness(units["202"], "month", 2026, 11)}
-    assert rows["06976"].status == Timeliness.LATE
+    rows = {row.unit.code: row for row in timeliness(units["22"], "month", 2026, 11)}
+    assert rows["06979"].status == Timeliness.LATE
     assert rows["06970"].status == Timeliness.ON_TIME
-    others = [row for code, row in rows.items() if code not in ("06976", "06970")]
+    others = [row for code, row in rows.items() if code not in ("06979", "06970")]
     assert others and all(row.status == Timeliness.MISSING for row in others)
-    rows = timeliness(units["202"], "month", 2026, 12)  # due 19/12: not yet
+    rows = timeliness(units["22"], "month", 2026, 12)  # due 19/12: not yet
     assert {row.status for row in rows} == {Timeliness.NOT_DUE}
 
 
@@ -190,7 +190,7 @@ def test_timeliness_judges_the_due_date_stored_with_the_report(roles, units, com
     report = new_report(commune_a, roles.officer_a)  # due 19/11 with the default 5 days
     services.report_submit(report=report, user=roles.officer_a)  # 28/11: late
     settings.REPORT_DUE_DAYS = 30  # changed afterwards: the report keeps its due date, as on its page
-    [row] = [row for row in timeliness(units["202"], "month", 2026, 11) if row.unit == commune_a]
+    [row] = [row for row in timeliness(units["22"], "month", 2026, 11) if row.unit == commune_a]
     report.refresh_from_db()
     assert row.status == Timeliness.LATE and not report.on_time
 
@@ -203,7 +203,7 @@ def test_district_report_counts_only_approved(roles, units, commune_a, commune_b
     services.report_approve(report=approved, user=roles.district_police)
     pending = new_report(commune_b, roles.officer_b)
     services.report_submit(report=pending, user=roles.officer_b)
-    result = district_report(units["202"], "month", 2026, 11)
+    result = district_report(units["22"], "month", 2026, 11)
     assert [report.pk for report in result["approved"]] == [approved.pk]
     assert result["counts"]["crime_cases"] == 1
     assert commune_b in result["missing"] and commune_a not in result["missing"]
@@ -221,7 +221,7 @@ def test_timeliness_and_district_pages(roles, client_for):
     }
     from communes.models import AdministrativeUnit
 
-    params["district"] = AdministrativeUnit.objects.get(code="202").pk
+    params["district"] = AdministrativeUnit.objects.get(code="22").pk
     client = client_for(roles.district_committee)
     assert "Missing" in client.get(reverse("reports:timeliness"), params).content.decode()
     assert "No approved report yet" in client.get(reverse("reports:district_report"), params).content.decode()
@@ -237,7 +237,7 @@ def test_docx_layout_and_content(roles, commune_a, client_for):
         version=report.version,
         results="Tổ chức 04 buổi tuần tra.",
         document_number="15",
-        recipients="- Công an huyện Ba Chẽ;\n- Lưu: VT.",
+        recipients="- Công an tỉnh Quảng Ninh;\n- Lưu: VT.",
     )
     response = client_for(roles.officer_a).get(reverse("reports:report_docx", kwargs={"pk": report.pk}))
     assert response.status_code == 200
@@ -245,18 +245,18 @@ def test_docx_layout_and_content(roles, commune_a, client_for):
     header = document.tables[0]
     left = header.rows[0].cells[0].text
     right = header.rows[0].cells[1].text
-    assert "CÔNG AN XÃ THANH LÂM" in left and "Số: 15/BC-CAX" in left
+    assert "CÔNG AN XÃ KỲ THƯỢNG" in left and "Số: 15/BC-CAX" in left
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right and "Độc lập - Tự do - Hạnh phúc" in right
-    assert "Thanh Lâm, ngày 14 tháng 11 năm 2026" in right
+    assert "Kỳ Thượng, ngày 14 tháng 11 năm 2026" in right
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "BÁO CÁO" in text
     assert "Kết quả thực hiện mô hình An ninh cơ sở tháng 11 năm 2026" in text
-    assert "So với cùng kỳ năm 2025, xã Thanh Lâm tăng 01 vụ, 01 đối tượng." in text
+    assert "So với cùng kỳ năm 2025, xã Kỳ Thượng tăng 01 vụ, 01 đối tượng." in text
     assert "Tổ chức 04 buổi tuần tra." in text
     figures = document.tables[1]
     assert [cell.text for cell in figures.rows[1].cells] == ["Tội phạm (vụ)", "1", "0", "+1"]
     footer = document.tables[-1].rows[0].cells[0].text
-    assert "Nơi nhận:" in footer and "- Công an huyện Ba Chẽ;" in footer
+    assert "Nơi nhận:" in footer and "- Công an tỉnh Quảng Ninh;" in footer
 
 
 def test_refresh_recomputes_figures_while_editable(roles, commune_a, client_for):
@@ -272,13 +272,13 @@ def test_refresh_recomputes_figures_while_editable(roles, commune_a, client_for)
         services.report_refresh_figures(report=report, user=roles.officer_a)
 
 
-def test_a_commune_merged_away_before_the_period_is_not_missing(roles, units, commune_a):
-    """Minh Cầm and Lương Mông were merged on 1/11/2024: after that they owe no report."""
-    gone = units["202"].children.exclude(pk=commune_a.pk).filter(level="commune").order_by("code").first()
-    gone.valid_until = date(2024, 10, 31)
-    gone.save(update_fields=["valid_until"])
-    codes = {row.unit.code for row in timeliness(units["202"], "month", 2026, 11)}
-    assert gone.code not in codes and commune_a.code in codes
-    assert gone not in district_report(units["202"], "month", 2026, 11)["missing"]
-    # For a period when it still existed, it is listed.
-    assert gone.code in {row.unit.code for row in timeliness(units["202"], "month", 2024, 10)}
+def test_a_commune_merged_away_before_the_period_is_not_missing(units):
+    """Minh Cầm and Lương Mông merged into Lương Minh on 1/11/2024: after that they owe no report."""
+    district, minh_cam, thanh_lam = units["202"], units["06991"], units["06976"]
+    assert minh_cam.valid_until == date(2024, 10, 31)
+    listed = {row.unit for row in timeliness(district, "month", 2025, 1)}
+    assert minh_cam not in listed and thanh_lam in listed and units["06985@2024"] in listed
+    assert minh_cam not in district_report(district, "month", 2025, 1)["missing"]
+    # For a period when it still existed, it is listed (and its successor, not yet formed, is not).
+    listed = {row.unit for row in timeliness(district, "month", 2024, 10)}
+    assert minh_cam in listed and units["06985@2024"] not in listed
