@@ -56,6 +56,9 @@ DISTRICT_POLICE = {
     "thi_xa": ("THỊ XÃ", "CATX"),
     "thanh_pho": ("THÀNH PHỐ", "CATP"),
     "quan": ("QUẬN", "CAQ"),
+    # Since 1/7/2025 the superior of a commune is the province (Nghị định 02/2025/NĐ-CP).
+    "tinh": ("TỈNH", "CAT"),
+    "thanh_pho_tw": ("THÀNH PHỐ", "CATP"),
 }
 FIGURE_HEADINGS = ("Chỉ tiêu", "Kỳ này", "Cùng kỳ", "Tăng (+) / giảm (-)")
 SIGN_HERE = "(Ký, ghi rõ họ tên)"
