@@ -11,7 +11,7 @@ records: the engine applies the resulting map to its grouped SQL rows.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -284,7 +284,9 @@ def history_lines(unit: AdministrativeUnit, language: str | None = None) -> list
     for row in formations:
         by_date[row.date].append(row)
     for day, rows in sorted(by_date.items()):
-        names = ", ".join(_source_name(row.predecessor, row.transfer, vietnamese, unit) for row in rows)
+        districts = Counter(row.predecessor.parent_id for row in rows)
+        main_district = districts.most_common(1)[0][0] if districts else None
+        names = ", ".join(_source_name(row.predecessor, row.transfer, vietnamese, main_district) for row in rows)
         if vietnamese:
             lines.append(f"Thành lập ngày {official_date(day)} từ {names}.")
         else:
@@ -300,10 +302,11 @@ def history_lines(unit: AdministrativeUnit, language: str | None = None) -> list
     return lines
 
 
-def _source_name(predecessor: AdministrativeUnit, transfer: str, vietnamese: bool, successor: AdministrativeUnit) -> str:
+def _source_name(predecessor: AdministrativeUnit, transfer: str, vietnamese: bool, main_district) -> str:
+    """A predecessor's name; from another district than most of them, with that district ("cũ")."""
     parent = predecessor.parent if predecessor.parent_id else None
     name = running_name(predecessor) if vietnamese else predecessor.name
-    if parent is not None and parent.level == Level.DISTRICT and not successor.path.startswith(parent.path):
+    if parent is not None and parent.level == Level.DISTRICT and parent.pk != main_district:
         name += f" ({_district_short(parent.name)} cũ)" if vietnamese else f" (former {parent.name})"
     if transfer == Transfer.PART:
         name = ("một phần " if vietnamese else "part of ") + name

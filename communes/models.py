@@ -188,6 +188,12 @@ class AdministrativeUnit(models.Model):
         errors = {}
         if self.parent_id:
             parent = self.parent
+            # A unit lives within its parent's life: open dates take the parent's (a village of a
+            # commune that ended on 30/06/2025 ended with it).
+            if self.valid_from is None and parent.valid_from is not None:
+                self.valid_from = parent.valid_from
+            if self.valid_until is None and parent.valid_until is not None:
+                self.valid_until = parent.valid_until
             if LEVEL_RANK[parent.level] >= LEVEL_RANK[self.level]:
                 errors["parent"] = _("A %(level)s unit cannot be placed under a %(parent_level)s unit.") % {
                     "level": Level(self.level).label.lower(),

@@ -122,9 +122,10 @@ class _Units:
 
 
 @transaction.atomic
-def register_load(provinces: list[str] | None = None) -> LoadResult:
+def register_load(provinces: list[str] | None = None, *, history_of: list[str] | None = None) -> LoadResult:
     """Load the register: every province and 2025 commune when `provinces` is None, else those of the
-    provinces given; the pre-2025 map of every province asked whose conversion table is held."""
+    provinces given; the pre-2025 map of every province asked whose conversion table is held (with
+    `history_of`, only the pre-2025 units that passed into those 2025 communes, and their districts)."""
     result = LoadResult()
     units = _Units()
     province_rows = [row for row in _read(DATA / "provinces-2025.csv") if provinces is None or row["code"] in provinces]
@@ -157,6 +158,9 @@ def register_load(provinces: list[str] | None = None) -> LoadResult:
     result.provinces_without_history = sorted(set(province_units) - held) if provinces is not None else []
     for province_code in asked:
         rows = _read(DATA / "conversion" / f"{province_code}.csv")
+        if history_of is not None:
+            sources = {row["old_code"] for row in rows if row["new_code"] in history_of}
+            rows = [row for row in rows if row["old_code"] in sources]
         province = province_units[province_code]
         districts = {}
         for row in rows:

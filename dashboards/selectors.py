@@ -182,13 +182,14 @@ def _stored(root: AdministrativeUnit, win: engine.Window, units: list, children_
     return document, thresholds, computed_at
 
 
-def _previous_full_counts(root: AdministrativeUnit, year: int, units: list, children_only: bool = False) -> dict:
-    """{unit code: counts} of the whole previous reporting year (the baseline of a projection).
+def _previous_full_counts(root: AdministrativeUnit, win: engine.Window, units: list, children_only: bool = False) -> dict:
+    """{unit code: counts} of the whole previous reporting year (the baseline of a projection), on
+    the map of the as-of date (a unit formed since folds in the units that passed into it).
 
     Stored figures of year-1 as of its last day when every unit has them (one query), else the
-    engine computes them now (a fixed number of queries).
+    engine's grouped queries on a window whose previous period is that whole year.
     """
-    full = periods.reporting_year(year - 1)
+    full = periods.reporting_year(win.year - 1)
     rows = {
         row["unit_id"]: row["counts"]
         for row in UnitFigures.objects.filter(
@@ -197,11 +198,14 @@ def _previous_full_counts(root: AdministrativeUnit, year: int, units: list, chil
     }
     if all(unit.id in rows for unit in units):
         return {unit.code: rows[unit.id] for unit in units}
-    # The previous year in full, on this year's map (its units fold in the ones that passed into them):
-    # the previous-period counts of this year computed as of its last day.
-    computation = engine.run_computation(year, periods.reporting_year(year).end, root)
-    computed = {unit.pk: entry["previous_counts"] for unit, entry in zip(computation.scope.units, computation.document["units"], strict=True)}
-    return {unit.code: computed.get(unit.pk, dict.fromkeys(engine.COUNT_KEYS, 0)) for unit in units}
+    whole_year = engine.Window(year=win.year, as_of=win.as_of, current=win.current, previous=full)
+    scope = engine.load_scope(root, win.as_of, engine.spans(whole_year))
+    totals = engine.roll_up(scope, engine.own_components(scope, whole_year), {unit.id: unit.path for unit in scope.units})
+    empty = dict.fromkeys(engine.COUNT_KEYS, 0)
+    return {
+        unit.code: {key: totals[unit.id][f"prev_{key}"] for key in engine.COUNT_KEYS} if unit.id in totals else empty
+        for unit in units
+    }
 
 
 def overview_data(
@@ -239,7 +243,7 @@ def overview_data(
         computed_at, source = timezone.now(), "live"
     data = OverviewData(document, win, units, thresholds, source, computed_at, marks=completeness(root, units, win))
     if projection and data.is_to_date:
-        data.previous_full = _previous_full_counts(root, year, units, children_only)
+        data.previous_full = _previous_full_counts(root, win, units, children_only)
     return data
 
 

@@ -336,6 +336,12 @@ def load(units) -> None:
         end,
         mentor,
     ) in PERSONS:
+        # A file that moved with its commune (1/11/2024, 1/7/2025) is the same person: found by its
+        # number among the commune's successors too, never created twice.
+        moved = Person.objects.filter(ref=ref, transfers__from_unit=units[unit_code]).first()
+        if moved is not None:
+            persons[ref] = moved
+            continue
         persons[ref] = _upsert(
             Person,
             {"unit": units[unit_code], "ref": ref},

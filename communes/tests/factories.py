@@ -16,6 +16,15 @@ def village_of(commune: AdministrativeUnit) -> AdministrativeUnit:
     return commune.children.order_by("code").first()
 
 
+def another_village(commune: AdministrativeUnit, name: str = "Thôn Khe Lầy (thử)") -> AdministrativeUnit:
+    """A second village of `commune` (the seeded ones are the article's only), living as long as it."""
+    number = commune.children.count() + 1
+    village = AdministrativeUnit(code=f"{commune.code}-{number:02d}", name=name, kind="thon", parent=commune)
+    village.full_clean()
+    village.save()
+    return village
+
+
 def make_team(village: AdministrativeUnit, name: str = "Tổ tự quản thử", **fields) -> SelfManagementTeam:
     fields.setdefault("kind", TeamKind.PEOPLES_SELF_MANAGEMENT)
     fields.setdefault("founded_on", date(2021, 8, 1))

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from communes.models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, TeamMember
+from communes.models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, TeamMember, UnitLineage
 from communes.services import unit_save
 
 from .factories import make_committee, make_team, village_of
@@ -36,7 +36,10 @@ def test_other_unit_constraints_in_the_database(units, commune_a, commune_b):
             valid_from=date(2024, 1, 1), valid_until=date(2023, 1, 1)
         )
     )
-    _db_refuses(lambda: AdministrativeUnit.objects.filter(pk=commune_a.pk).update(merged_into=commune_b))
+    _db_refuses(lambda: UnitLineage.objects.create(predecessor=commune_a, successor=commune_a, date=date(2025, 7, 1)))
+    _db_refuses(  # a code in force names one unit of a level
+        lambda: AdministrativeUnit.objects.create(code="06979", name="Xã trùng", kind="xa", parent=units["22"])
+    )
     _db_refuses(lambda: AdministrativeUnit.objects.filter(pk=commune_a.pk).update(ethnic_minority_share=120))
     _db_refuses(lambda: AdministrativeUnit.objects.filter(pk=commune_a.pk).update(parent=commune_a))
 
@@ -57,22 +60,22 @@ def test_clean_refuses_a_parentless_commune_and_a_province_under_a_province(unit
     assert "parent" in error.value.message_dict
 
 
-def test_merged_into_requires_valid_until(units):
-    minh_cam, luong_mong = units["06991"], units["06985"]
-    luong_minh = AdministrativeUnit(
-        code="06992", name="Xã Lương Minh", kind="xa", parent=units["202"], valid_from=date(2024, 11, 1)
-    )
-    unit_save(unit=luong_minh)
-    minh_cam.merged_into = luong_minh
+def test_a_lineage_row_joins_units_of_one_level_and_a_predecessor_that_ended_before(units):
+    # Nghị quyết 1199/NQ-UBTVQH15: Minh Cầm and Lương Mông passed whole into Lương Minh on 1/11/2024.
+    luong_minh = units["06985@2024"]
+    assert set(luong_minh.formations.values_list("predecessor__name", flat=True)) == {"Xã Lương Mông", "Xã Minh Cầm"}
+    wrong_level = UnitLineage(predecessor=units["202"], successor=luong_minh, date=date(2024, 11, 1))
     with pytest.raises(ValidationError) as error:
-        minh_cam.full_clean()
-    assert "valid_until" in error.value.message_dict
-    # Nghị quyết 1199/NQ-UBTVQH15: Minh Cầm and Lương Mông ceased on 31/10/2024.
-    for old in (minh_cam, luong_mong):
-        old.merged_into = luong_minh
-        old.valid_until = date(2024, 10, 31)
-        unit_save(unit=old)
-    assert set(luong_minh.merged_units.values_list("code", flat=True)) == {"06991", "06985"}
+        wrong_level.full_clean()
+    assert "successor" in error.value.message_dict
+    still_alive = UnitLineage(predecessor=units["06976"], successor=luong_minh, date=date(2024, 11, 1))
+    with pytest.raises(ValidationError) as error:
+        still_alive.full_clean()
+    assert "date" in error.value.message_dict
+    twice = UnitLineage(predecessor=units["06991"], successor=units["06979@2025"], date=date(2025, 7, 1))
+    with pytest.raises(ValidationError) as error:  # passed whole into Lương Minh already
+        twice.full_clean()
+    assert "transfer" in error.value.message_dict
 
 
 def test_valid_until_cannot_precede_valid_from(units, commune_a):
@@ -93,7 +96,9 @@ def test_renumbering_a_district_rewrites_every_path_below_it(units):
     unit_save(unit=district)
     assert AdministrativeUnit.objects.get(code="202X").path == "/22/202X/"
     assert AdministrativeUnit.objects.get(code="06976").path == "/22/202X/06976/"
-    assert AdministrativeUnit.objects.get(code="06976-01").path == "/22/202X/06976/06976-01/"
+    assert AdministrativeUnit.objects.get(code="06976-01", valid_until__lt=date(2025, 7, 1)).path == (
+        "/22/202X/06976/06976-01/"
+    )
     assert not AdministrativeUnit.objects.filter(path__contains="/202/").exists()
 
 
@@ -104,10 +109,10 @@ def test_moving_a_commune_directly_under_the_province_rewrites_its_villages(unit
     unit_save(unit=commune_a)
     assert AdministrativeUnit.objects.get(code="06976").path == "/22/06976/"
     village_paths = _paths("06976-")
-    assert len(village_paths) == 9
+    assert len(village_paths) == 1
     assert all(path == f"/22/06976/{code}/" for code, path in village_paths.items())
     # The other communes did not move, and records follow their village.
-    assert AdministrativeUnit.objects.get(code="06970-01").path == "/22/202/06970/06970-01/"
+    assert units["06970-02"].path == "/22/202/06970/06970-02/"
     assert SelfManagementTeam.objects.within(AdministrativeUnit.objects.get(code="06976")).get() == team
     assert not SelfManagementTeam.objects.within(units["202"]).exists()
 

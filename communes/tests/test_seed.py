@@ -1,6 +1,7 @@
 """seed_ba_che: the real Ba Chẽ facts, loaded idempotently; --demo accounts that really log in."""
 
 import re
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -9,7 +10,6 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from communes.models import AdministrativeUnit, CommitteeMember, CommitteeRole, SteeringCommittee
-from communes.services import unit_save
 
 COMMUNE_CODES = {"06970", "06973", "06976", "06979", "06982", "06985", "06988", "06991"}
 
@@ -37,21 +37,36 @@ def test_seed_loads_ba_che_and_is_idempotent():
     assert _counts() == first
 
     units = AdministrativeUnit.objects
-    assert units.filter(level="province").get().code == "22"
-    assert units.filter(level="district").get().code == "202"
-    communes = units.filter(level="commune")
-    assert set(communes.values_list("code", flat=True)) == COMMUNE_CODES
-    assert all(c.path == f"/22/202/{c.code}/" for c in communes)
-    assert set(communes.filter(is_remote=True).values_list("code", flat=True)) == COMMUNE_CODES - {"06970"}
-    town = units.get(code="06970")
+    district = units.get(level="district", code="202")
+    assert (district.name, district.valid_until) == ("Huyện Ba Chẽ", date(2025, 6, 30))
+    # 2021: eight communes under the district, covered from the first reporting year.
+    communes_2021 = units.valid_on(date(2021, 6, 1)).filter(parent=district)
+    assert set(communes_2021.values_list("code", flat=True)) == COMMUNE_CODES
+    assert all(c.path == f"/22/202/{c.code}/" for c in communes_2021)
+    assert {c.covered_from for c in communes_2021} == {date(2020, 12, 15)}
+    assert set(communes_2021.filter(is_remote=True).values_list("code", flat=True)) == COMMUNE_CODES - {"06970"}
+    town = communes_2021.get(code="06970")
     assert town.kind == "thi_tran" and not town.is_remote
-
-    thanh_lam = units.get(code="06976")
-    assert thanh_lam.children.filter(level="village", kind="thon").count() == 9
-    assert thanh_lam.children.filter(name="Thôn Đồng Thầm", is_placeholder=False).exists()
-    assert all(village.is_remote for village in thanh_lam.children.all())
-    assert town.children.filter(kind="khu_pho").count() == 8
-    assert set(town.children.filter(is_placeholder=False).values_list("name", flat=True)) == {"Khu 2", "Khu 6"}
+    # 1/11/2024: Lương Mông and Minh Cầm became Lương Minh (06985 kept, 06991 out of use).
+    luong_minh = units.get(code="06985", valid_from=date(2024, 11, 1))
+    assert luong_minh.path == "/22/202/06985@20241101/"
+    assert set(luong_minh.formations.values_list("predecessor__name", flat=True)) == {"Xã Lương Mông", "Xã Minh Cầm"}
+    # 1/7/2025: three communes directly under the province, covered from their first day.
+    communes_2025 = units.valid_on(date(2026, 1, 1)).filter(code__in=["06970", "06979", "06985"], level="commune")
+    assert {(c.name, c.parent.code, c.covered_from) for c in communes_2025} == {
+        ("Xã Ba Chẽ", "22", date(2025, 7, 1)),
+        ("Xã Kỳ Thượng", "22", date(2025, 7, 1)),
+        ("Xã Lương Minh", "22", date(2025, 7, 1)),
+    }
+    # The out-of-area predecessors are known, not covered.
+    outside = units.filter(code__in=["07033", "07036", "06886"], valid_until=date(2025, 6, 30))
+    assert {(c.name, c.covered_from) for c in outside} == {
+        ("Xã Kỳ Thượng", None),
+        ("Xã Đồng Sơn", None),
+        ("Xã Hải Lạng", None),
+    }
+    # No placeholder villages: villages come from a file (load_villages, admin).
+    assert not units.filter(level="village").exists() or not units.filter(is_placeholder=True).exists()
 
     district_committee = SteeringCommittee.objects.get(unit__code="202")
     assert "BCĐ 05 BC" in district_committee.name
@@ -71,6 +86,11 @@ def test_demo_prints_passwords_that_log_in():
         if match:
             printed[match[1]] = match[2]
     assert set(printed) == {
+        "demo.canbo.kythuong",
+        "demo.canbo.bache",
+        "demo.bcd.kythuong",
+        "demo.congantinh",
+        "demo.bcd.tinh",
         "demo.canbo.thanhlam",
         "demo.canbo.thitran",
         "demo.bcd.thanhlam",
@@ -92,21 +112,22 @@ def test_demo_prints_passwords_that_log_in():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("untick_placeholder", [True, False])
-def test_a_renamed_placeholder_village_keeps_its_name(untick_placeholder):
-    _seed()
-    village = AdministrativeUnit.objects.get(code="06976-02")
-    assert village.is_placeholder
-    village.name = "Thôn Khe Tâm"
-    if untick_placeholder:
-        village.is_placeholder = False
-    unit_save(unit=village)
-    _seed()
-    village.refresh_from_db()
-    assert village.name == "Thôn Khe Tâm"
-    assert village.is_placeholder is not untick_placeholder
-    # Untouched placeholders keep their placeholder name and flag.
-    assert AdministrativeUnit.objects.get(code="06976-03").is_placeholder
+def test_the_demo_puts_each_record_on_the_unit_of_its_day():
+    from incidents.models import Incident
+    from reintegration.models import Person
+
+    _seed("--demo")
+    records = Incident.objects.select_related("unit")
+    assert records.exists()
+    assert all(record.unit.is_valid_on(record.occurred_on) for record in records)
+    assert records.filter(unit__valid_from=date(2025, 7, 1)).exists()  # this year's work on the 2025 units
+    assert records.filter(unit__valid_until=date(2025, 6, 30)).exists()  # past years on the old ones
+    # Persons' files moved with their communes, with a transfer event, never duplicated.
+    assert not Person.objects.filter(unit__valid_until__isnull=False).exists()
+    assert Person.objects.filter(transfers__isnull=False).exists()
+    count = Person.objects.count()
+    _seed("--demo")
+    assert Person.objects.count() == count
 
 
 @pytest.mark.django_db

@@ -103,7 +103,10 @@ class SeedUnits(dict):
 def load_units() -> SeedUnits:
     """The register of province 22 (load_units --province 22), then what it does not know: the 2024
     merger (Lương Mông, Minh Cầm → Lương Minh), coverage and the article's facts. Idempotent."""
-    register.register_load([seed.PROVINCE_CODE])
+    # The province's 54 communes of 2025; of the map before, what passed into Ba Chẽ's three communes
+    # (its 7 communes and the parts of TP Hạ Long and huyện Tiên Yên): `load_units --province 22`
+    # adds the rest of the old map.
+    register.register_load([seed.PROVINCE_CODE], history_of=seed.COMMUNES_2025)
     province = AdministrativeUnit.objects.get(code=seed.PROVINCE_CODE, level=Level.PROVINCE, valid_until__isnull=True)
     district = AdministrativeUnit.objects.get(code=seed.DISTRICT_CODE, level=Level.DISTRICT, valid_until=register.LAST_OLD_DAY)
     units = SeedUnits({province.code: province, district.code: district})
