@@ -17,6 +17,7 @@ from .querysets import (
     UnitScopedQuerySet,
     VillageScopedQuerySet,
 )
+from .submissions import Versioned
 
 
 class Level(models.TextChoices):
@@ -192,7 +193,7 @@ class AdministrativeUnit(models.Model):
         return self.level == Level.VILLAGE
 
 
-class SteeringCommittee(models.Model):
+class SteeringCommittee(Versioned):
     """Ban chỉ đạo of the grassroots security model at a district or commune-level unit."""
 
     unit = models.ForeignKey(
@@ -278,7 +279,7 @@ class TeamKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class SelfManagementTeam(models.Model):
+class SelfManagementTeam(Versioned):
     """Tổ nhân dân tự quản về ANTT, tổ liên gia tự quản, ... at village level."""
 
     village = models.ForeignKey(
@@ -424,6 +425,36 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.filename}"
+
+
+class SubmissionToken(models.Model):
+    """The one-time token of a create form, kept with what that submission created
+    (communes/submissions.py): the same form sent twice finds it and creates nothing more.
+
+    The unique token is written in the same transaction as the record, so two concurrent posts of
+    one form cannot both succeed."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission token")
+        verbose_name_plural = _("submission tokens")
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+    @property
+    def target(self) -> models.Model | None:
+        """What the submission created (None if it has been deleted since)."""
+        return self.content_type.model_class()._base_manager.filter(pk=self.object_id).first()
 
 
 # --- Period locks (communes/locks.py reads them; reports/services.py writes them on approval) ---

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import AdministrativeUnit, Level
+from communes.submissions import Versioned
 
 from . import deadlines
 from .querysets import (
@@ -122,7 +123,7 @@ def _is_future(value) -> bool:
     return value > timezone.localdate()
 
 
-class RecordedModel(models.Model):
+class RecordedModel(Versioned):
     """Who recorded a row and when; `no_future_fields` are refused in clean() when in the future."""
 
     recorded_by = models.ForeignKey(

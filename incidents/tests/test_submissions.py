@@ -1,0 +1,122 @@
+"""Every kind of record (kinds.KINDS) and business inspections: a create form posted twice makes one
+record, a save from a stale edit form is refused and can be reapplied, a database failure keeps
+what the officer typed (communes/submissions.py)."""
+
+import pytest
+from django.urls import reverse
+
+from basecurity.testing.html import form_values, texts
+from basecurity.testing.submissions import (
+    Pages,
+    assert_created_once,
+    assert_database_failure_keeps_the_text,
+    assert_stale_edit_refused,
+)
+from incidents.kinds import KINDS
+from incidents.models import BusinessInspection
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+# A text field of each kind's form, changed by the two officers of the stale-edit scenario.
+TEXT_FIELDS = {
+    "incident": "description",
+    "tip": "summary",
+    "accident": "description",
+    "stay": "host_address",
+    "business": "owner_name",
+    "surrender": "notes",
+    "patrol": "results",
+    "outreach": "notes",
+    "mediation": "subject",
+    "doorcheck": "findings",
+}
+
+
+def _new_surrender_items(values: dict) -> dict:
+    """The edit form's item rows become the create form's first row (without the stored ids)."""
+    return {
+        name: value
+        for name, value in values.items()
+        if not name.startswith("items-") or name[len("items-0-") :] in {"item_type", "quantity", "description"}
+    } | {"items-INITIAL_FORMS": ["0"]}
+
+
+CREATE_DATA = {
+    "business": lambda values: values | {"name": ["Nhà nghỉ mới mở"]},
+    "surrender": _new_surrender_items,
+}
+
+
+def record_pages(kind: str) -> Pages:
+    def url(name, *args):
+        return reverse(f"incidents:{kind}_{name}", args=args)
+
+    return Pages(
+        create_url=url("create"),
+        edit_url=lambda record: url("update", record.pk),
+        detail_url=lambda record: url("detail", record.pk),
+        records=KINDS[kind].model.objects.all,
+        text_field=TEXT_FIELDS[kind],
+        create_data=CREATE_DATA.get(kind, lambda values: values),
+    )
+
+
+def inspection_pages(business) -> Pages:
+    return Pages(
+        create_url=reverse("incidents:inspection_create", args=[business.pk]),
+        edit_url=lambda inspection: reverse("incidents:inspection_update", args=[inspection.pk]),
+        detail_url=lambda inspection: reverse("incidents:business_detail", args=[business.pk]),
+        records=BusinessInspection.objects.all,
+        text_field="violations",
+    )
+
+
+def test_every_kind_has_a_text_field_for_the_scenarios():
+    assert set(TEXT_FIELDS) == set(KINDS)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_create_form_posted_twice_makes_one_record(kind, roles, client_for, commune_a):
+    assert_created_once(client_for(roles.officer_a), record_pages(kind), f.record_in(kind, commune_a))
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_save_from_a_stale_edit_form_is_refused_and_can_be_reapplied(kind, roles, commune_a):
+    assert_stale_edit_refused(roles.officer_a, record_pages(kind), f.record_in(kind, commune_a))
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_database_failure_during_the_save_keeps_the_officers_text(kind, roles, commune_a):
+    assert_database_failure_keeps_the_text(
+        roles.officer_a,
+        record_pages(kind),
+        f.record_in(kind, commune_a),
+        f"incidents.services.{KINDS[kind].service}_update",
+    )
+
+
+def test_an_inspection_form_posted_twice_makes_one_inspection(roles, client_for, commune_a):
+    inspection = f.inspection_in(commune_a)
+    assert_created_once(client_for(roles.officer_a), inspection_pages(inspection.business), inspection)
+
+
+def test_a_stale_inspection_edit_is_refused_and_can_be_reapplied(roles, commune_a):
+    inspection = f.inspection_in(commune_a)
+    assert_stale_edit_refused(roles.officer_a, inspection_pages(inspection.business), inspection)
+
+
+def test_a_save_by_a_tip_action_makes_an_edit_form_opened_before_it_stale(roles, client_for, commune_a):
+    """A save through another page (the tip's hand-over) counts too: it would be overwritten otherwise."""
+    tip = f.record_in("tip", commune_a)
+    client = client_for(roles.officer_a)
+    edit = form_values(client.get(reverse("incidents:tip_update", args=[tip.pk])), "//main//form[@method='post']")
+    handover = client.post(
+        reverse("incidents:tip_hand_over", args=[tip.pk]), {"handover-handed_over_at": "2021-03-02T10:00"}
+    )
+    assert handover.status_code == 302, texts(handover, "//*[contains(@class, 'invalid-feedback')]")
+    response = client.post(reverse("incidents:tip_update", args=[tip.pk]), edit)
+    assert response.status_code == 409
+    tip.refresh_from_db()
+    assert tip.handed_over_at is not None
