@@ -125,15 +125,15 @@ class GuardedForm:
 def submission_token(request) -> uuid.UUID | None:
     """The posted form's token; without one, a token made from what was posted (same content, same
     token) except for file uploads (imports recognise their content themselves)."""
-    raw = request.POST.get(TOKEN_FIELD, "")
+    names = [name for name in request.POST if name == TOKEN_FIELD or name.endswith(f"-{TOKEN_FIELD}")]  # prefixed forms
     try:
-        return uuid.UUID(raw)
+        return uuid.UUID(request.POST.get(names[0], "") if names else "")
     except ValueError:
         pass
     if request.FILES:
         return None
     posted = sorted(
-        (key, request.POST.getlist(key)) for key in request.POST if key not in {"csrfmiddlewaretoken", TOKEN_FIELD}
+        (name, request.POST.getlist(name)) for name in request.POST if name not in {"csrfmiddlewaretoken", *names}
     )
     return uuid.uuid5(uuid.NAMESPACE_URL, json.dumps([request.user.pk, request.path, posted]))
 

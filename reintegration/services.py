@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from communes.locks import ensure_record_unlocked
+from communes.submissions import ensure_current
 
 from .models import Person, ReadAction, ReadLog, Reoffence, Status, SupportAction
 
@@ -79,8 +80,11 @@ def person_create(*, user, **fields: Any) -> Person:
 
 
 @transaction.atomic
-def person_update(*, person: Person, user, **fields: Any) -> Person:
+def person_update(*, person: Person, user, version: int | None = None, **fields: Any) -> Person:
+    """Change a person's record; given `version` (the one its form was opened with), StaleEdit when
+    someone saved it since (nothing is written)."""
     _check_fields(fields)
+    ensure_current(person, version)
     for name, value in fields.items():
         setattr(person, name, value)
     return _save(person, user)
