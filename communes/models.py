@@ -402,7 +402,8 @@ class Assignment(models.Model):
 
 
 class ImportedFile(models.Model):
-    """A file imported by basecurity/lib/tabular.py: its sha256 lets the same file be refused twice."""
+    """A file imported by basecurity/lib/tabular.py: the sha256 of its rows (tabular.content_fingerprint;
+    of its bytes for files imported before) lets the same content be refused twice."""
 
     sha256 = models.CharField(_("fingerprint (sha256)"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=50)

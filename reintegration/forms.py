@@ -132,7 +132,7 @@ class ReoffenceForm(GuardedForm, forms.ModelForm):
         self.helper = _helper()
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuardedForm, forms.Form):
     kind = forms.ChoiceField(
         label=_("What the file holds"),
         choices=[

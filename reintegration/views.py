@@ -301,13 +301,27 @@ def export(request, kind, fmt):
 @login_required
 def import_file(request):
     require(request.user, Capability.PERSONS_WRITE)
+    if submissions.already_created(request) is not None:  # the same form sent again
+        messages.success(request, submissions.already_saved_message())
+        return redirect(reverse("reintegration:person_list"))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         importer = importers.IMPORTERS[form.cleaned_data["kind"]](user=request.user)
-        result = importer.run(upload.read(), upload.name)
-        if result.ok:
+        runs = []
+
+        def run():
+            runs.append(importer.run(upload.read(), upload.name))
+            return runs[-1].imported_file
+
+        outcome = submissions.save_outcome(request, form, run, create=True)
+        result = runs[-1] if runs and not outcome.again else None
+        if outcome.again:
+            messages.success(request, submissions.already_saved_message())
+            return redirect(reverse("reintegration:person_list"))
+        if result is not None and result.ok:
             messages.success(
                 request,
                 _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name},
@@ -317,5 +331,5 @@ def import_file(request):
         request,
         "reintegration/import.html",
         {"form": form, "result": result},
-        status=400 if result is not None or form.errors else 200,
+        status=outcome.status if outcome.status != 200 else (400 if result is not None or form.errors else 200),
     )
