@@ -269,7 +269,7 @@ class TipHandOverForm(forms.Form):
         self.helper = _helper()
 
 
-class TipExtendForm(forms.Form):
+class TipExtendForm(GuardedForm, forms.Form):
     new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
     extended_on = forms.DateField(label=_("Extended on"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

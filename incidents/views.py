@@ -219,23 +219,30 @@ def tip_attention(request):
     return render(request, "incidents/tip_attention.html", {"page": page, "today": today, "kind": "tip"})
 
 
-def _tip_action(request, pk, form_class, form_name: str, service):
-    """GET shows the tip page; a valid POST calls `service(tip=, user=, **form data)`, errors go to the field."""
+def _tip_action(request, pk, form_class, form_name: str, service, *, creates: bool = False):
+    """GET shows the tip page; a valid POST calls `service(tip=, user=, **form data)`, errors go to the field.
+
+    An action that `creates` a row (an extension) does it once per form sent (communes/submissions.py)."""
     kind = KINDS["tip"]
     tip = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE)
     if request.method != "POST":
         return _render_detail(request, kind, tip)
+    if creates and submissions.already_created(request) is not None:
+        messages.success(request, submissions.already_saved_message())
+        return redirect(_detail_url(kind, tip))
     form = form_class(request.POST)
+    outcome = submissions.SaveOutcome(status=400)
     if form.is_valid():
-        try:
-            service(tip=tip, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The crime tip was updated."))
+        data = {name: value for name, value in form.cleaned_data.items() if name != submissions.TOKEN_FIELD}
+        save = partial(service, tip=tip, user=request.user, **data)
+        outcome = submissions.save_outcome(request, form, save, create=creates)
+        if outcome.saved:
+            messages.success(
+                request, submissions.already_saved_message() if outcome.again else _("The crime tip was updated.")
+            )
             return redirect(_detail_url(kind, tip))
     # The service may have changed the instance before refusing: show the tip as stored.
-    return _render_detail(request, kind, _record_or_404(request, kind, pk), status=400, **{form_name: form})
+    return _render_detail(request, kind, _record_or_404(request, kind, pk), status=outcome.status, **{form_name: form})
 
 
 @login_required
@@ -245,7 +252,7 @@ def tip_hand_over(request, pk):
 
 @login_required
 def tip_extend(request, pk):
-    return _tip_action(request, pk, TipExtendForm, "extend_form", services.tip_extend)
+    return _tip_action(request, pk, TipExtendForm, "extend_form", services.tip_extend, creates=True)
 
 
 @login_required

@@ -2,8 +2,11 @@
 record, a save from a stale edit form is refused and can be reapplied, a database failure keeps
 what the officer typed (communes/submissions.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from basecurity.testing.html import form_values, texts
 from basecurity.testing.submissions import (
@@ -11,9 +14,11 @@ from basecurity.testing.submissions import (
     assert_created_once,
     assert_database_failure_keeps_the_text,
     assert_stale_edit_refused,
+    logged_in,
+    message_texts,
 )
 from incidents.kinds import KINDS
-from incidents.models import BusinessInspection
+from incidents.models import BusinessInspection, CrimeTipExtension
 
 from . import factories as f
 
@@ -120,3 +125,23 @@ def test_a_save_by_a_tip_action_makes_an_edit_form_opened_before_it_stale(roles,
     assert response.status_code == 409
     tip.refresh_from_db()
     assert tip.handed_over_at is not None
+
+
+def test_an_extension_form_posted_twice_extends_once(roles, commune_a):
+    today = timezone.localdate()
+    tip = f.tip(commune_a, roles.officer_a, received_on=today - timedelta(days=10), received_at=None)
+    tip.save()
+    client = logged_in(roles.officer_a)
+    page = client.get(reverse("incidents:tip_detail", args=[tip.pk]))
+    data = form_values(page, "//form[@id='extend-form']") | {
+        "extend-new_deadline": (today + timedelta(days=30)).isoformat(),
+        "extend-reason": "Phức tạp",
+    }
+    assert data["extend-submission_token"][0]
+    url = reverse("incidents:tip_extend", args=[tip.pk])
+    first = client.post(url, data)
+    assert first.status_code == 302
+    client.get(first["Location"])
+    second = client.post(url, data, follow=True)
+    assert CrimeTipExtension.objects.filter(tip=tip).count() == 1
+    assert message_texts(second)[0].startswith("Đã lưu")
