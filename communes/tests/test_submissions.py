@@ -10,6 +10,7 @@ from basecurity.testing.submissions import (
     assert_created_once,
     assert_database_failure_keeps_the_text,
     assert_stale_edit_refused,
+    new_record_data,
 )
 from communes.models import SelfManagementTeam, SteeringCommittee
 
@@ -56,3 +57,14 @@ def test_a_database_failure_keeps_what_was_typed(kind, roles, commune_a):
     assert_database_failure_keeps_the_text(
         roles.officer_a, organisation_pages(kind), organisation(kind, commune_a), "communes.services.organisation_save"
     )
+
+
+def test_a_post_without_a_token_is_keyed_by_its_content(roles, client_for, commune_a):
+    """A script posting the same data twice (no token): one committee."""
+    pages = organisation_pages("committee")
+    client = client_for(roles.officer_a)
+    data = new_record_data(client, pages, organisation("committee", commune_a))
+    del data["submission_token"]
+    assert client.post(pages.create_url, data).status_code == 302
+    assert client.post(pages.create_url, data).status_code == 302
+    assert SteeringCommittee.objects.filter(name="Mới lập").count() == 1

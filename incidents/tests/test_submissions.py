@@ -3,6 +3,7 @@ record, a save from a stale edit form is refused and can be reapplied, a databas
 what the officer typed (communes/submissions.py)."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -16,9 +17,12 @@ from basecurity.testing.submissions import (
     assert_stale_edit_refused,
     logged_in,
     message_texts,
+    new_record_data,
 )
+from communes import submissions
+from communes.models import SubmissionToken
 from incidents.kinds import KINDS
-from incidents.models import BusinessInspection, CrimeTipExtension
+from incidents.models import BusinessInspection, CrimeTipExtension, Incident
 
 from . import factories as f
 
@@ -145,3 +149,24 @@ def test_an_extension_form_posted_twice_extends_once(roles, commune_a):
     second = client.post(url, data, follow=True)
     assert CrimeTipExtension.objects.filter(tip=tip).count() == 1
     assert message_texts(second)[0].startswith("Đã lưu")
+
+
+def test_two_posts_of_one_form_racing_past_the_check_still_make_one(roles, client_for, commune_a):
+    """Both posts find no earlier token (they arrive together): the unique token in the database lets
+    only the first one's transaction commit; the second answers with the first's record."""
+    pages = record_pages("incident")
+    client = client_for(roles.officer_a)
+    data = new_record_data(client, pages, f.record_in("incident", commune_a))
+    first = client.post(pages.create_url, data)
+    assert first.status_code == 302
+    real = submissions.already_created
+    racing = [True]
+
+    def not_seen_yet(request):
+        return None if racing and racing.pop() else real(request)
+
+    with mock.patch.object(submissions, "already_created", not_seen_yet):
+        second = client.post(pages.create_url, data)
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert Incident.objects.count() == 2  # the one the test started from and the one posted
+    assert SubmissionToken.objects.count() == 1
