@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from communes.locks import ensure_record_unlocked
-from communes.submissions import ensure_current
+from communes.submissions import VERSION_FIELD, ensure_current
 
 from .models import Person, ReadAction, ReadLog, Reoffence, Status, SupportAction
 
@@ -199,10 +199,11 @@ def log_persons_export(*, user, persons, what: str) -> int:
 
 def _field_values(instance: Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every concrete field of `instance` as {name: value}, with choices shown as their label
-    and foreign keys as their text, so the person can read it."""
+    and foreign keys as their text, so the person can read it. `version` (a save counter for the
+    pages, communes/submissions.py) is not about the person and is left out."""
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude:
+        if field.name in exclude or field.name == VERSION_FIELD:
             continue
         if field.is_relation:
             related = getattr(instance, field.name)
@@ -223,7 +224,7 @@ def _history_entries(history_queryset, model_label: str) -> list[dict[str, Any]]
         previous = previous_by_id.get(record.id)
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, excluded_fields=[VERSION_FIELD])
             changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
         entries.append(
             {

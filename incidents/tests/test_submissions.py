@@ -3,13 +3,15 @@ record, a save from a stale edit form is refused and can be reapplied, a databas
 what the officer typed (communes/submissions.py)."""
 
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from basecurity.testing.html import form_values, texts
+from basecurity.testing.html import form_values, texts, tree
 from basecurity.testing.submissions import (
     Pages,
     assert_created_once,
@@ -170,3 +172,10 @@ def test_two_posts_of_one_form_racing_past_the_check_still_make_one(roles, clien
     assert second.status_code == 302 and second["Location"] == first["Location"]
     assert Incident.objects.count() == 2  # the one the test started from and the one posted
     assert SubmissionToken.objects.count() == 1
+
+
+def test_every_page_loads_the_script_that_disables_a_sending_forms_buttons(roles, client_for, commune_a):
+    page = client_for(roles.officer_a).get(reverse("incidents:incident_create"))
+    sources = tree(page).xpath("//script/@src")
+    assert any(source.endswith("js/submit-once.js") for source in sources)
+    assert "button.disabled = true" in (Path(settings.BASE_DIR) / "static/js/submit-once.js").read_text()
