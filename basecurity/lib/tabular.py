@@ -91,18 +91,18 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def content_fingerprint(kind: str, columns: Sequence[str], table: Table) -> str:
+def content_fingerprint(kind: str, table: Table) -> str:
     """The identity of what a file holds, for "already imported": sha256 of its rows as read.
 
     The same rows give the same fingerprint whatever the file's bytes: CSV or XLSX, CRLF or LF, with
     or without BOM, spaces around cells, columns or rows in another order, a date written
-    DD/MM/YYYY or YYYY-MM-DD or stored as an Excel date, a number as text or as a number cell."""
-    names = [column.lower() for column in columns]
-    rows = sorted(
-        json.dumps([_canonical(values.get(name, "")) for name in names], ensure_ascii=False)
-        for _number, values in table.rows
-    )
-    payload = json.dumps([kind, names, rows], ensure_ascii=False)
+    DD/MM/YYYY or YYYY-MM-DD or stored as an Excel date, a number as text or as a number cell. An
+    empty cell counts as a column the file does not have."""
+    rows = []
+    for _number, values in table.rows:
+        cells = {name: _canonical(value) for name, value in values.items()}
+        rows.append(json.dumps(sorted((name, cell) for name, cell in cells.items() if cell), ensure_ascii=False))
+    payload = json.dumps([kind, sorted(rows)], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -369,7 +369,7 @@ class Importer:
         result.errors.extend(table.errors)
         if not table.errors and not table.rows:
             result.errors.append(RowError(0, "", _("The file has no rows to import.")))
-        digest = content_fingerprint(self.kind, self.columns, table)
+        digest = content_fingerprint(self.kind, table)
         # Files imported before content fingerprints are known by their bytes.
         previous = (
             None if result.errors else ImportedFile.objects.filter(sha256__in=[digest, fingerprint(data)]).first()
