@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
+from .submissions import GuardedForm
 
 
 def add_service_error(form, error) -> None:
@@ -24,7 +25,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class SteeringCommitteeForm(forms.ModelForm):
+class SteeringCommitteeForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = SteeringCommittee
         fields = ["unit", "name", "decision_number", "decision_date", "launched_on", "notes"]
@@ -41,7 +42,7 @@ class SteeringCommitteeForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
-class SelfManagementTeamForm(forms.ModelForm):
+class SelfManagementTeamForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = SelfManagementTeam
         fields = ["village", "kind", "name", "leader_name", "founded_on", "dissolved_on", "activity_notes"]

@@ -17,6 +17,7 @@ from .querysets import (
     UnitScopedQuerySet,
     VillageScopedQuerySet,
 )
+from .submissions import Versioned
 
 
 class Level(models.TextChoices):
@@ -334,7 +335,7 @@ class UnitLineage(models.Model):
             raise ValidationError(errors)
 
 
-class SteeringCommittee(models.Model):
+class SteeringCommittee(Versioned):
     """Ban chỉ đạo of the grassroots security model at a district or commune-level unit."""
 
     unit = models.ForeignKey(
@@ -420,7 +421,7 @@ class TeamKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class SelfManagementTeam(models.Model):
+class SelfManagementTeam(Versioned):
     """Tổ nhân dân tự quản về ANTT, tổ liên gia tự quản, ... at village level."""
 
     village = models.ForeignKey(
@@ -557,7 +558,8 @@ class Assignment(models.Model):
 
 
 class ImportedFile(models.Model):
-    """A file imported by basecurity/lib/tabular.py: its sha256 lets the same file be refused twice."""
+    """A file imported by basecurity/lib/tabular.py: the sha256 of its rows (tabular.content_fingerprint;
+    of its bytes for files imported before) lets the same content be refused twice."""
 
     sha256 = models.CharField(_("fingerprint (sha256)"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=50)
@@ -580,6 +582,36 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.filename}"
+
+
+class SubmissionToken(models.Model):
+    """The one-time token of a create form, kept with what that submission created
+    (communes/submissions.py): the same form sent twice finds it and creates nothing more.
+
+    The unique token is written in the same transaction as the record, so two concurrent posts of
+    one form cannot both succeed."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission token")
+        verbose_name_plural = _("submission tokens")
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+    @property
+    def target(self) -> models.Model | None:
+        """What the submission created (None if it has been deleted since)."""
+        return self.content_type.model_class()._base_manager.filter(pk=self.object_id).first()
 
 
 # --- Period locks (communes/locks.py reads them; reports/services.py writes them on approval) ---

@@ -8,6 +8,7 @@ from django.forms import BaseInlineFormSet
 
 from . import lineage
 from .models import AdministrativeUnit, Level, SelfManagementTeam, SteeringCommittee, UnitLineage
+from .submissions import ensure_current
 
 
 @transaction.atomic
@@ -30,9 +31,14 @@ def unit_save(*, unit: AdministrativeUnit) -> AdministrativeUnit:
 
 @transaction.atomic
 def organisation_save(
-    *, organisation: SteeringCommittee | SelfManagementTeam, members: BaseInlineFormSet
+    *, organisation: SteeringCommittee | SelfManagementTeam, members: BaseInlineFormSet, version: int | None = None
 ) -> SteeringCommittee | SelfManagementTeam:
-    """Save a steering committee or a self-management team with its member rows, or nothing."""
+    """Save a steering committee or a self-management team with its member rows, or nothing.
+
+    The page saves both together, so the organisation's `version` covers its members: given the
+    version the form was opened with, StaleEdit when someone saved the page since."""
+    if organisation.pk:
+        ensure_current(organisation, version)
     organisation.full_clean()
     organisation.save()
     members.instance = organisation

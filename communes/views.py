@@ -1,5 +1,7 @@
 """Pages of the communes app: a unit's workspace, steering committees, self-management teams."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,7 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from . import services
+from . import services, submissions
 from .forms import (
     CommitteeMemberFormSet,
     MemberFormSetHelper,
@@ -139,6 +141,9 @@ def _organisation_detail(request, queryset, pk, context_name, unit_field):
 def _organisation_edit(request, pk, *, form_class, members_class, saved_message):
     """Create or edit a committee or a team together with its members (one form, one formset)."""
     require(request.user, Capability.ORGANISATION_WRITE)
+    if not pk and (earlier := submissions.already_created(request)) is not None:
+        messages.success(request, submissions.already_saved_message())
+        return redirect(earlier)
     model = form_class._meta.model
     organisation = (
         get_scoped_or_404(model.objects.all(), request.user, Capability.ORGANISATION_WRITE, pk=pk) if pk else model()
@@ -146,10 +151,18 @@ def _organisation_edit(request, pk, *, form_class, members_class, saved_message)
     units = units_with(request.user, Capability.ORGANISATION_WRITE)
     form = form_class(request.POST or None, instance=organisation, units=units)
     members = members_class(request.POST or None, instance=organisation, prefix="members")
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        organisation = services.organisation_save(organisation=form.save(commit=False), members=members)
-        messages.success(request, saved_message)
-        return redirect(organisation)
+        save = partial(
+            services.organisation_save,
+            organisation=form.save(commit=False),
+            members=members,
+            version=form.version if pk else None,
+        )
+        outcome = submissions.save_outcome(request, form, save, create=not pk)
+        if outcome.saved:
+            messages.success(request, submissions.already_saved_message() if outcome.again else saved_message)
+            return redirect(outcome.record)
     return render(
         request,
         f"communes/{model._meta.model_name}_form.html",
@@ -158,7 +171,9 @@ def _organisation_edit(request, pk, *, form_class, members_class, saved_message)
             "members": members,
             "members_helper": MemberFormSetHelper(),
             "object": organisation.pk and organisation,
+            "stale": outcome.stale,
         },
+        status=outcome.status,
     )
 
 

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes import submissions
 from communes.permissions import Capability, require
+from communes.submissions import GuardedForm
 
 from .exports import EXPORTS, FORMATS, IMPORT_KINDS
 from .importers import IMPORTERS
@@ -27,7 +29,7 @@ from .kinds import KINDS, filtered_records
 MAX_UPLOAD_MB = 50  # a commune's yearly book is far smaller; 100,000 incident rows are about 8 MB
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuardedForm, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File (.csv or .xlsx)"),
         help_text=gettext_lazy(
@@ -63,12 +65,26 @@ def import_file(request, kind):
     require(request.user, Capability.RECORDS_WRITE)
     import_kind = IMPORT_KINDS[kind]
     importer_class = IMPORTERS[import_kind]
+    if submissions.already_created(request) is not None:  # the same form sent again
+        messages.success(request, submissions.already_saved_message())
+        return redirect(reverse(f"incidents:{kind}_list"))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = importer_class(user=request.user).run(upload.read(), upload.name)
-        if result.ok:
+        runs = []
+
+        def run():
+            runs.append(importer_class(user=request.user).run(upload.read(), upload.name))
+            return runs[-1].imported_file
+
+        outcome = submissions.save_outcome(request, form, run, create=True)
+        result = runs[-1] if runs and not outcome.again else None
+        if outcome.again:
+            messages.success(request, submissions.already_saved_message())
+            return redirect(reverse(f"incidents:{kind}_list"))
+        if result is not None and result.ok:
             messages.success(
                 request,
                 _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name},
@@ -85,7 +101,7 @@ def import_file(request, kind):
             "form": form,
             "result": result,
         },
-        status=400 if result is not None or form.errors else 200,
+        status=outcome.status if outcome.status != 200 else (400 if result is not None or form.errors else 200),
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
 from communes.models import AdministrativeUnit, Level
+from communes.submissions import GuardedForm
 
 from .models import (
     BusinessInspection,
@@ -82,7 +83,7 @@ def _communes_and_villages(form: forms.Form, units, *, unit_field: str = "unit",
         villages.empty_label = empty_label[1]
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(GuardedForm, forms.ModelForm):
     """Base of the forms of records that belong to a commune and optionally one of its villages."""
 
     def __init__(self, *args, units, **kwargs):
@@ -234,7 +235,7 @@ class DoorToDoorCheckForm(RecordForm):
         widgets = _widgets(dates=["checked_on"], texts=["findings"])
 
 
-class BusinessInspectionForm(forms.ModelForm):
+class BusinessInspectionForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = BusinessInspection
         fields = ["inspected_on", "kind", "result", "violations", "fine_vnd"]
@@ -270,7 +271,7 @@ class TipHandOverForm(forms.Form):
         self.helper = _helper()
 
 
-class TipExtendForm(forms.Form):
+class TipExtendForm(GuardedForm, forms.Form):
     new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput())
     extended_on = forms.DateField(label=_("Extended on"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from communes import lineage
 from communes.models import AdministrativeUnit, Level
+from communes.submissions import Versioned
 
 from . import deadlines
 from .querysets import (
@@ -123,7 +124,7 @@ def _is_future(value) -> bool:
     return value > timezone.localdate()
 
 
-class RecordedModel(models.Model):
+class RecordedModel(Versioned):
     """Who recorded a row and when; `no_future_fields` are refused in clean() when in the future."""
 
     recorded_by = models.ForeignKey(

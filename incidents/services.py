@@ -13,6 +13,8 @@ ModelForm's `form.instance`). Crime tips add `tip_hand_over`, `tip_extend` and `
 - Deletion is a real delete that needs a reason: the history keeps the last state of the row with
   `history_type="-"`, the user and `history_change_reason = reason`.
 - Invalid data raises django.core.exceptions.ValidationError (a dict by field) and writes nothing.
+- An update given `version` (the version its form was opened with) raises
+  communes.submissions.StaleEdit when the record was saved since; nothing is written.
 - A record dated in a locked period of its unit (communes/locks.py: approved report, automatic lock)
   cannot be created, changed or deleted: ValidationError with the reason. An update is checked on
   the stored date and on the new one.
@@ -32,6 +34,7 @@ from django.utils.translation import gettext as _
 from communes.locks import ensure_record_unlocked
 from communes.models import AdministrativeUnit
 from communes.permissions import Capability, can
+from communes.submissions import ensure_current
 
 from . import deadlines
 from .models import (
@@ -112,10 +115,13 @@ def _create(model: type[M], *, user, fields: Mapping) -> M:
 
 
 def _update(instance: M, *, user, fields: Mapping, reason: str = "") -> M:
+    fields = dict(fields)
+    version = fields.pop("version", None)
     if instance.pk:
-        # The unit the record had in the database: moving a record out of another commune is a
-        # write on that commune too.
-        before = type(instance).objects.select_related(None).get(pk=instance.pk)
+        # The stored row, locked: StaleEdit if it changed since the form was opened (`version`).
+        # The unit it had in the database: moving a record out of another commune is a write on
+        # that commune too.
+        before = ensure_current(instance, version)
         _require_write(user, _unit_of(before))
         _ensure_unlocked(before)
     for name, value in fields.items():
@@ -204,6 +210,7 @@ def tip_create(*, user, **fields) -> CrimeTip:
 def tip_update(*, tip: CrimeTip, user, **fields) -> CrimeTip:
     """Change a tip; a changed receipt date moves the deadline, and its extensions must still be lawful."""
     fields.pop("deadline", None)
+    version = fields.pop("version", None)
     for name, value in fields.items():
         setattr(tip, name, value)
     tip.set_derived_fields()
@@ -222,7 +229,7 @@ def tip_update(*, tip: CrimeTip, user, **fields) -> CrimeTip:
                     }
                 ) from error
         tip.deadline = deadlines.tip_decision_deadline(tip.received_on, extensions)
-    return _update(tip, user=user, fields={})
+    return _update(tip, user=user, fields={"version": version})
 
 
 @transaction.atomic

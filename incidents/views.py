@@ -6,6 +6,8 @@ RECORDS_READ (committees, which only see counts, get 404), writing RECORDS_WRITE
 commune; an object outside the user's scope is 404 for GET and POST alike.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes import submissions
 from communes.forms import add_service_error
 from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, units_with
 
@@ -99,12 +102,16 @@ def record_edit(request, kind, pk=None):
     """Create (no pk) or change a record through its kind's services."""
     kind = KINDS[kind]
     require(request.user, Capability.RECORDS_WRITE)
+    if not pk and (earlier := submissions.already_created(request)) is not None:
+        messages.success(request, submissions.already_saved_message())
+        return redirect(_detail_url(kind, earlier))
     record = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE) if pk else kind.model()
     units = units_with(request.user, Capability.RECORDS_WRITE)
     form = kind.form(request.POST or None, instance=record, units=units)
     items = None
     if kind.model is WeaponSurrender:
-        items = SurrenderItemFormSet(request.POST or None, instance=record, prefix="items")
+        items = SurrenderItemFormSet(_items_as_new(request.POST) or None, instance=record, prefix="items")
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid() and (items is None or items.is_valid()):
         fields = {name: form.cleaned_data[name] for name in form._meta.fields}
         if items is not None:
@@ -113,16 +120,17 @@ def record_edit(request, kind, pk=None):
                 for row in items.forms
                 if row.cleaned_data and not row.cleaned_data.get("DELETE")
             ]
-        try:
-            if pk:
-                record = kind.service_call("update")(**{kind.service: record}, user=request.user, **fields)
-            else:
-                record = kind.service_call("create")(user=request.user, **fields)
-        except ValidationError as error:
-            add_service_error(form, error)
+        if pk:
+            fields["version"] = form.version
+            save = partial(kind.service_call("update"), **{kind.service: record}, user=request.user, **fields)
         else:
-            messages.success(request, _("The record was saved."))
-            return redirect(_detail_url(kind, record))
+            save = partial(kind.service_call("create"), user=request.user, **fields)
+        outcome = submissions.save_outcome(request, form, save, create=not pk)
+        if outcome.saved:
+            messages.success(
+                request, submissions.already_saved_message() if outcome.again else _("The record was saved.")
+            )
+            return redirect(_detail_url(kind, outcome.record))
     return render(
         request,
         _templates(kind, "form"),
@@ -134,9 +142,31 @@ def record_edit(request, kind, pk=None):
             "items_helper": SurrenderItemFormSetHelper(),
             "object": record if record.pk else None,
             "cancel_url": _detail_url(kind, record) if record.pk else reverse(f"incidents:{kind.kind}_list"),
+            "stale": outcome.stale,
         },
-        status=400 if form.errors or (items is not None and items.total_error_count()) else 200,
+        status=_form_status(outcome, form, items),
     )
+
+
+def _items_as_new(data):
+    """The posted item rows of a surrender, all as new rows: a save replaces the whole list
+    (services.surrender_update), so the ids of the rows a form was opened with do not matter, and a
+    form opened before someone else's save (whose rows are gone) can still be saved."""
+    if not data:
+        return data
+    data = data.copy()
+    data["items-INITIAL_FORMS"] = "0"
+    for name in list(data):
+        if name.startswith("items-") and name.endswith(("-id", "-surrender")):
+            data[name] = ""
+    return data
+
+
+def _form_status(outcome: submissions.SaveOutcome, form, formset=None) -> int:
+    """409 for a stale edit, 503 when the database or the disk failed, 400 for invalid input."""
+    if outcome.status != 200:
+        return outcome.status
+    return 400 if form.errors or (formset is not None and formset.total_error_count()) else 200
 
 
 def _confirm_delete(request, *, record, delete, title: str, cancel_url: str, done_url: str):
@@ -189,23 +219,30 @@ def tip_attention(request):
     return render(request, "incidents/tip_attention.html", {"page": page, "today": today, "kind": "tip"})
 
 
-def _tip_action(request, pk, form_class, form_name: str, service):
-    """GET shows the tip page; a valid POST calls `service(tip=, user=, **form data)`, errors go to the field."""
+def _tip_action(request, pk, form_class, form_name: str, service, *, creates: bool = False):
+    """GET shows the tip page; a valid POST calls `service(tip=, user=, **form data)`, errors go to the field.
+
+    An action that `creates` a row (an extension) does it once per form sent (communes/submissions.py)."""
     kind = KINDS["tip"]
     tip = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE)
     if request.method != "POST":
         return _render_detail(request, kind, tip)
+    if creates and submissions.already_created(request) is not None:
+        messages.success(request, submissions.already_saved_message())
+        return redirect(_detail_url(kind, tip))
     form = form_class(request.POST)
+    outcome = submissions.SaveOutcome(status=400)
     if form.is_valid():
-        try:
-            service(tip=tip, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The crime tip was updated."))
+        data = {name: value for name, value in form.cleaned_data.items() if name != submissions.TOKEN_FIELD}
+        save = partial(service, tip=tip, user=request.user, **data)
+        outcome = submissions.save_outcome(request, form, save, create=creates)
+        if outcome.saved:
+            messages.success(
+                request, submissions.already_saved_message() if outcome.again else _("The crime tip was updated.")
+            )
             return redirect(_detail_url(kind, tip))
     # The service may have changed the instance before refusing: show the tip as stored.
-    return _render_detail(request, kind, _record_or_404(request, kind, pk), status=400, **{form_name: form})
+    return _render_detail(request, kind, _record_or_404(request, kind, pk), status=outcome.status, **{form_name: form})
 
 
 @login_required
@@ -215,7 +252,7 @@ def tip_hand_over(request, pk):
 
 @login_required
 def tip_extend(request, pk):
-    return _tip_action(request, pk, TipExtendForm, "extend_form", services.tip_extend)
+    return _tip_action(request, pk, TipExtendForm, "extend_form", services.tip_extend, creates=True)
 
 
 @login_required
@@ -246,7 +283,7 @@ def _inspection_or_404(request, pk):
     return get_scoped_or_404(BusinessInspection.objects.with_places(), request.user, Capability.RECORDS_WRITE, pk=pk)
 
 
-def _inspection_form_page(request, form, business, status=200):
+def _inspection_form_page(request, form, business, status=200, stale=None):
     return render(
         request,
         "incidents/record_form.html",
@@ -256,6 +293,7 @@ def _inspection_form_page(request, form, business, status=200):
             "title": _("Inspection of %(business)s") % {"business": business},
             "object": form.instance if form.instance.pk else None,
             "cancel_url": _detail_url(KINDS["business"], business),
+            "stale": stale,
         },
         status=status,
     )
@@ -265,31 +303,40 @@ def _inspection_form_page(request, form, business, status=200):
 def inspection_create(request, pk):
     kind = KINDS["business"]
     business = _record_or_404(request, kind, pk, Capability.RECORDS_WRITE)
+    if submissions.already_created(request) is not None:
+        messages.success(request, submissions.already_saved_message())
+        return redirect(_detail_url(kind, business))
     form = BusinessInspectionForm(request.POST or None, instance=BusinessInspection(business=business))
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid():
-        try:
-            services.inspection_create(user=request.user, business=business, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The inspection was recorded."))
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        save = partial(services.inspection_create, user=request.user, business=business, **fields)
+        outcome = submissions.save_outcome(request, form, save, create=True)
+        if outcome.saved:
+            messages.success(
+                request, submissions.already_saved_message() if outcome.again else _("The inspection was recorded.")
+            )
             return redirect(_detail_url(kind, business))
-    return _inspection_form_page(request, form, business, status=400 if form.errors else 200)
+    return _inspection_form_page(request, form, business, status=_form_status(outcome, form))
 
 
 @login_required
 def inspection_update(request, pk):
     inspection = _inspection_or_404(request, pk)
     form = BusinessInspectionForm(request.POST or None, instance=inspection)
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid():
-        try:
-            services.inspection_update(inspection=inspection, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        save = partial(
+            services.inspection_update, inspection=inspection, user=request.user, version=form.version, **fields
+        )
+        outcome = submissions.save_outcome(request, form, save, create=False)
+        if outcome.saved:
             messages.success(request, _("The inspection was saved."))
             return redirect(_detail_url(KINDS["business"], inspection.business))
-    return _inspection_form_page(request, form, inspection.business, status=400 if form.errors else 200)
+    return _inspection_form_page(
+        request, form, inspection.business, status=_form_status(outcome, form), stale=outcome.stale
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from communes.forms import DateInput
 from communes.models import AdministrativeUnit, Level
+from communes.submissions import GuardedForm
 
 from .importers import IMPORTERS
 from .models import Category, Person, Reoffence, Status, SupportAction
@@ -47,7 +48,7 @@ class PersonFilterForm(forms.Form):
         self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -90,7 +91,7 @@ class PersonForm(forms.ModelForm):
         return self.cleaned_data.get("citizen_id") or None
 
 
-class SupportActionForm(forms.ModelForm):
+class SupportActionForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = SupportAction
         fields = ["date", "kind", "description", "result", "loan_amount_vnd", "lender"]
@@ -105,7 +106,7 @@ class SupportActionForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class StatusForm(forms.ModelForm):
+class StatusForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Status
         fields = ["as_of", "has_job", "stable_life", "occupation", "income_band", "note"]
@@ -118,7 +119,7 @@ class StatusForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class ReoffenceForm(forms.ModelForm):
+class ReoffenceForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Reoffence
         fields = ["date", "incident", "description"]
@@ -131,7 +132,7 @@ class ReoffenceForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuardedForm, forms.Form):
     kind = forms.ChoiceField(
         label=_("What the file holds"),
         choices=[

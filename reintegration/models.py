@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import AdministrativeUnit, Level
+from communes.submissions import Versioned
 
 from .querysets import PersonQuerySet, PersonRecordQuerySet, ReadLogQuerySet
 from .validators import CITIZEN_ID_PATTERN, citizen_id_errors, mask_citizen_id
@@ -44,7 +45,7 @@ def _not_in_future(value, field: str, errors: dict) -> None:
         errors.setdefault(field, []).append(ValidationError(_("This date is in the future."), code="future_date"))
 
 
-class Person(models.Model):
+class Person(Versioned):
     """A person the commune manages and helps after a sentence (or under a non-custodial one)."""
 
     unit = models.ForeignKey(

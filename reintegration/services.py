@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.locks import ensure_record_unlocked
+from communes.submissions import VERSION_FIELD, ensure_current
 
 from .models import Person, PersonTransfer, ReadAction, ReadLog, Reoffence, Status, SupportAction
 
@@ -81,8 +82,11 @@ def person_create(*, user, **fields: Any) -> Person:
 
 
 @transaction.atomic
-def person_update(*, person: Person, user, **fields: Any) -> Person:
+def person_update(*, person: Person, user, version: int | None = None, **fields: Any) -> Person:
+    """Change a person's record; given `version` (the one its form was opened with), StaleEdit when
+    someone saved it since (nothing is written)."""
     _check_fields(fields)
+    ensure_current(person, version)
     for name, value in fields.items():
         setattr(person, name, value)
     return _save(person, user)
@@ -197,10 +201,11 @@ def log_persons_export(*, user, persons, what: str) -> int:
 
 def _field_values(instance: Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every concrete field of `instance` as {name: value}, with choices shown as their label
-    and foreign keys as their text, so the person can read it."""
+    and foreign keys as their text, so the person can read it. `version` (a save counter for the
+    pages, communes/submissions.py) is not about the person and is left out."""
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude:
+        if field.name in exclude or field.name == VERSION_FIELD:
             continue
         if field.is_relation:
             related = getattr(instance, field.name)
@@ -221,7 +226,7 @@ def _history_entries(history_queryset, model_label: str) -> list[dict[str, Any]]
         previous = previous_by_id.get(record.id)
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, excluded_fields=[VERSION_FIELD])
             changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
         entries.append(
             {

@@ -6,9 +6,10 @@ gets 404. Committees see the counts page (Capability.RECORD_COUNTS), which holds
 Every view of a person's page and every export is written to the read log.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods, tabular
-from communes.forms import add_service_error
+from communes import submissions
 from communes.models import Level
 from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, scope, units_with
 from communes.querysets import text_search
@@ -140,19 +141,31 @@ def person_detail(request, pk):
 @login_required
 def person_edit(request, pk=None):
     require(request.user, Capability.PERSONS_WRITE)
+    if not pk and (earlier := submissions.already_created(request)) is not None:
+        messages.success(request, submissions.already_saved_message())
+        return redirect("reintegration:person_detail", pk=earlier.pk)
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE) if pk else Person()
     units = units_with(request.user, Capability.PERSONS_WRITE)
     form = PersonForm(request.POST or None, instance=person, units=units)
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if person.pk:
-            person = services.person_update(person=person, user=request.user, **fields)
-            messages.success(request, _("The person's record was saved."))
+            save = partial(services.person_update, person=person, user=request.user, version=form.version, **fields)
+            done = _("The person's record was saved.")
         else:
-            person = services.person_create(user=request.user, **fields)
-            messages.success(request, _("The person was registered."))
-        return redirect("reintegration:person_detail", pk=person.pk)
-    return render(request, "reintegration/person_form.html", {"form": form, "object": person if person.pk else None})
+            save = partial(services.person_create, user=request.user, **fields)
+            done = _("The person was registered.")
+        outcome = submissions.save_outcome(request, form, save, create=not person.pk)
+        if outcome.saved:
+            messages.success(request, submissions.already_saved_message() if outcome.again else done)
+            return redirect("reintegration:person_detail", pk=outcome.record.pk)
+    return render(
+        request,
+        "reintegration/person_form.html",
+        {"form": form, "object": person if person.pk else None, "stale": outcome.stale},
+        status=outcome.status,
+    )
 
 
 @login_required
@@ -160,16 +173,9 @@ def person_edit(request, pk=None):
 def support_add(request, pk):
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
     form = SupportActionForm(request.POST, instance=_new(person, "support"))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.support_action_add(person=person, user=request.user, **data)
-        except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The support action was recorded."))
-            return redirect("reintegration:person_detail", pk=person.pk)
-    return _render_detail(request, person, support_form=form, status=400)
+    return _add_to_person(
+        request, person, form, "support_form", services.support_action_add, _("The support action was recorded.")
+    )
 
 
 @login_required
@@ -177,15 +183,7 @@ def support_add(request, pk):
 def status_add(request, pk):
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
     form = StatusForm(request.POST, instance=_new(person, "status"))
-    if form.is_valid():
-        try:
-            services.status_record(person=person, user=request.user, **form.cleaned_data)
-        except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The status was recorded."))
-            return redirect("reintegration:person_detail", pk=person.pk)
-    return _render_detail(request, person, status_form=form, status=400)
+    return _add_to_person(request, person, form, "status_form", services.status_record, _("The status was recorded."))
 
 
 @login_required
@@ -193,15 +191,29 @@ def status_add(request, pk):
 def reoffence_add(request, pk):
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE)
     form = ReoffenceForm(request.POST, instance=_new(person, "reoffence"), incidents=_unit_incidents(person))
+    return _add_to_person(
+        request, person, form, "reoffence_form", services.reoffence_record, _("The reoffence was recorded.")
+    )
+
+
+def _add_to_person(request, person, form, form_name: str, service, done: str):
+    """Record a support action, a status or a reoffence from the person's page, once per form sent.
+
+    A refusal of the service (e.g. a date in a locked period, communes/locks.py) or a failure of
+    the database shows the page again with the form as typed."""
+    if submissions.already_created(request) is not None:
+        messages.success(request, submissions.already_saved_message())
+        return redirect("reintegration:person_detail", pk=person.pk)
+    outcome = submissions.SaveOutcome(status=400)
     if form.is_valid():
-        try:
-            services.reoffence_record(person=person, user=request.user, **form.cleaned_data)
-        except ValidationError as error:  # e.g. a date in a locked period (communes/locks.py)
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The reoffence was recorded."))
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        outcome = submissions.save_outcome(
+            request, form, partial(service, person=person, user=request.user, **fields), create=True
+        )
+        if outcome.saved:
+            messages.success(request, submissions.already_saved_message() if outcome.again else done)
             return redirect("reintegration:person_detail", pk=person.pk)
-    return _render_detail(request, person, reoffence_form=form, status=400)
+    return _render_detail(request, person, status=outcome.status, **{form_name: form})
 
 
 def _new(person, kind):
@@ -289,13 +301,27 @@ def export(request, kind, fmt):
 @login_required
 def import_file(request):
     require(request.user, Capability.PERSONS_WRITE)
+    if submissions.already_created(request) is not None:  # the same form sent again
+        messages.success(request, submissions.already_saved_message())
+        return redirect(reverse("reintegration:person_list"))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
+    outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         importer = importers.IMPORTERS[form.cleaned_data["kind"]](user=request.user)
-        result = importer.run(upload.read(), upload.name)
-        if result.ok:
+        runs = []
+
+        def run():
+            runs.append(importer.run(upload.read(), upload.name))
+            return runs[-1].imported_file
+
+        outcome = submissions.save_outcome(request, form, run, create=True)
+        result = runs[-1] if runs and not outcome.again else None
+        if outcome.again:
+            messages.success(request, submissions.already_saved_message())
+            return redirect(reverse("reintegration:person_list"))
+        if result is not None and result.ok:
             messages.success(
                 request,
                 _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name},
@@ -305,5 +331,5 @@ def import_file(request):
         request,
         "reintegration/import.html",
         {"form": form, "result": result},
-        status=400 if result is not None or form.errors else 200,
+        status=outcome.status if outcome.status != 200 else (400 if result is not None or form.errors else 200),
     )

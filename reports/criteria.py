@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from basecurity.lib.storage import removed_on_failure
 from communes.permissions import Capability, can
 
 from .models import (
@@ -195,56 +196,60 @@ class AnswerInput:
     remove_attachment: bool = False
 
 
-@transaction.atomic
 def answers_save(*, assessment: Assessment, user, version: int, answers: Sequence[AnswerInput]) -> Assessment:
-    """Save the answers of a page all or nothing. `version` is the one the page was opened with."""
-    stored = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
-    _require_writer(user, stored)
-    _require_editable(stored)
-    if stored.version != version:
-        last = stored.history.select_related("history_user").first()
-        who = last.history_user.get_username() if last and last.history_user else _("someone")
-        raise StaleAssessment(
-            _(
-                "Someone else (%(user)s) saved answers of this assessment at %(time)s; what you entered is "
-                "kept below: open the assessment in another tab, compare, then save again."
+    """Save the answers of a page all or nothing. `version` is the one the page was opened with.
+
+    Files stored for this page are deleted again if the save fails (basecurity/lib/storage.py)."""
+    with removed_on_failure() as stored_files, transaction.atomic():
+        stored = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
+        _require_writer(user, stored)
+        _require_editable(stored)
+        if stored.version != version:
+            last = stored.history.select_related("history_user").first()
+            who = last.history_user.get_username() if last and last.history_user else _("someone")
+            raise StaleAssessment(
+                _(
+                    "Someone else (%(user)s) saved answers of this assessment at %(time)s; what you entered is "
+                    "kept below: open the assessment in another tab, compare, then save again."
+                )
+                % {"user": who, "time": date_format(timezone.localtime(last.history_date), "SHORT_DATETIME_FORMAT")},
+                code="stale",
             )
-            % {"user": who, "time": date_format(timezone.localtime(last.history_date), "SHORT_DATETIME_FORMAT")},
-            code="stale",
-        )
-    existing = {answer.item_id: answer for answer in stored.answers.all()}
-    errors: dict[str, list] = {}
-    to_save = []
-    for given in answers:
-        if given.item.group.criteria_set_id != stored.criteria_set_id:
-            raise ValidationError(_("This criterion belongs to another criteria list."))
-        answer = existing.get(given.item.pk)
-        if given.met is None and answer is None:
-            continue
-        answer = answer or AssessmentAnswer(assessment=stored, item=given.item)
-        if given.met is not None:
-            answer.met = given.met
-        answer.evidence = given.evidence.strip()
-        if given.attachment is not None:
-            answer.attachment = given.attachment
-        elif given.remove_attachment:
-            answer.attachment = None
-        # A file stored earlier was checked when it came; only a new one is checked (type, size).
-        exclude = ["assessment", "item"] + ([] if given.attachment is not None else ["attachment"])
-        try:
-            answer.full_clean(exclude=exclude)
-        except ValidationError as error:
-            errors[str(given.item.pk)] = error.messages
-        to_save.append(answer)
-    if errors:
-        raise ValidationError(errors)
-    for answer in to_save:
-        answer._history_user = user
-        answer.save()
-    stored.version += 1
-    _save(stored, user)
-    assessment.__dict__.update(stored.__dict__)
-    return stored
+        existing = {answer.item_id: answer for answer in stored.answers.all()}
+        errors: dict[str, list] = {}
+        to_save = []
+        for given in answers:
+            if given.item.group.criteria_set_id != stored.criteria_set_id:
+                raise ValidationError(_("This criterion belongs to another criteria list."))
+            answer = existing.get(given.item.pk)
+            if given.met is None and answer is None:
+                continue
+            answer = answer or AssessmentAnswer(assessment=stored, item=given.item)
+            if given.met is not None:
+                answer.met = given.met
+            answer.evidence = given.evidence.strip()
+            if given.attachment is not None:
+                answer.attachment = given.attachment
+            elif given.remove_attachment:
+                answer.attachment = None
+            # A file stored earlier was checked when it came; only a new one is checked (type, size).
+            exclude = ["assessment", "item"] + ([] if given.attachment is not None else ["attachment"])
+            try:
+                answer.full_clean(exclude=exclude)
+            except ValidationError as error:
+                errors[str(given.item.pk)] = error.messages
+            to_save.append((answer, given.attachment is not None))
+        if errors:
+            raise ValidationError(errors)
+        for answer, new_file in to_save:
+            answer._history_user = user
+            answer.save()
+            if new_file:
+                stored_files.append(answer.attachment)
+        stored.version += 1
+        _save(stored, user)
+        assessment.__dict__.update(stored.__dict__)
+        return stored
 
 
 def answer_save(

@@ -6,6 +6,7 @@ the user's scope answers 404; attached files are served only through `answer_fil
 public media.
 """
 
+import logging
 import os
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
+from communes import submissions
 from communes.forms import add_service_error
 from communes.models import Level
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
@@ -25,6 +27,8 @@ from communes.permissions import Capability, can, get_scoped_or_404, require, sc
 from . import criteria
 from .criteria_forms import AnswerForm, AssessmentStartForm, DecisionForm, YearForm
 from .models import Assessment, AssessmentAnswer, AssessmentState, CriteriaGroup, CriteriaKind
+
+logger = logging.getLogger(__name__)
 
 MISSING_LIST_LIMIT = 100
 
@@ -155,6 +159,7 @@ def assessment_answers(request, pk):
             entry["form"] = forms[entry["item"].pk]
     version = assessment.version
     errors = []
+    status = 200
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", ""))
@@ -179,6 +184,10 @@ def assessment_answers(request, pk):
                 version = Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
             except ValidationError as error:
                 errors = _answer_errors(error, forms)
+            except submissions.SAVE_FAILURES as error:
+                # The database or the disk failed: the page keeps what was entered, no file is left behind.
+                logger.exception("Saving the answers failed: %s", error)
+                errors, status = [submissions.failure_message()], 503
             else:
                 messages.success(request, _("The answers were saved."))
                 if "submit" in request.POST:
@@ -192,6 +201,7 @@ def assessment_answers(request, pk):
         request,
         "reports/assessment_answers.html",
         {"assessment": assessment, "sections": sections, "version": version, "errors": errors},
+        status=status,
     )
 
 

@@ -9,7 +9,9 @@ Generic and reusable by every app's importer:
   `CellError` with a message for a commune police officer.
 - `Importer` runs an import all or nothing: every row is validated first, every problem is
   collected as a `RowError(row, column, message)`, nothing is written if there is any; the same
-  file (sha256 of its bytes, `communes.models.ImportedFile`) is refused the second time.
+  content (`content_fingerprint` of its rows, kept in `communes.models.ImportedFile`) is refused
+  the second time, whatever its line endings, BOM, cell spaces, column order, row order, date
+  notation or format (CSV or XLSX).
 - `write_csv` / `write_xlsx` write an export with the same columns; a text cell starting with
   = + - @ or a tab is prefixed with a single quote so a spreadsheet never runs it as a formula.
 """
@@ -19,6 +21,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -83,8 +87,53 @@ class Table:
 
 
 def fingerprint(data: bytes) -> str:
-    """The file's identity for "already imported": sha256 of its bytes."""
+    """sha256 of a file's bytes: how files imported before content fingerprints are recognised."""
     return hashlib.sha256(data).hexdigest()
+
+
+def content_fingerprint(kind: str, table: Table) -> str:
+    """The identity of what a file holds, for "already imported": sha256 of its rows as read.
+
+    The same rows give the same fingerprint whatever the file's bytes: CSV or XLSX, CRLF or LF, with
+    or without BOM, spaces around cells, columns or rows in another order, a date written
+    DD/MM/YYYY or YYYY-MM-DD or stored as an Excel date, a number as text or as a number cell. An
+    empty cell counts as a column the file does not have."""
+    rows = []
+    for _number, values in table.rows:
+        cells = {name: _canonical(value) for name, value in values.items()}
+        rows.append(json.dumps(sorted((name, cell) for name, cell in cells.items() if cell), ensure_ascii=False))
+    payload = json.dumps([kind, sorted(rows)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    """One cell as the text the fingerprint compares (a date as YYYY-MM-DD, a date-time at midnight
+    as its date, as an Excel date cell is read)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value.strip())
+        value = _as_moment(value) or value
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _as_moment(text: str) -> date | datetime | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
 
 
 def _clean(value: Any) -> Any:
@@ -287,6 +336,7 @@ def text(value: Any) -> str:
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     written: int = 0
+    imported_file: Any = None  # the communes.models.ImportedFile kept for a successful import
 
     @property
     def ok(self) -> bool:
@@ -318,9 +368,16 @@ class Importer:
     def run(self, data: bytes, filename: str, *, raise_on_error: bool = False) -> ImportResult:
         from communes.models import ImportedFile  # the model lives in an app; this module does not
 
-        digest = fingerprint(data)
         result = ImportResult()
-        previous = ImportedFile.objects.filter(sha256=digest).first()
+        table = read_table(data, filename, self.columns)
+        result.errors.extend(table.errors)
+        if not table.errors and not table.rows:
+            result.errors.append(RowError(0, "", _("The file has no rows to import.")))
+        digest = content_fingerprint(self.kind, table)
+        # Files imported before content fingerprints are known by their bytes.
+        previous = (
+            None if result.errors else ImportedFile.objects.filter(sha256__in=[digest, fingerprint(data)]).first()
+        )
         if previous is not None:
             result.errors.append(
                 RowError(
@@ -333,28 +390,23 @@ class Importer:
                     },
                 )
             )
-        else:
-            table = read_table(data, filename, self.columns)
-            result.errors.extend(table.errors)
-            if not table.errors and not table.rows:
-                result.errors.append(RowError(0, "", _("The file has no rows to import.")))
+        elif not result.errors:
+            parsed = self.validate(table.rows, result.errors)
             if not result.errors:
-                parsed = self.validate(table.rows, result.errors)
-                if not result.errors:
-                    try:
-                        with transaction.atomic():
-                            result.written = self.write(parsed)
-                            ImportedFile.objects.create(
-                                sha256=digest,
-                                kind=self.kind,
-                                filename=(filename or "")[:255],
-                                rows=len(table.rows),
-                                imported_by=self.user if self.user is not None and self.user.is_authenticated else None,
-                            )
-                    except IntegrityError:
-                        # Another import of the same file, or a row written meanwhile: nothing was written.
-                        result.written = 0
-                        result.errors.append(RowError(0, "", _conflict_message()))
+                try:
+                    with transaction.atomic():
+                        result.written = self.write(parsed)
+                        result.imported_file = ImportedFile.objects.create(
+                            sha256=digest,
+                            kind=self.kind,
+                            filename=(filename or "")[:255],
+                            rows=len(table.rows),
+                            imported_by=self.user if self.user is not None and self.user.is_authenticated else None,
+                        )
+                except IntegrityError:
+                    # Another import of the same file, or a row written meanwhile: nothing was written.
+                    result.written = 0
+                    result.errors.append(RowError(0, "", _conflict_message()))
         if result.errors and raise_on_error:
             raise ImportRefused(result.errors)
         return result

@@ -19,3 +19,31 @@ def text(response_or_text, xpath: str) -> str:
     found = texts(response_or_text, xpath)
     assert len(found) == 1, f"{xpath!r} selects {len(found)} elements"
     return found[0]
+
+
+def form_values(response_or_text, xpath: str = "//form[@method='post']") -> dict[str, list[str]]:
+    """What a browser would send for the one form the XPath selects, as the page shows it
+    (hidden fields, such as a one-time token or a version, included): {name: [values]}."""
+    forms = tree(response_or_text).xpath(xpath)
+    assert len(forms) == 1, f"{xpath!r} selects {len(forms)} forms"
+    values: dict[str, list[str]] = {}
+    for element in forms[0].xpath(".//input[@name] | .//select[@name] | .//textarea[@name]"):
+        name = element.get("name")
+        if element.tag == "input":
+            kind = (element.get("type") or "text").lower()
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                continue
+            if kind in {"checkbox", "radio"} and element.get("checked") is None:
+                continue
+            value = element.get("value", "on" if kind in {"checkbox", "radio"} else "")
+        elif element.tag == "textarea":
+            value = element.text or ""
+            value = value[1:] if value.startswith("\n") else value
+        else:
+            options = element.xpath(".//option")
+            chosen = [option for option in options if option.get("selected") is not None] or options[:1]
+            for option in chosen:
+                values.setdefault(name, []).append(option.get("value", option.text_content()))
+            continue
+        values.setdefault(name, []).append(value)
+    return values

@@ -4,6 +4,7 @@ writes nothing and names its row and column, scope, the same file twice, the com
 page, the export → import round trip and formula neutralising."""
 
 import csv
+import hashlib
 import io
 from datetime import date, datetime, timedelta
 
@@ -15,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
+from basecurity.testing.html import form_values
+from basecurity.testing.submissions import message_texts
 from communes.models import ImportedFile
 from incidents import services
 from incidents.importers import (
@@ -708,3 +711,85 @@ def test_history_rows_hold_the_records_as_created(roles, commune_a):
         as_recorded = row.instance
         fields = [f.attname for f in ForeignerStay._meta.concrete_fields]
         assert [getattr(as_recorded, name) for name in fields] == [getattr(stay, name) for name in fields]
+
+
+# --- the same content twice, whatever the bytes (tabular.content_fingerprint) ----------------------
+
+
+def lf_csv_bytes(*lines) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def as_typed_in_excel(cell: str):
+    """A CSV cell as Excel would hold it: a real date, a whole number (a code with a leading zero stays text)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(cell, pattern).date()
+        except ValueError:
+            pass
+    for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(cell, pattern)
+        except ValueError:
+            pass
+    if cell.isdigit() and not cell.startswith("0"):
+        return int(cell)
+    return cell or None
+
+
+def assert_refused_as_already_imported(result):
+    assert not result.ok and errors_at(result) == {(0, "")}, result.errors
+    assert "already imported" in result.errors[0].message
+
+
+@pytest.mark.parametrize("kind", list(HEADERS))
+def test_the_same_rows_with_lf_line_endings_are_refused_after_crlf(kind, roles, commune_a):
+    assert run(kind, roles.officer_a, csv_bytes(HEADERS[kind], *GOOD[kind])).ok
+    assert_refused_as_already_imported(run(kind, roles.officer_a, lf_csv_bytes(HEADERS[kind], *GOOD[kind])))
+    assert MODELS[kind].objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", list(HEADERS))
+def test_the_same_rows_with_bom_spaces_and_other_order_are_refused(kind, roles, commune_a):
+    assert run(kind, roles.officer_a, csv_bytes(HEADERS[kind], *GOOD[kind])).ok
+    spaced = [", ".join(f" {cell} " for cell in line.split(",")) for line in reversed(GOOD[kind])]
+    again = run(kind, roles.officer_a, csv_bytes(HEADERS[kind].upper(), *spaced, bom=True))
+    assert_refused_as_already_imported(again)
+    assert MODELS[kind].objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", list(HEADERS))
+def test_an_xlsx_of_the_same_rows_as_a_csv_is_refused(kind, roles, commune_a):
+    assert run(kind, roles.officer_a, csv_bytes(HEADERS[kind], *GOOD[kind])).ok
+    rows = [[as_typed_in_excel(cell) for cell in line.split(",")] for line in GOOD[kind]]
+    again = run(kind, roles.officer_a, xlsx_bytes([HEADERS[kind].split(","), *rows]), "book.xlsx")
+    assert_refused_as_already_imported(again)
+    assert MODELS[kind].objects.count() == 2
+
+
+def test_other_rows_are_not_taken_for_the_same_content(roles, commune_a):
+    assert run("incidents", roles.officer_a, csv_bytes(HEADERS["incidents"], GOOD["incidents"][0])).ok
+    assert run("incidents", roles.officer_a, csv_bytes(HEADERS["incidents"], GOOD["incidents"][1])).ok
+    assert Incident.objects.count() == 2
+
+
+def test_a_file_imported_before_content_fingerprints_is_still_refused(roles, commune_a):
+    """ImportedFile rows written before this change hold the sha256 of the file's bytes."""
+    data = csv_bytes(HEADERS["incidents"], *GOOD["incidents"])
+    ImportedFile.objects.create(sha256=hashlib.sha256(data).hexdigest(), kind="incidents", filename="old.csv")
+    assert_refused_as_already_imported(run("incidents", roles.officer_a, data))
+
+
+def test_an_upload_form_sent_twice_imports_once_and_says_saved(roles, client_for, commune_a):
+    client = client_for(roles.officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    url = reverse("incidents:import", args=["incident"])
+    token = form_values(client.get(url), "//form[@id='import-form']")["submission_token"][0]
+    data = csv_bytes(HEADERS["incidents"], *GOOD["incidents"])
+    first = client.post(url, {"file": SimpleUploadedFile("a.csv", data), "submission_token": token})
+    assert first.status_code == 302
+    client.get(first["Location"])
+    second = client.post(url, {"file": SimpleUploadedFile("a.csv", data), "submission_token": token}, follow=True)
+    assert second.redirect_chain[-1][0] == reverse("incidents:incident_list")
+    assert message_texts(second)[0].startswith("Đã lưu")
+    assert Incident.objects.count() == 2 and ImportedFile.objects.count() == 1

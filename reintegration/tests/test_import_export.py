@@ -14,6 +14,8 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from basecurity.lib import tabular
+from basecurity.testing.html import form_values
+from basecurity.testing.submissions import message_texts
 from communes.models import ImportedFile
 from reintegration import importers
 from reintegration.importers import IMPORTERS, PersonsImporter, StatusesImporter
@@ -398,3 +400,37 @@ def test_the_import_records_command_finds_both_kinds(roles, commune_a, tmp_path)
     call_command("import_records", "reintegration_statuses", str(statuses), "--user", "officer_a")
     status = Status.objects.get()
     assert status.person.ref == "TL-01" and status.history.get().history_user == roles.officer_a
+
+
+# --- the same content twice, whatever the bytes (tabular.content_fingerprint) ----------------------
+
+
+def test_the_same_rows_with_lf_line_endings_or_as_xlsx_are_refused(roles, commune_a):
+    assert run_persons(roles.officer_a, csv_bytes(HEADER, GOOD_ROW)).ok
+    with translation.override("en"):
+        lf = run_persons(roles.officer_a, (HEADER + "\n" + GOOD_ROW + "\n").encode("utf-8"))
+        cells = ["06976", "TL-01", "Bàn Văn Sáng", datetime(1990, 3, 14), "M", "022090001234"]
+        cells += ["completed_sentence", datetime(2020, 4, 2), None, datetime(2021, 9, 20)]
+        xlsx = run_persons(roles.officer_a, xlsx_bytes(HEADER.split(","), [cells]), "persons.xlsx")
+    for again in (lf, xlsx):
+        assert not again.ok and "already imported" in again.errors[0].message, again.errors
+    assert Person.objects.count() == 1
+
+
+def test_the_import_form_sent_twice_imports_once_and_says_saved(roles, client_for, commune_a):
+    client = client_for(roles.officer_a)
+    token = form_values(client.get(reverse("reintegration:person_list")), "//form[@id='import-form']")
+    data = {"kind": "reintegration_persons", "submission_token": token["submission_token"][0]}
+    first = client.post(
+        reverse("reintegration:import"), data | {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW))}
+    )
+    assert first.status_code == 302
+    client.get(first["Location"])
+    second = client.post(
+        reverse("reintegration:import"),
+        data | {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW))},
+        follow=True,
+    )
+    assert second.redirect_chain[-1][0] == reverse("reintegration:person_list")
+    assert message_texts(second)[0].startswith("Đã lưu")
+    assert Person.objects.count() == 1
