@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -67,7 +67,9 @@ class ValidOnFilter(admin.SimpleListFilter):
 class VillagesFileForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or Excel (.xlsx) file"),
-        help_text=_("Columns: commune_code, code, name, kind (thon, ban, khu, to_dan_pho), optionally valid_from, valid_until."),
+        help_text=_(
+            "Columns: commune_code, code, name, kind (thon, ban, khu, to_dan_pho), optionally valid_from, valid_until."
+        ),
     )
 
 
@@ -132,7 +134,11 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("history on the map"))
     def map_history(self, obj):
-        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lineage.history_lines(obj))) if obj.pk else ""
+        return (
+            format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lineage.history_lines(obj)))
+            if obj.pk
+            else ""
+        )
 
     def save_model(self, request, obj, form, change):
         services.unit_save(unit=obj)

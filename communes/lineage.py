@@ -46,7 +46,12 @@ class Stretch:
     until: date
 
     def as_json(self) -> dict:
-        return {"code": self.unit.code, "name": self.unit.name, "from": self.start.isoformat(), "until": self.until.isoformat()}
+        return {
+            "code": self.unit.code,
+            "name": self.unit.name,
+            "from": self.start.isoformat(),
+            "until": self.until.isoformat(),
+        }
 
 
 @dataclass
@@ -100,7 +105,9 @@ def _merge(stretches: list[Stretch]) -> list[Stretch]:
     return merged
 
 
-def fold_map(listed: list[AdministrativeUnit], candidates: list[AdministrativeUnit], lineage_rows, as_of: date, spans) -> FoldMap:
+def fold_map(
+    listed: list[AdministrativeUnit], candidates: list[AdministrativeUnit], lineage_rows, as_of: date, spans
+) -> FoldMap:
     """The fold map at `as_of` for `listed` units (valid on `as_of`), from `candidates` (every unit whose
     records may count: the listed ones and their predecessors) and the lineage rows among them.
 
@@ -132,7 +139,9 @@ def fold_map(listed: list[AdministrativeUnit], candidates: list[AdministrativeUn
 
     # Part transfers that name their villages: the records of those villages go with them.
     village_target: dict[tuple[int, int], int] = {}
-    part_without_records: dict[int, list[int]] = defaultdict(list)  # successor id -> predecessors whose share is unknown
+    part_without_records: dict[int, list[int]] = defaultdict(
+        list
+    )  # successor id -> predecessors whose share is unknown
     for row in lineage_rows:
         if row.transfer != Transfer.PART:
             continue
@@ -192,12 +201,14 @@ def candidates_for(listed: list[AdministrativeUnit], root: AdministrativeUnit | 
     into Ba Chẽ's), found by walking the lineage backwards in memory.
     """
     rows = list(
-        UnitLineage.objects.filter(date__lte=as_of).only("predecessor_id", "successor_id", "date", "transfer").prefetch_related("villages")
+        UnitLineage.objects.filter(date__lte=as_of)
+        .only("predecessor_id", "successor_id", "date", "transfer")
+        .prefetch_related("villages")
     )
     fields = ("id", "code", "name", "kind", "level", "path", "parent_id", "valid_from", "valid_until", "covered_from")
     units = (
         AdministrativeUnit.objects.select_related("parent")
-        .only(*fields, "parent__name", "parent__level", "parent__kind")
+        .only(*fields, "parent__name", "parent__level", "parent__kind", "parent__path")
         .filter(level=Level.COMMUNE)
     )
     predecessors_of: dict[int, list[int]] = defaultdict(list)
@@ -231,11 +242,12 @@ def _district_short(name: str) -> str:
     return name
 
 
-def incomplete_note(stretches: list[Stretch], language: str = "vi") -> str:
+def incomplete_note(stretches: list[Stretch], language: str = "vi", context: AdministrativeUnit | None = None) -> str:
     """The mark an incomplete comparison carries, in the words officials write ("so sánh chưa đầy đủ:
     thiếu số liệu của xã Kỳ Thượng (TP Hạ Long cũ) từ 15/12/2024 đến 30/6/2025"); English pages get the
     same in English; empty when nothing is missing. Built here, not from the catalogue, like the
-    narrative line (dashboards/rules.py): the Vietnamese wording must come out exactly."""
+    narrative line (dashboards/rules.py): the Vietnamese wording must come out exactly. A unit of a
+    former district other than `context`'s (the unit whose figures these are) names that district."""
     if not stretches:
         return ""
     vietnamese = (language or "").lower().startswith("vi")
@@ -244,6 +256,8 @@ def incomplete_note(stretches: list[Stretch], language: str = "vi") -> str:
         unit = stretch.unit
         parent = unit.parent if unit.parent_id else None
         former = parent is not None and parent.level == Level.DISTRICT
+        if former and context is not None and context.path.startswith(parent.path):
+            former = False
         if vietnamese:
             origin = f" ({_district_short(parent.name)} cũ)" if former else ""
             parts.append(
@@ -252,9 +266,15 @@ def incomplete_note(stretches: list[Stretch], language: str = "vi") -> str:
         else:
             origin = f" (former {parent.name})" if former else ""
             parts.append(f"{unit.name}{origin} from {stretch.start:%d/%m/%Y} to {stretch.until:%d/%m/%Y}")
+    if len(parts) > NAMED_STRETCHES:  # a province's row: the first few, then how many more
+        more = len(parts) - NAMED_STRETCHES
+        parts = parts[:NAMED_STRETCHES] + [f"{more:02d} đơn vị khác" if vietnamese else f"{more} other units"]
     if vietnamese:
         return "so sánh chưa đầy đủ: thiếu số liệu của " + "; ".join(parts)
     return "incomplete comparison: no records of " + "; ".join(parts)
+
+
+NAMED_STRETCHES = 3
 
 
 def running_name(unit: AdministrativeUnit) -> str:
@@ -324,7 +344,9 @@ def unit_validity_error(unit: AdministrativeUnit, day: date) -> str | None:
     if unit.valid_until is not None and day > unit.valid_until:
         rows = list(unit.successions.select_related("successor").order_by("successor__code"))
         if not rows:
-            return _("%(unit)s ceased to exist on %(date)s: records of later days belong to the unit that replaced it.") % {
+            return _(
+                "%(unit)s ceased to exist on %(date)s: records of later days belong to the unit that replaced it."
+            ) % {
                 "unit": unit.name,
                 "date": official_date(unit.valid_until),
             }

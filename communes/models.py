@@ -219,8 +219,12 @@ class AdministrativeUnit(models.Model):
             raise ValidationError(errors)
 
     def _within(self, parent: "AdministrativeUnit") -> bool:
-        starts_inside = parent.valid_from is None or (self.valid_from is not None and self.valid_from >= parent.valid_from)
-        ends_inside = parent.valid_until is None or (self.valid_until is not None and self.valid_until <= parent.valid_until)
+        starts_inside = parent.valid_from is None or (
+            self.valid_from is not None and self.valid_from >= parent.valid_from
+        )
+        ends_inside = parent.valid_until is None or (
+            self.valid_until is not None and self.valid_until <= parent.valid_until
+        )
         return starts_inside and ends_inside
 
     def _overlapping_same_code(self) -> "AdministrativeUnit | None":

@@ -56,9 +56,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 
 # Capabilities that read: a successor's users read its predecessors' records as the unit's history
 # (docs/units.md); writing stays on the units in force.
-READ_CAPABILITIES = frozenset(
-    {C.RECORDS_READ, C.RECORD_COUNTS, C.PERSONS_READ, C.ORGANISATION_READ, C.DASHBOARD}
-)
+READ_CAPABILITIES = frozenset({C.RECORDS_READ, C.RECORD_COUNTS, C.PERSONS_READ, C.ORGANISATION_READ, C.DASHBOARD})
 
 
 def covers(root: AdministrativeUnit, unit: AdministrativeUnit, capability: Capability) -> bool:

@@ -133,7 +133,9 @@ def register_load(provinces: list[str] | None = None, *, history_of: list[str] |
     if unknown:
         raise ValueError(f"No province has the code {', '.join(sorted(unknown))} in the register.")
     province_units = {
-        row["code"]: units.put((Level.PROVINCE, row["code"], "current"), None, code=row["code"], name=row["name"], kind=row["kind"])
+        row["code"]: units.put(
+            (Level.PROVINCE, row["code"], "current"), None, code=row["code"], name=row["name"], kind=row["kind"]
+        )
         for row in province_rows
     }
     units.flush(result)
@@ -204,7 +206,11 @@ def _lineage(rows: list[dict], old_communes: dict, new_communes: dict) -> int:
         transfer = Transfer.PART if row["transfer"] == "part" else Transfer.WHOLE  # "unchanged" passes whole
         new_rows.append(
             UnitLineage(
-                predecessor=predecessor, successor=successor, date=REFORM_DAY, transfer=transfer, legal_basis=LEGAL_BASIS
+                predecessor=predecessor,
+                successor=successor,
+                date=REFORM_DAY,
+                transfer=transfer,
+                legal_basis=LEGAL_BASIS,
             )
         )
     bulk_create_with_history(new_rows, UnitLineage, batch_size=500)

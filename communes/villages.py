@@ -75,7 +75,11 @@ def villages_load(data: bytes, filename: str, *, user=None) -> LoadResult:
             result.errors.append(RowError(row, "name", _("The village name is required.")))
         if kind is None:
             result.errors.append(
-                RowError(row, "kind", _("Unknown kind “%(value)s”: write thon, ban, khu or to_dan_pho.") % {"value": values["kind"]})
+                RowError(
+                    row,
+                    "kind",
+                    _("Unknown kind “%(value)s”: write thon, ban, khu or to_dan_pho.") % {"value": values["kind"]},
+                )
             )
         day = dates.get("valid_from") or dates.get("valid_until") or today
         commune = next((unit for unit in communes.get(text(values["commune_code"]), []) if unit.is_valid_on(day)), None)

@@ -153,7 +153,7 @@ def load_scope(scope=None, as_of: date | None = None, spans=()) -> Scope:
     root = None
     queryset = (
         AdministrativeUnit.objects.select_related("parent")
-        .only(*UNIT_FIELDS, "parent__name", "parent__level", "parent__kind")
+        .only(*UNIT_FIELDS, "parent__name", "parent__level", "parent__kind", "parent__path")
         .filter(level__in=LISTED_LEVELS)
         .valid_on(as_of)
         .order_by("path", "code")
@@ -166,9 +166,7 @@ def load_scope(scope=None, as_of: date | None = None, spans=()) -> Scope:
                 % {"name": root.name}
             )
         if not root.is_valid_on(as_of):
-            raise EngineError(
-                _("%(name)s did not exist on %(day)s.") % {"name": root.name, "day": f"{as_of:%d/%m/%Y}"}
-            )
+            raise EngineError(_("%(name)s did not exist on %(day)s.") % {"name": root.name, "day": f"{as_of:%d/%m/%Y}"})
         queryset = queryset.filter(path__startswith=root.path)
     listed = list(queryset)
     candidates, lineage_rows = lineage.candidates_for(listed, root, as_of)
@@ -288,7 +286,9 @@ def _person_rows(scope: Scope, win: Window):
     # A person's file moves with its commune (reintegration.PersonTransfer): for the as-of date it
     # counts where it was managed then, the "from" of the first transfer after that day, else its unit.
     later_transfer = PersonTransfer.objects.filter(person=OuterRef("pk"), date__gt=win.as_of).order_by("date")
-    unit_then = Coalesce(Subquery(later_transfer.values("from_unit_id")[:1]), F("unit_id"), output_field=BigIntegerField())
+    unit_then = Coalesce(
+        Subquery(later_transfer.values("from_unit_id")[:1]), F("unit_id"), output_field=BigIntegerField()
+    )
     persons = Person.objects.filter(returned_on__lte=cur.end)
     if scope.root is not None:
         in_subtree = Q(unit__path__startswith=scope.root.path) | Exists(

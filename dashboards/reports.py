@@ -82,7 +82,9 @@ def report_context(root: AdministrativeUnit, data: selectors.OverviewData) -> di
                 "cells": selectors.cells(entry, data.thresholds.get(unit.code, {}), data.window, data.previous_full),
                 # The mark travels with the figure: on the row, in the narrative line, in the XLSX.
                 "incomplete": incomplete,
-                "narrative": f"{narrative[:-1]} ({incomplete})." if incomplete and narrative.endswith(".") else narrative,
+                "narrative": f"{narrative[:-1]} ({incomplete})."
+                if incomplete and narrative.endswith(".")
+                else narrative,
             }
         )
     return {

@@ -84,7 +84,7 @@ def listed_units(
         units = units.filter(path__startswith=root.path)
     return list(
         units.select_related("parent")
-        .only(*engine.UNIT_FIELDS, "is_remote", "parent__name", "parent__level", "parent__kind")
+        .only(*engine.UNIT_FIELDS, "is_remote", "parent__name", "parent__level", "parent__kind", "parent__path")
         .order_by("path", "code")
     )
 
@@ -182,7 +182,9 @@ def _stored(root: AdministrativeUnit, win: engine.Window, units: list, children_
     return document, thresholds, computed_at
 
 
-def _previous_full_counts(root: AdministrativeUnit, win: engine.Window, units: list, children_only: bool = False) -> dict:
+def _previous_full_counts(
+    root: AdministrativeUnit, win: engine.Window, units: list, children_only: bool = False
+) -> dict:
     """{unit code: counts} of the whole previous reporting year (the baseline of a projection), on
     the map of the as-of date (a unit formed since folds in the units that passed into it).
 
@@ -200,7 +202,9 @@ def _previous_full_counts(root: AdministrativeUnit, win: engine.Window, units: l
         return {unit.code: rows[unit.id] for unit in units}
     whole_year = engine.Window(year=win.year, as_of=win.as_of, current=win.current, previous=full)
     scope = engine.load_scope(root, win.as_of, engine.spans(whole_year))
-    totals = engine.roll_up(scope, engine.own_components(scope, whole_year), {unit.id: unit.path for unit in scope.units})
+    totals = engine.roll_up(
+        scope, engine.own_components(scope, whole_year), {unit.id: unit.path for unit in scope.units}
+    )
     empty = dict.fromkeys(engine.COUNT_KEYS, 0)
     return {
         unit.code: {key: totals[unit.id][f"prev_{key}"] for key in engine.COUNT_KEYS} if unit.id in totals else empty
@@ -241,19 +245,21 @@ def overview_data(
         by_id = {unit.id: unit.code for unit in computation.scope.units}
         thresholds = {by_id[unit_id]: values for unit_id, values in computation.thresholds.items()}
         computed_at, source = timezone.now(), "live"
-    data = OverviewData(document, win, units, thresholds, source, computed_at, marks=completeness(root, units, win))
+    data = OverviewData(
+        document, win, units, thresholds, source, computed_at, marks=completeness(root, units, win, children_only)
+    )
     if projection and data.is_to_date:
         data.previous_full = _previous_full_counts(root, win, units, children_only)
     return data
 
 
-def completeness(root: AdministrativeUnit, units: list, win: engine.Window) -> dict:
+def completeness(root: AdministrativeUnit, units: list, win: engine.Window, children_only: bool = False) -> dict:
     """{unit id: stretches whose records are not held} for the listed units: read from the units and
-    the lineage only (three queries, whatever the number of units or records)."""
+    the lineage only (two or three queries, whatever the number of units or records)."""
     listed = [unit for unit in units if unit.level == Level.COMMUNE]
-    if root.level == Level.COMMUNE or not listed or len(listed) < len(units) - 1:
-        # Only some communes are listed (the root and its districts): those below the root count.
-        listed = listed_units(root, on=win.as_of) if root.level != Level.COMMUNE else listed
+    if children_only and root.level != Level.COMMUNE:
+        # The root and its districts are listed: the communes below them make their marks.
+        listed = [unit for unit in listed_units(root, on=win.as_of) if unit.level == Level.COMMUNE]
     candidates, rows = lineage.candidates_for(listed, root, win.as_of)
     fold = lineage.fold_map(listed, candidates, rows, win.as_of, engine.spans(win))
     all_listed = {unit.pk: unit for unit in listed}
@@ -413,7 +419,7 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
 
 
 def incomplete_note(data: OverviewData, unit: AdministrativeUnit, language: str) -> str:
-    return lineage.incomplete_note(data.marks.get(unit.pk, []), language)
+    return lineage.incomplete_note(data.marks.get(unit.pk, []), language, unit)
 
 
 def narrative(entry: dict, year: int, language: str) -> str:

@@ -11,4 +11,6 @@ class ReintegrationConfig(AppConfig):
 
         from .services import persons_follow_their_commune
 
-        unit_handed_over.connect(persons_follow_their_commune, dispatch_uid="reintegration.persons_follow_their_commune")
+        unit_handed_over.connect(
+            persons_follow_their_commune, dispatch_uid="reintegration.persons_follow_their_commune"
+        )

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max, F
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from basecurity.lib import tabular

@@ -296,8 +296,12 @@ def person_transfer(*, person: Person, to_unit, day: date, user=None, reason: st
     if to_unit.pk == person.unit_id:
         raise ValidationError(_("The person is already managed by %(unit)s.") % {"unit": to_unit.name})
     if not to_unit.is_valid_on(day):
-        raise ValidationError(_("%(unit)s did not exist on %(day)s.") % {"unit": to_unit.name, "day": f"{day:%d/%m/%Y}"})
-    transfer = PersonTransfer(person=person, from_unit=person.unit, to_unit=to_unit, date=day, reason=reason, recorded_by=user)
+        raise ValidationError(
+            _("%(unit)s did not exist on %(day)s.") % {"unit": to_unit.name, "day": f"{day:%d/%m/%Y}"}
+        )
+    transfer = PersonTransfer(
+        person=person, from_unit=person.unit, to_unit=to_unit, date=day, reason=reason, recorded_by=user
+    )
     transfer.full_clean()
     transfer._history_user = user
     transfer.save()
@@ -316,8 +320,11 @@ def persons_follow_their_commune(sender, *, unit, successor, day, user=None, **k
     moved = 0
     for person in Person.objects.filter(unit=unit).select_related("village", "unit"):
         person_transfer(
-            person=person, to_unit=successor, day=day, user=user, reason=_("%(unit)s merged into %(successor)s")
-            % {"unit": unit.name, "successor": successor.name}
+            person=person,
+            to_unit=successor,
+            day=day,
+            user=user,
+            reason=_("%(unit)s merged into %(successor)s") % {"unit": unit.name, "successor": successor.name},
         )
         moved += 1
     return {"persons": moved}

@@ -51,6 +51,6 @@ def period_figures(unit, period: periods.Period, today=None) -> dict:
         "narrative_en": engine.narrative(entry, period.year, "en"),
         "complete": not missing,
         "missing": [stretch.as_json() for stretch in missing],
-        "incomplete_vi": lineage.incomplete_note(missing, "vi"),
-        "incomplete_en": lineage.incomplete_note(missing, "en"),
+        "incomplete_vi": lineage.incomplete_note(missing, "vi", unit),
+        "incomplete_en": lineage.incomplete_note(missing, "en", unit),
     }

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
 from . import documents, services
-from .forms import PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm, SUPERIOR_LEVELS
+from .forms import SUPERIOR_LEVELS, PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm
 from .models import Report, ReportState
 from .querysets import district_report, timeliness
 

@@ -209,7 +209,9 @@ def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Seq
         elif name not in expected:
             table.errors.append(
                 RowError(
-                    1, name, _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join((*columns, *optional))}
+                    1,
+                    name,
+                    _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join((*columns, *optional))},
                 )
             )
         elif name in seen:

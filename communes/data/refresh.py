@@ -82,7 +82,9 @@ def main() -> None:
         if header != CONVERSION_COLUMNS:
             raise SystemExit(f"{file}: expected the columns {CONVERSION_COLUMNS}")
         with Path(file).open(encoding="utf-8-sig", newline="") as handle:
-            rows = [{key: _normal_kind_case(value.strip()) for key, value in row.items()} for row in csv.DictReader(handle)]
+            rows = [
+                {key: _normal_kind_case(value.strip()) for key, value in row.items()} for row in csv.DictReader(handle)
+            ]
         write(HERE / "conversion" / f"{code}.csv", rows, CONVERSION_COLUMNS)
     print(f"{len(provinces)} provinces, {len(communes)} commune-level units, {len(args.conversion)} conversion tables.")
 

@@ -42,9 +42,7 @@ def test_the_whole_register_matches_the_official_list_and_loads_twice_the_same(d
     communes = AdministrativeUnit.objects.filter(level=Level.COMMUNE, valid_from=register.REFORM_DAY)
     with (SHARED / "communes-2025.csv").open(encoding="utf-8") as handle:
         official = {row["code"]: (row["name"], row["kind"], row["province_code"]) for row in csv.DictReader(handle)}
-    loaded = {
-        unit.code: (unit.name, unit.kind, unit.parent.code) for unit in communes.select_related("parent")
-    }
+    loaded = {unit.code: (unit.name, unit.kind, unit.parent.code) for unit in communes.select_related("parent")}
     assert loaded == official
     assert Counter(kind for _name, kind, _province in loaded.values()) == {"xa": 2621, "phuong": 687, "dac_khu": 13}
     assert AdministrativeUnit.objects.filter(level=Level.PROVINCE).count() == 34
@@ -87,7 +85,11 @@ def test_a_code_names_a_unit_only_with_a_day(units):
 
 def test_a_code_cannot_name_two_units_of_a_level_on_one_day(units):
     clash = AdministrativeUnit(
-        code="06976", name="Xã trùng mã", kind=UnitKind.COMMUNE, parent=units["202"], valid_from=date(2024, 1, 1),
+        code="06976",
+        name="Xã trùng mã",
+        kind=UnitKind.COMMUNE,
+        parent=units["202"],
+        valid_from=date(2024, 1, 1),
         valid_until=date(2024, 12, 31),
     )
     with pytest.raises(ValidationError) as error:
@@ -102,7 +104,9 @@ def test_the_history_of_a_unit_names_what_it_was_formed_from_and_what_it_became(
     lines = lineage.history_lines(units["06979@2025"], "vi")
     assert lines == ["Thành lập ngày 01/7/2025 từ xã Thanh Lâm, xã Đạp Thanh, xã Kỳ Thượng (TP Hạ Long cũ)."]
     assert lineage.history_lines(units["06976"], "vi") == ["Hợp nhất vào xã Kỳ Thượng ngày 01/7/2025."]
-    assert lineage.history_lines(units["06985@2024"], "en")[0] == "Formed on 01/11/2024 from Xã Lương Mông, Xã Minh Cầm."
+    assert (
+        lineage.history_lines(units["06985@2024"], "en")[0] == "Formed on 01/11/2024 from Xã Lương Mông, Xã Minh Cầm."
+    )
 
 
 def test_the_history_path_reaches_every_predecessor_transitively(units):

@@ -61,7 +61,14 @@ def test_an_as_of_date_inside_an_ended_units_life_shows_the_map_as_it_was(units,
     theft(units["06976"], recorder, date(2025, 2, 2))
     document = engine.compute(2025, date(2025, 6, 30), "202")
     assert [unit["code"] for unit in document["units"]] == [
-        "202", "06970", "06973", "06976", "06979", "06982", "06985", "06988"
+        "202",
+        "06970",
+        "06973",
+        "06976",
+        "06979",
+        "06982",
+        "06985",
+        "06988",
     ]
     luong_minh = entry(document, "06985")
     assert luong_minh["name"] == "Xã Lương Minh" and luong_minh["valid_from"] == "2024-11-01"
@@ -136,7 +143,7 @@ def test_coverage_stretches_are_named_in_officials_words(units):
     scope = engine.load_scope("06985", date(2026, 12, 1), engine.spans(engine.window(2026, date(2026, 12, 1))))
     from communes import lineage
 
-    note = lineage.incomplete_note(scope.fold.missing[scope.root.pk], "vi")
+    note = lineage.incomplete_note(scope.fold.missing[scope.root.pk], "vi", scope.root)
     assert note == "so sánh chưa đầy đủ: thiếu số liệu của xã Đồng Sơn (TP Hạ Long cũ) từ 15/12/2024 đến 30/6/2025"
 
 
@@ -144,9 +151,7 @@ def test_the_first_year_of_coverage_is_complete_and_the_year_before_is_not(units
     complete = entry(engine.compute(2022, date(2022, 12, 14), "06976"), "06976")
     assert complete["complete"] is True and complete["folds"] == []
     first = entry(engine.compute(2021, date(2021, 12, 14), "06976"), "06976")
-    assert first["missing"] == [
-        {"code": "06976", "name": "Xã Thanh Lâm", "from": "2019-12-15", "until": "2020-12-14"}
-    ]
+    assert first["missing"] == [{"code": "06976", "name": "Xã Thanh Lâm", "from": "2019-12-15", "until": "2020-12-14"}]
 
 
 def test_a_record_dated_after_its_unit_ended_is_refused_naming_the_successor(units, recorder):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
-from communes.models import AdministrativeUnit, Level, UnitKind
+from communes.models import AdministrativeUnit, Level, UnitKind, UnitLineage
 from dashboards import engine, rules, selectors
 from dashboards.tests.test_views import add_communes
 from incidents.models import Incident
@@ -44,6 +44,12 @@ def province(units, roles, django_user_model):
 
     Thanh Lâm: 12 crimes in 2020, 10 in 2021; the second district's first commune: 3 in 2021."""
     user = django_user_model.objects.create_user("recorder", password="x")
+    # The listing's mechanics on a small province: the out-of-area predecessors of Ba Chẽ's 2025
+    # communes (TP Hạ Long's and Tiên Yên's, loaded by the seed) are left out here.
+    outside = AdministrativeUnit.objects.filter(level=Level.DISTRICT).exclude(code="202")
+    UnitLineage.objects.filter(predecessor__parent__in=outside).delete()
+    AdministrativeUnit.objects.filter(parent__in=outside).delete()
+    outside.delete()
     other = add_unit("203", "Huyện Thử", UnitKind.DISTRICT, Level.DISTRICT, units["22"])
     first = add_unit("07001", "Xã Một", UnitKind.COMMUNE, Level.COMMUNE, other)
     add_unit("07002", "Xã Hai", UnitKind.COMMUNE, Level.COMMUNE, other)
@@ -85,7 +91,7 @@ def test_all_communes_on_request(province, roles, client_for):
     engine.recompute(YEAR, YEAR_END, "22")
     page = client_for(roles.admin).get(overview_url(province, communes="all")).text
     codes = rows_of(page)
-    communes = AdministrativeUnit.objects.filter(path__startswith=province.path, level=Level.COMMUNE)
+    communes = AdministrativeUnit.objects.filter(path__startswith=province.path, level=Level.COMMUNE).valid_on(YEAR_END)
     assert len(codes) == 1 + 2 + communes.count() == 13
     assert codes[:2] == ["22", "202"] and codes[10:] == ["203", "07001", "07002"]  # tree order
     assert 'data-listing="all"' in page
@@ -135,9 +141,9 @@ def dashboard_queries(queries: list[str]) -> list[str]:
     """The queries of the figures: listed units, stored figures and snapshots (by table)."""
     names = []
     for sql in queries:
-        if sql.startswith(
-            'SELECT "communes_administrativeunit"."id", "communes_administrativeunit"."code", "communes_administrativeunit"."name", "communes_administrativeunit"."level"'
-        ):  # noqa: E501
+        if sql.startswith('SELECT "communes_administrativeunit"."id", "communes_administrativeunit"."code"') and (
+            '"communes_administrativeunit"."level" IN' in sql
+        ):
             names.append("listed units")
         elif "dashboards_unitfigures" in sql.split(" WHERE ")[0]:
             names.append("figures")
@@ -151,15 +157,19 @@ LISTINGS = {"districts": {}, "all": {"communes": "all"}}
 
 def test_province_overview_queries_do_not_grow_with_the_communes(province, roles, client_for):
     """Same queries for 10 and 202 communes, in both listings. The figures take three of them:
-    1. the listed units (the province and its districts, or every unit)
+    1. the listed units (the province and its districts, or every unit, in force on the as-of date)
     2. their stored UnitFigures for (year, as-of)   3. their stored Snapshots
+    (and the completeness marks three more, of units and lineage only: the communes below the root,
+    the lineage up to the as-of date with the villages it names, the units that may fold in)
     (the others: session, user, the scoped unit, the last run, sections of other apps, the session
     saved again: none depends on the number of communes, which is what this test checks)."""
     client = client_for(roles.admin)
     engine.recompute(YEAR, YEAR_END, "22")
     before = {listing: page_queries(client, overview_url(province, **query)) for listing, query in LISTINGS.items()}
-    for _page, queries in before.values():
-        assert dashboard_queries(queries) == ["listed units", "figures", "snapshots"]
+    for listing, (_page, queries) in before.items():
+        # The districts-only listing reads the communes below the root once more, for the marks.
+        extra = ["listed units"] if listing == "districts" else []
+        assert dashboard_queries(queries) == ["listed units", "figures", "snapshots", *extra]
     add_communes(AdministrativeUnit.objects.get(code="202"))
     engine.recompute(YEAR, YEAR_END, "22")
     after = {listing: page_queries(client, overview_url(province, **query)) for listing, query in LISTINGS.items()}

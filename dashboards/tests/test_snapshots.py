@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from communes.models import AdministrativeUnit
 from dashboards import engine
 from dashboards.models import ComputationRun, Snapshot, UnitFigures
 from incidents.models import Incident
@@ -80,7 +81,10 @@ def test_unfinished_year_snapshots_are_keyed_by_as_of(units):
 
 def test_parents_rebuilt_from_stored_district_figures_equal_a_full_computation(units, user, commune_a, commune_b):
     Incident.objects.bulk_create([f.incident(commune_a, user), f.incident(commune_b, user, subjects=4)])
-    engine.recompute(2021, YEAR_END, scope_code="202")
+    # Each district of 2021 computed on its own (the fan-out): Ba Chẽ and the two of the out-of-area
+    # predecessors the seed knows (TP Hạ Long, huyện Tiên Yên).
+    for district in AdministrativeUnit.objects.filter(level="district").valid_on(YEAR_END):
+        engine.recompute(2021, YEAR_END, scope_code=district.code)
     assert not Snapshot.objects.filter(unit__code="22").exists()
     assert engine.recompute_parents(2021, YEAR_END) == 1
     stored = {row.target: row.result for row in Snapshot.objects.filter(unit__code="22")}

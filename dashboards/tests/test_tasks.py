@@ -70,7 +70,9 @@ def test_large_scope_fans_out_per_district_then_parents(units, user, commune_a, 
     other = AdministrativeUnit.objects.create(code="203", name="Huyện Thử", kind="huyen", parent=units["22"])
     far = AdministrativeUnit.objects.create(code="07000", name="Xã Thử", kind="xa", parent=other)
     Incident.objects.bulk_create([f.incident(commune_a, user), f.incident(far, user), f.incident(far, user)])
-    assert tasks.recompute_scope(2021) == {"tasks": 3}
+    # A task per district of 2021 (Ba Chẽ, the test's, and TP Hạ Long and Tiên Yên that the seed knows
+    # as the homes of Ba Chẽ's out-of-area predecessors), then one for the province.
+    assert tasks.recompute_scope(2021) == {"tasks": 5}
     province = Snapshot.objects.get(unit__code="22", target="crime_reduction")
     assert province.result["current"] == 3
     full = engine.compute(2021)
@@ -124,12 +126,13 @@ def test_many_saves_enqueue_one_task_per_year_and_district(
             f.accident(commune_a, user, occurred_on=date(2021, 6, 1)).save()
             Incident.objects.filter(unit=commune_b).first().delete()
     # A 2021 record changes 2021 (current period) and 2022 (its previous period): one task each
-    # for district 202, whatever the number of saves, run after the debounce window.
+    # for the province (its code names one unit in every year, unlike district 202, ended in 2025),
+    # whatever the number of saves, run after the debounce window.
     assert apply_async.call_count == 2
     calls = sorted(call.kwargs["kwargs"]["year"] for call in apply_async.call_args_list)
     assert calls == [2021, 2022]
     for call in apply_async.call_args_list:
-        assert call.kwargs["kwargs"]["scope_code"] == "202" and call.kwargs["countdown"] == 60
+        assert call.kwargs["kwargs"]["scope_code"] == "22" and call.kwargs["countdown"] == 60
 
 
 def test_a_rolled_back_save_schedules_nothing(units, user, commune_a, recompute_on_save, committed):
@@ -160,7 +163,8 @@ def test_eager_recompute_after_a_save_stores_the_district_and_parents(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         f.incident(commune_a, user, occurred_on=date(2025, 3, 1)).save()
-    snapshot = Snapshot.objects.get(unit=commune_a, target="crime_reduction", year=2025)
+    # Thanh Lâm ended on 30/06/2025: its record counts for xã Kỳ Thượng, listed at the year's end.
+    snapshot = Snapshot.objects.get(unit=units["06979@2025"], target="crime_reduction", year=2025)
     assert snapshot.result["current"] == 1
     assert Snapshot.objects.filter(unit__code="22", year=2025).count() == 8  # parents rebuilt too
 

@@ -85,8 +85,8 @@ def test_district_roles_see_every_commune(data, roles, client_for, who):
     assert response["Location"] == url("unit_overview", district)
     page = client.get(url("unit_overview", district, year=YEAR))
     assert page.status_code == 200
-    communes = AdministrativeUnit.objects.filter(parent=district, level=Level.COMMUNE)
-    assert communes.count() == 8
+    communes = AdministrativeUnit.objects.filter(parent=district, level=Level.COMMUNE).valid_on(YEAR_END)
+    assert communes.count() == 8  # of 2021 (Lương Minh, formed in 2024, is not on that year's map)
     for commune in communes:
         assert f'data-unit="{commune.code}"' in page.text
         assert client.get(url("unit_detail", commune, year=YEAR)).status_code == 200
@@ -194,6 +194,7 @@ def add_communes(district, how_many=192):
                 level=Level.COMMUNE,
                 parent=district,
                 path=f"{district.path}9{index:04d}/",
+                covered_from=date(2019, 1, 1),  # records held for both periods: complete comparisons
             )
             for index in range(how_many)
         ]
@@ -212,18 +213,20 @@ def test_overview_runs_the_same_queries_for_8_and_200_communes(data, roles, clie
     client = client_for(roles.district_committee)
     # Stored figures, closed year. Queries:
     #  1. the session           2. the user             3. the user's assignments (with their units)
-    #  4. the unit, scoped (units_with)                 5. the listed units of the subtree
+    #  4. the unit, scoped (units_with)                 5. the listed units of the subtree (in force)
     #  6. their stored UnitFigures for (year, as-of)    7. their stored Snapshots
+    #  +2. the completeness marks: the lineage up to the as-of date (with the villages a part
+    #      transfer names), the units whose records may fold in
     #  8-11. sections of other apps (dashboards/sections.py), here the criteria assessment of the
     #        communes: the communes, their assessments, the criteria list and its groups
     #  12. the last recomputation run of the unit (progress badge)
     #  13-15. the session saved again (SESSION_SAVE_EVERY_REQUEST): savepoint, update, release
     engine.recompute(YEAR, YEAR_END, "202")
-    response, _ = overview_queries(client, district, django_assert_num_queries, 15, year=YEAR)
+    response, _ = overview_queries(client, district, django_assert_num_queries, 17, year=YEAR)
     assert response.text.count('class="status-') >= 9 * 8 and 'data-source="stored"' in response.text
     add_communes(district)
     engine.recompute(YEAR, YEAR_END, "202")
-    response, _ = overview_queries(client, district, django_assert_num_queries, 15, year=YEAR)
+    response, _ = overview_queries(client, district, django_assert_num_queries, 17, year=YEAR)
     assert response.text.count("Xã Thử Nghiệm") == 192 * 2  # a row each, and one in the criteria table  # a row each
     assert response.text.count("xã Thử Nghiệm") == 192  # and a narrative line each
 
@@ -242,10 +245,12 @@ def test_live_overview_runs_the_same_queries_for_8_and_200_communes(data, roles,
     #  24-27. the criteria assessment section (as in the test above)
     #  28. the last recomputation run of the unit
     #  29-31. the session saved again: savepoint, update, release
+    #  +3: the lineage and the units that may fold in, read by the engine (and by the completeness
+    #  marks), and the engine's scope root read again with its parent
     query = {"year": YEAR, "as_of": "2021-06-14"}
-    overview_queries(client, district, django_assert_num_queries, 31, **query)
+    overview_queries(client, district, django_assert_num_queries, 34, **query)
     add_communes(district)
-    response, _ = overview_queries(client, district, django_assert_num_queries, 31, **query)
+    response, _ = overview_queries(client, district, django_assert_num_queries, 34, **query)
     assert 'data-source="live"' in response.text
 
 
@@ -311,10 +316,12 @@ def test_xlsx_export_is_an_official_report(data, roles, client_for):
     assert any(text.startswith("Ba Chẽ, ngày ") for text in texts)
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU MÔ HÌNH AN NINH CƠ SỞ" in texts
     # Thanh Lâm's row: crimes this period (a number) and the same period last year.
-    row = next(cell.row for cell in sheet["A"] if cell.value == "Xã Thanh Lâm")
+    # (*): the comparison is incomplete, the deployment holds records from 15/12/2020 (docs/units.md).
+    row = next(cell.row for cell in sheet["A"] if cell.value == "Xã Thanh Lâm (*)")
     assert sheet.cell(row=row, column=2).value == 10 and sheet.cell(row=row, column=3).value == 12
     assert str(sheet.cell(row=row, column=4).value).startswith("đạt ≈")
-    assert "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 14 đối tượng." in texts
+    narrative = next(text for text in texts if text.startswith("So với cùng kỳ năm 2020, xã Thanh Lâm"))
+    assert narrative.startswith("So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 14 đối tượng (so sánh chưa đầy đủ")
     assert "Nơi nhận:" in texts
 
 
@@ -326,7 +333,8 @@ def test_print_page_has_the_official_layout(data, roles, client_for):
         "CÔNG AN HUYỆN BA CHẼ",
         "Ba Chẽ, ngày ",
         "BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU MÔ HÌNH AN NINH CƠ SỞ",
-        "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 14 đối tượng.",
+        "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 14 đối tượng (so sánh chưa đầy đủ: thiếu số liệu của "
+        "xã Thanh Lâm từ 15/12/2019 đến 14/12/2020).",
         "Nơi nhận:",
         "css/print.css",
     ):

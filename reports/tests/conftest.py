@@ -1,7 +1,7 @@
 import pytest
+from django.utils import translation
 
 from conftest import role_matrix
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +52,8 @@ def commune_b(request, units):
 
 @pytest.fixture
 def roles(request, units):
-    return request.getfixturevalue("roles_2025") if _on_todays_map(request) else role_matrix(
-        units["06976"], units["06970"], units["202"]
+    return (
+        request.getfixturevalue("roles_2025")
+        if _on_todays_map(request)
+        else role_matrix(units["06976"], units["06970"], units["202"])
     )

@@ -1,9 +1,8 @@
 """The district report as a .docx: official layout, the sums of the approved commune reports only, each
 commune's narrative, the communes still missing; 404 outside the user's districts."""
 
-from io import BytesIO
-
 from datetime import date
+from io import BytesIO
 
 import pytest
 import time_machine

@@ -6,12 +6,11 @@ Idempotent: every row is looked up by its natural key and updated, never duplica
 import importlib
 import importlib.util
 import secrets
-
-from django.apps import apps
-from django.contrib.auth import get_user_model
 from datetime import timedelta
 from pathlib import Path
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -22,7 +21,6 @@ from communes.models import (
     CommitteeMember,
     CommitteeRole,
     Level,
-    Role,
     SteeringCommittee,
     Transfer,
     UnitKind,
@@ -108,7 +106,9 @@ def load_units() -> SeedUnits:
     # adds the rest of the old map.
     register.register_load([seed.PROVINCE_CODE], history_of=seed.COMMUNES_2025)
     province = AdministrativeUnit.objects.get(code=seed.PROVINCE_CODE, level=Level.PROVINCE, valid_until__isnull=True)
-    district = AdministrativeUnit.objects.get(code=seed.DISTRICT_CODE, level=Level.DISTRICT, valid_until=register.LAST_OLD_DAY)
+    district = AdministrativeUnit.objects.get(
+        code=seed.DISTRICT_CODE, level=Level.DISTRICT, valid_until=register.LAST_OLD_DAY
+    )
     units = SeedUnits({province.code: province, district.code: district})
     old = {unit.code: unit for unit in district.children.filter(level=Level.COMMUNE)}
 
@@ -117,10 +117,9 @@ def load_units() -> SeedUnits:
     units[f"{merger['successor']}@2024"] = _update(luong_minh, valid_from=merger["date"], covered_from=merger["date"])
     last_day = merger["date"] - timedelta(days=1)
     for code, name in merger["predecessors"]:
-        predecessor = (
-            AdministrativeUnit.objects.filter(code=code, level=Level.COMMUNE, valid_until=last_day).first()
-            or AdministrativeUnit(code=code, kind=UnitKind.COMMUNE, parent=district, valid_until=last_day)
-        )
+        predecessor = AdministrativeUnit.objects.filter(
+            code=code, level=Level.COMMUNE, valid_until=last_day
+        ).first() or AdministrativeUnit(code=code, kind=UnitKind.COMMUNE, parent=district, valid_until=last_day)
         predecessor.name = name
         services.unit_save(unit=predecessor)
         UnitLineage.objects.get_or_create(
@@ -144,7 +143,9 @@ def load_units() -> SeedUnits:
     for code in seed.COMMUNES_2025:
         unit = AdministrativeUnit.objects.get(code=code, level=Level.COMMUNE, valid_from=register.REFORM_DAY)
         # Remote when every predecessor of Ba Chẽ was (the out-of-area parts aside): Kỳ Thượng, Lương Minh.
-        sources = [row.predecessor for row in unit.formations.select_related("predecessor") if row.predecessor.covered_from]
+        sources = [
+            row.predecessor for row in unit.formations.select_related("predecessor") if row.predecessor.covered_from
+        ]
         remote = bool(sources) and all(source.is_remote for source in sources)
         units[f"{code}@2025"] = _update(unit, covered_from=seed.COVERED_FROM_2025, is_remote=remote)
     services.history_paths_rebuild()
@@ -156,7 +157,9 @@ def load_units() -> SeedUnits:
 def seeded_units() -> SeedUnits:
     """The keys of load_units() read back from a database where it ran (four queries, no writes)."""
     province = AdministrativeUnit.objects.get(code=seed.PROVINCE_CODE, level=Level.PROVINCE, valid_until__isnull=True)
-    district = AdministrativeUnit.objects.get(code=seed.DISTRICT_CODE, level=Level.DISTRICT, valid_until=register.LAST_OLD_DAY)
+    district = AdministrativeUnit.objects.get(
+        code=seed.DISTRICT_CODE, level=Level.DISTRICT, valid_until=register.LAST_OLD_DAY
+    )
     units = SeedUnits({province.code: province, district.code: district})
     merger_day = seed.MERGER_2024["date"]
     for unit in AdministrativeUnit.objects.filter(parent=district, level=Level.COMMUNE):
@@ -179,7 +182,9 @@ def load_demo_villages(units: SeedUnits) -> None:
     result = villages.villages_load(DEMO_VILLAGES.read_bytes(), DEMO_VILLAGES.name)
     if not result.ok:
         raise CommandError("; ".join(f"{error.row}/{error.column}: {error.message}" for error in result.errors))
-    for village in AdministrativeUnit.objects.filter(level=Level.VILLAGE, path__startswith=units[seed.PROVINCE_CODE].path):
+    for village in AdministrativeUnit.objects.filter(
+        level=Level.VILLAGE, path__startswith=units[seed.PROVINCE_CODE].path
+    ):
         units[village.code if village.valid_from is None else f"{village.code}@{village.valid_from:%Y}"] = village
 
 
