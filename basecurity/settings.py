@@ -236,6 +236,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 # One beat: a second beat process holds back while another holds the lock (basecurity/beat.py).
 CELERY_BEAT_SCHEDULER = "basecurity.beat:SingleBeatScheduler"
+BEAT_LOCK_URL = env.str("BEAT_LOCK_URL", default="")  # default: the broker's Redis
 BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL", default=60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
