@@ -10,6 +10,7 @@ Nothing is published to the broker here. Off when settings.DASHBOARDS_RECOMPUTE_
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from incidents.models import CrimeTip, CrimeTipExtension, ForeignerStay, Incident, TrafficAccident
+from incidents.signals import records_created
 from reintegration.models import Person, Reoffence, Status
 
 from . import outbox
@@ -81,7 +82,21 @@ def record_changed(sender, instance, raw=False, **kwargs):
     _mark(unit_id, days)
 
 
+def records_imported(sender, records, **kwargs):
+    """Records written in bulk (an import): one upsert per unit for all the years they touch."""
+    if sender not in WATCHED or not outbox.recompute_on_save():
+        return
+    years_by_unit: dict[int, set[int]] = {}
+    for record in records:
+        unit_id, days = _own(record)
+        if unit_id is not None:
+            years_by_unit.setdefault(unit_id, set()).update(year for day in days for year in outbox.years_touched(day))
+    for unit_id, years in years_by_unit.items():
+        outbox.mark_dirty(unit_id, years)
+
+
 def connect() -> None:
+    records_created.connect(records_imported, dispatch_uid="dashboards-recompute-imported")
     for model in WATCHED:
         name = model.__name__
         pre_save.connect(record_saving, sender=model, dispatch_uid=f"dashboards-recompute-before-{name}")

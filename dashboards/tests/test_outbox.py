@@ -200,3 +200,15 @@ def test_scopes_are_found_by_parent_links(units, commune_a):
 def test_the_drain_is_scheduled_every_two_minutes():
     periodic = PeriodicTask.objects.get(task="dashboards.drain_recompute_outbox")
     assert periodic.enabled and periodic.interval.every == 2 and periodic.interval.period == "minutes"
+
+
+def test_an_import_marks_the_units_and_years_of_its_records(roles, commune_a, recompute_on_save):
+    """Imports write records in bulk (no post_save): the importer's signal marks them."""
+    from incidents.tests.test_import_export import GOOD, HEADERS, csv_bytes, run
+
+    assert run("incidents", roles.officer_a, csv_bytes(HEADERS["incidents"], *GOOD["incidents"])).ok
+    years = {year for _code, year in dirty()}
+    assert {code for code, _year in dirty()} == {"06976"} and years
+    assert years == {
+        y for day in Incident.objects.values_list("occurred_on", flat=True) for y in outbox.years_touched(day)
+    }
