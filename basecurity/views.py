@@ -36,7 +36,10 @@ logger = logging.getLogger(__name__)
 
 
 def healthz(request):
-    """Liveness: the process answers (no database, no broker), for the process supervisor."""
+    """Liveness, cheap: the process answers and reaches its database (one query, no broker);
+    503 when the database does not answer."""
+    if not _database_answers():
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -36,9 +36,15 @@ def broker_at(url: str):
 
 
 def test_healthz_is_cheap(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1), broker_at("redis://127.0.0.1:1/0"):  # the broker is not asked
         response = client.get(reverse("healthz"))
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_healthz_answers_503_not_500_when_the_database_is_down(client):
+    with mock.patch("basecurity.views.connection.cursor", side_effect=OperationalError("could not connect")):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
 
 
 def test_readyz_without_a_broker_checks_the_database(client):
