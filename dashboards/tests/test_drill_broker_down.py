@@ -9,15 +9,18 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
 from celery import current_app
+from django.conf import settings as django_settings
 from django.urls import reverse
 
-from conftest import skip_or_fail
+from conftest import reseed_reference_data, skip_or_fail
 from dashboards import tasks
 from dashboards.models import ComputationRun, RecomputeRequest, Snapshot
 from incidents.models import Incident
@@ -170,3 +173,48 @@ def test_a_run_asked_for_while_the_broker_is_down_fails_at_once(
     assert response.status_code == 302 and elapsed < 3
     run = ComputationRun.objects.get()
     assert run.state == ComputationRun.State.FAILED and run.error  # the page shows it: test_runs.py
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_back_a_real_worker_drains_the_outbox(second_redis, roles, client_for, commune_a, settings):
+    """The same drill end to end on PostgreSQL: committed saves, a real worker on the revived broker."""
+    from django.db import connection
+
+    from dashboards.tests.test_worker_snapshots import test_database_url
+
+    if connection.vendor != "postgresql" or test_database_url() is None:
+        pytest.skip("Needs a database the worker process can open: run on PostgreSQL.")
+    reseed_reference_data()
+    settings.DASHBOARDS_RECOMPUTE_ON_SAVE = True
+    officer = client_for(roles.officer_a)
+    with broker_at(URL):
+        second_redis.kill()
+        response, elapsed = timed(
+            lambda: officer.post(
+                reverse("incidents:incident_create"),
+                incident_post(commune_a, occurred_on="2025-03-01", reported_on="2025-03-02"),
+            )
+        )
+        assert response.status_code == 302 and elapsed < 3
+        assert tasks.drain_recompute_outbox()["failed"] == 2
+        second_redis.start()
+        assert tasks.drain_recompute_outbox()["published"] == 2
+
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": URL,
+        "DATABASE_URL": test_database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "basecurity", "worker", "--pool=solo", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+        cwd=Path(django_settings.BASE_DIR), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: not RecomputeRequest.objects.exists(), timeout=120)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert Snapshot.objects.get(unit=commune_a, target="crime_reduction", year=2025).result["current"] == 1
