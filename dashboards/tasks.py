@@ -23,7 +23,7 @@ from datetime import date
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from basecurity.lib import periods
@@ -61,7 +61,10 @@ class RunTask(Task):
         if run_id is None and args and len(args) > 3:
             run_id = args[3]
         runs = ComputationRun.objects.filter(pk=run_id) if run_id else ComputationRun.objects.filter(task_id=task_id)
-        fail_runs(runs, f"{type(exc).__name__}: {exc}\n\n{einfo}")
+        try:
+            fail_runs(runs, f"{type(exc).__name__}: {exc}\n\n{einfo}")
+        except DatabaseError:  # the database is what failed: the run shows failed once overdue
+            logger.exception("Could not mark the run of task %s failed", task_id)
 
 
 def _as_date(value) -> date | None:
