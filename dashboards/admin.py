@@ -33,10 +33,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def may_retry(user) -> bool:
-    return user.is_superuser or user.has_perm("dashboards.add_computationrun")
-
-
 @admin.register(ComputationRun)
 class ComputationRunAdmin(ReadOnlyAdmin):
     list_display = [
@@ -59,13 +55,11 @@ class ComputationRunAdmin(ReadOnlyAdmin):
     def shown_state(self, run):
         return run.get_shown_state_display()
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not may_retry(request.user):
-            actions.pop("retry_runs", None)
-        return actions
+    def has_retry_permission(self, request, obj=None) -> bool:
+        """Administrators (superusers, or staff allowed to add runs) may run a recomputation again."""
+        return request.user.is_superuser or request.user.has_perm("dashboards.add_computationrun")
 
-    @admin.action(description=_("Run the selected recomputations again"))
+    @admin.action(description=_("Run the selected recomputations again"), permissions=["retry"])
     def retry_runs(self, request, queryset):
         with transaction.atomic():
             again = [tasks.retry_run(run, request.user) for run in queryset]
@@ -81,7 +75,7 @@ class ComputationRunAdmin(ReadOnlyAdmin):
         return [path("<int:pk>/retry/", retry, name="dashboards_computationrun_retry"), *super().get_urls()]
 
     def retry_view(self, request, pk):
-        if not may_retry(request.user):
+        if not self.has_retry_permission(request):
             raise PermissionDenied
         run = get_object_or_404(ComputationRun, pk=pk)
         with transaction.atomic():
@@ -92,7 +86,7 @@ class ComputationRunAdmin(ReadOnlyAdmin):
         return redirect(reverse("admin:dashboards_computationrun_change", args=[again.pk]))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "may_retry": may_retry(request.user)}
+        extra_context = {**(extra_context or {}), "may_retry": self.has_retry_permission(request)}
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -126,12 +127,18 @@ def test_the_retry_action_of_the_run_list(units, roles, client_for, django_captu
     assert ComputationRun.objects.filter(state=ComputationRun.State.FINISHED).count() == 2
 
 
-def test_only_administrators_retry(units, roles, client_for):
+def test_only_administrators_retry(units, roles, client_for, django_user_model):
     run = ComputationRun.objects.create(year=YEAR, scope=units["202"], state="failed")
     response = client_for(roles.district_committee).post(
         reverse("admin:dashboards_computationrun_retry", args=[run.pk])
     )
     assert response.status_code == 302 and "/login/" in response.url  # not staff: the admin's login
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_computationrun"))
+    client = client_for(staff)
+    assert client.post(reverse("admin:dashboards_computationrun_retry", args=[run.pk])).status_code == 403
+    page = client.get(reverse("admin:dashboards_computationrun_change", args=[run.pk]))
+    assert page.status_code == 200 and attributes(page, '//form[@id="retry-run-form"]/@action') == []
     assert ComputationRun.objects.count() == 1
 
 
