@@ -20,11 +20,14 @@ def test_the_project_uses_the_single_beat_scheduler(settings):
 
 
 @pytest.fixture
-def beats(settings):
+def beats(settings, monkeypatch):
     """Two schedulers, as two beat processes would have, locking in the test Redis; each records
     what it sends instead of publishing."""
     if not redis_is_up():
         skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
+    # The scheduler closes "old" connections on each tick: inside the test's transaction that
+    # would close the test's own connection (PostgreSQL).
+    monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)
     settings.BEAT_LOCK_URL = BROKER_URL
     settings.BEAT_LOCK_TTL = 30
     PeriodicTask.objects.all().delete()
