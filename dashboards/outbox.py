@@ -84,14 +84,19 @@ def claim(now=None) -> tuple[str, list[RecomputeRequest]]:
     token = uuid.uuid4().hex
     free = RecomputeRequest.objects.filter(Q(claim_token="") | Q(claimed_at__lt=now - ComputationRun.time_limit()))
     with transaction.atomic():
-        candidates = free.order_by("pk")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("pk", flat=True)[:CLAIM_BATCH])
+        ids = _candidates(free)
         if ids:
             # The compare-and-swap: a row another drain took meanwhile is no longer free.
             free.filter(pk__in=ids).update(claim_token=token, claimed_at=now)
     return token, list(RecomputeRequest.objects.filter(claim_token=token).order_by("pk"))
+
+
+def _candidates(free) -> list[int]:
+    """Ids of free rows; on PostgreSQL locked (rows another drain is claiming are skipped)."""
+    candidates = free.order_by("pk")
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True)
+    return list(candidates.values_list("pk", flat=True)[:CLAIM_BATCH])
 
 
 def release(token: str, ids) -> int:

@@ -129,6 +129,25 @@ def test_two_drains_never_claim_the_same_row(units, user, commune_a, recompute_o
     assert len(first) == 2 and second == [] and first_token != second_token
 
 
+def test_a_drain_racing_another_takes_only_what_is_still_free(units, user, commune_a, monkeypatch, recompute_on_save):
+    """The compare-and-swap: rows another drain claimed between this drain's read and its update
+    are not taken again (on SQLite, where nothing locks them)."""
+    f.incident(commune_a, user).save()
+    real = outbox._candidates
+    other = {}
+
+    def racing(free):
+        ids = real(free)
+        monkeypatch.setattr(outbox, "_candidates", real)
+        other["token"], other["rows"] = outbox.claim()  # the other drain, in between
+        return ids
+
+    monkeypatch.setattr(outbox, "_candidates", racing)
+    token, rows = outbox.claim()
+    assert rows == [] and len(other["rows"]) == 2
+    assert set(RecomputeRequest.objects.values_list("claim_token", flat=True)) == {other["token"]}
+
+
 def test_with_the_broker_down_the_rows_stay_for_the_next_drain(units, user, commune_a, recompute_on_save):
     f.incident(commune_a, user).save()
     with mock.patch.object(tasks.recompute_targets, "apply_async", side_effect=BrokerError("Connection refused")):
