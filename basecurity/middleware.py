@@ -1,20 +1,14 @@
 """Session lifetime (the idle limit is SESSION_COOKIE_AGE; this adds the absolute one) and language."""
 
-import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.template import loader
 from django.utils import translation
-
-logger = logging.getLogger(__name__)
 
 SESSION_STARTED_KEY = "basecurity_session_started"
 
@@ -53,25 +47,3 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-class ServiceUnavailableMiddleware:
-    """A request that fails because the database does not answer gets the 503 page (Retry-After),
-    not a 500: the fault is not the request's. Rendered without the request's context (reading
-    the user or the session would need the database)."""
-
-    RETRY_AFTER_SECONDS = 30
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
-            return None
-        logger.error("Database unavailable: %s", exception, exc_info=exception)
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        return response

@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "basecurity.middleware.ServiceUnavailableMiddleware",
     # Axes must come last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

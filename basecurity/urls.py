@@ -21,5 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "basecurity.views.server_error"
+
 admin.site.site_header = "basecurity"
 admin.site.site_title = "basecurity"

@@ -1,12 +1,15 @@
 """Project-level pages: the home page that sends each role to its work, liveness and readiness."""
 
 import logging
+import sys
 
 from celery import current_app
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.views import defaults
 
 from communes.permissions import Capability, has_capability, root_units
 from dashboards.views import dashboard_url
@@ -82,3 +85,17 @@ def readyz(request):
     response = JsonResponse({"status": "ready" if ready else "unavailable", **checks}, status=200 if ready else 503)
     response["Cache-Control"] = "no-store"
     return response
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """handler500: the 503 page (Retry-After) when the database does not answer, wherever that
+    was found out (a view, or a middleware reading the session); otherwise the 500 page. Both are
+    rendered without the request's context (reading the user or the session needs the database)."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)

@@ -78,17 +78,34 @@ def test_readyz_with_a_live_broker(client):
     assert response.status_code == 200 and response.json()["broker"] == "ok"
 
 
-def test_the_500_page_is_vietnamese_and_renders_without_request_context():
+def test_the_500_page_is_vietnamese_and_renders_without_request_context(client, roles):
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     page = response.content.decode()
     assert text(page, "//h1") == "Lỗi máy chủ"
     assert "/static/css/app.css" in tree(page).xpath("//link/@href")[-1]
+    client.raise_request_exception = False
+    client.force_login(roles.officer_a)
+    with mock.patch("basecurity.views.root_units", side_effect=ValueError("a bug")):
+        response = client.get(reverse("home"))
+    assert response.status_code == 500 and text(response, "//h1") == "Lỗi máy chủ"
 
 
-def test_a_database_outage_answers_the_503_page(client, roles):
+def test_a_database_outage_in_a_view_answers_the_503_page(client, roles):
+    client.raise_request_exception = False
     client.force_login(roles.officer_a)
     with mock.patch("basecurity.views.root_units", side_effect=OperationalError("server closed the connection")):
         response = client.get(reverse("home"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert text(response, "//h1") == "Dịch vụ tạm thời không khả dụng"
+
+
+def test_a_database_outage_while_reading_the_session_answers_the_503_page(client, roles):
+    client.raise_request_exception = False
+    client.force_login(roles.officer_a)
+    with mock.patch(
+        "django.contrib.sessions.backends.db.SessionStore.load", side_effect=OperationalError("could not connect")
+    ):
+        response = client.get(reverse("home"))
+    assert response.status_code == 503
     assert text(response, "//h1") == "Dịch vụ tạm thời không khả dụng"
