@@ -98,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # An unreachable database fails a request (503 page) and /readyz in seconds, not minutes.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -210,10 +213,34 @@ CELERY_TASK_TIME_LIMIT = 12 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than any retry countdown and any task run, so Redis does not hand a task out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Redis hands an unacknowledged task to another worker after the visibility timeout: longer than
+# the longest task (its hard time limit) plus a margin, and than any retry countdown (5 min max),
+# so a task is not handed out twice while it runs, yet a task held by a worker killed with -9
+# comes back within minutes (docs/operations.md).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+# Publishing never blocks a request for long: connect and socket timeouts of 1 s, at most one
+# quick retry (the recomputation outbox keeps what could not be sent; dashboards/outbox.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 1,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The result backend (used by the chord of a fan-out only; other tasks ignore their results).
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One beat: a second beat process holds back while another holds the lock (basecurity/beat.py).
+CELERY_BEAT_SCHEDULER = "basecurity.beat:SingleBeatScheduler"
+BEAT_LOCK_URL = env.str("BEAT_LOCK_URL", default="")  # default: the broker's Redis
+BEAT_LOCK_TTL = env.int("BEAT_LOCK_TTL", default=60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Domain settings -------------------------------------------------------------------------
@@ -225,14 +252,20 @@ REPORTING_YEAR_START = tuple(int(part) for part in env.str("REPORTING_YEAR_START
 if len(REPORTING_YEAR_START) != 2 or not (1 <= REPORTING_YEAR_START[0] <= 28 and 1 <= REPORTING_YEAR_START[1] <= 12):
     raise ImproperlyConfigured("REPORTING_YEAR_START must be DAY/MONTH with a day from 1 to 28, e.g. 15/12 or 1/1.")
 
-# Targets (docs/targets.md): a reduction is "significant" when |z| >= this; records saved
-# enqueue one debounced recomputation per (year, district) per window of this many seconds; a
-# recomputation of more communes than DASHBOARDS_FAN_OUT_COMMUNES is split into one task per district.
+# Targets (docs/targets.md): a reduction is "significant" when |z| >= this; a record
+# saved marks its (unit, year) dirty in the recomputation outbox (dashboards/outbox.py), drained
+# by beat every few minutes (at once after each commit when tasks run in-process, without a
+# broker); a recomputation of more communes than DASHBOARDS_FAN_OUT_COMMUNES is split into one
+# task per district.
 TARGETS_SIGNIFICANCE_Z = env.float("TARGETS_SIGNIFICANCE_Z", default=3.0)
 DASHBOARDS_RECOMPUTE_ON_SAVE = env.bool("DASHBOARDS_RECOMPUTE_ON_SAVE", default=True)
-# Without a broker tasks run in-process at once (a countdown means nothing): no window then.
-DASHBOARDS_RECOMPUTE_DEBOUNCE = env.int("DASHBOARDS_RECOMPUTE_DEBOUNCE", default=60 if CELERY_BROKER_URL else 0)
 DASHBOARDS_FAN_OUT_COMMUNES = env.int("DASHBOARDS_FAN_OUT_COMMUNES", default=100)
+# A run queued or started longer than this is shown as failed (the task's hard time limit plus the
+# time a killed worker's task takes to come back); a claimed outbox row whose recomputation has
+# not finished after this long is claimed again by the next drain.
+DASHBOARDS_RUN_TIME_LIMIT = env.int(
+    "DASHBOARDS_RUN_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT + CELERY_VISIBILITY_TIMEOUT
+)
 # Periodic reports (reports app, communes/locks.py): a report is due this many days after its period
 # ends; records of a reporting month lock by themselves this many days after the month ends (-1: never).
 REPORT_DUE_DAYS = env.int("REPORT_DUE_DAYS", default=5)

@@ -9,8 +9,8 @@ from basecurity.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-# Saving a record in tests does not enqueue a target recomputation (dashboards/signals.py);
-# dashboards/tests/test_tasks.py turns it on where it is tested.
+# Saving a record in tests does not mark its figures for recomputation (dashboards/signals.py);
+# dashboards/tests/test_outbox.py turns it on where it is tested.
 DASHBOARDS_RECOMPUTE_ON_SAVE = False
 # Test data is dated in past years: the automatic lock (communes/locks.py) is off here and
 # reports/tests turn it on where it is tested.

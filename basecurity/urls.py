@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("units/", include("communes.urls")),
     path("records/", include("incidents.urls")),
     path("reintegration/", include("reintegration.urls")),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "basecurity.views.server_error"
 
 admin.site.site_header = "basecurity"
 admin.site.site_title = "basecurity"

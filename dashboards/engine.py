@@ -737,7 +737,7 @@ def _write_postgresql(year: int, key: dict, snapshots: list, figures: list, now:
             )
 
 
-def _run_scope(year: int, as_of, scope_code) -> AdministrativeUnit | None:
+def run_scope(year: int, as_of, scope_code) -> AdministrativeUnit | None:
     """The unit a run is about, as the scope names it on the run's as-of date (None: every unit)."""
     if not scope_code:
         return None
@@ -757,7 +757,7 @@ def recompute(
     is raised again (the Celery task retries database errors).
     """
     if run is None:
-        scope = _run_scope(year, as_of, scope_code)
+        scope = run_scope(year, as_of, scope_code)
         run = ComputationRun.objects.create(year=year, as_of=as_of if isinstance(as_of, date) else None, scope=scope)
     started = time.monotonic()
     run.state, run.started_at, run.finished_at, run.error = ComputationRun.State.STARTED, timezone.now(), None, ""

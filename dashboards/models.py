@@ -1,10 +1,13 @@
 """Target definitions (data, per year and unit), computed snapshots and computation runs."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -142,6 +145,58 @@ class ComputationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} @ {self.as_of or '-'} ({self.get_state_display()})"
+
+    @staticmethod
+    def time_limit() -> timedelta:
+        """How long a run may stay queued or started before it is shown as failed: the task's hard
+        time limit plus the broker's visibility timeout (a task held by a dead worker comes back
+        after it)."""
+        return timedelta(seconds=settings.DASHBOARDS_RUN_TIME_LIMIT)
+
+    def is_overdue(self, now=None) -> bool:
+        """Queued or started for longer than its time limit: nothing will finish it any more."""
+        if self.state not in (self.State.QUEUED, self.State.STARTED):
+            return False
+        since = self.started_at or self.queued_at
+        return since is not None and (now or timezone.now()) - since > self.time_limit()
+
+    @property
+    def shown_state(self) -> str:
+        """The state pages show: an overdue run is failed (and the Recompute button works again)."""
+        return self.State.FAILED if self.is_overdue() else self.state
+
+    @property
+    def is_active(self) -> bool:
+        return self.shown_state in (self.State.QUEUED, self.State.STARTED)
+
+    def get_shown_state_display(self) -> str:
+        return self.State(self.shown_state).label
+
+
+class RecomputeRequest(models.Model):
+    """The transactional outbox of recomputations: "the figures of `unit` for `year` are dirty".
+
+    Written (an upsert, one row per unit and year) in the same transaction as the record that
+    changed (signals.py), drained by the beat task `dashboards.drain_recompute_outbox`
+    (outbox.py): a row stays until the recomputation that covers it has run, so nothing is lost
+    while the broker or the worker is down. Keyed by the unit's id, never by its code.
+    """
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    year = models.PositiveIntegerField(_("year"))
+    requested_at = models.DateTimeField(_("requested at"))
+    # Set by the drain that published the recomputation (compare-and-swap): a later change of the
+    # same unit and year clears it, so the finished task deletes only rows nobody touched since.
+    claim_token = models.CharField(_("claim"), max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recomputation request")
+        verbose_name_plural = _("recomputation requests")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="recompute_request_unique_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year}"
 
 
 class Snapshot(models.Model):

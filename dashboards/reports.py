@@ -179,9 +179,8 @@ def overview_xlsx(context: dict) -> bytes:
     )
     if any(row["incomplete"] for row in context["rows"]):
         row_number += 1
-        sheet.cell(
-            row=row_number, column=1, value=f"({INCOMPLETE_MARK}) {_('incomplete comparison: see the narrative lines')}"
-        ).font = Font(italic=True, size=9)
+        note = _("incomplete comparison: see the narrative lines")
+        sheet.cell(row=row_number, column=1, value=f"({INCOMPLETE_MARK}) {note}").font = Font(italic=True, size=9)
 
     # Narrative lines, then the recipients.
     row_number += 2

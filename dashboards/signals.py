@@ -1,55 +1,104 @@
-"""Recompute the targets after records change: connected in DashboardsConfig.ready(), so the
+"""Mark the targets dirty when records change: connected in DashboardsConfig.ready(), so the
 dashboards depend on incidents and reintegration, never the reverse.
 
-Each save or delete of a record counted by the targets asks tasks.schedule_recompute for the
-record's commune and dates; that enqueues at most one task per (year, district) per debounce
-window, after the transaction commits. Off when settings.DASHBOARDS_RECOMPUTE_ON_SAVE is False.
+Each save or delete of a record counted by the targets writes, in the record's own transaction,
+a (unit, year) row of the recomputation outbox (outbox.py) for the record's unit and the years
+its dates touch; an edit that moves a record to another unit or date marks the old ones too.
+Nothing is published to the broker here. Off when settings.DASHBOARDS_RECOMPUTE_ON_SAVE is False.
 """
 
-from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from incidents.models import CrimeTip, CrimeTipExtension, ForeignerStay, Incident, TrafficAccident
+from incidents.signals import records_created
 from reintegration.models import Person, Reoffence, Status
 
-from . import tasks
+from . import outbox
+
+# model -> (lookup of the record's unit id, lookup of its date or None, whether a person's
+# undated years count too). A person counts in every year from the return to the end of
+# management: the current and the previous year are refreshed now, older years by an explicit
+# recomputation.
+WATCHED = {
+    Incident: ("unit_id", "occurred_on", False),
+    TrafficAccident: ("unit_id", "occurred_on", False),
+    CrimeTip: ("unit_id", "received_on", False),
+    CrimeTipExtension: ("tip__unit_id", "tip__received_on", False),
+    ForeignerStay: ("unit_id", "arrived_on", False),
+    Person: ("unit_id", None, True),
+    Status: ("person__unit_id", "as_of", True),
+    Reoffence: ("person__unit_id", "date", True),
+}
 
 
-def _unit_and_days(instance):
-    """(commune, dates whose reporting years the record's figures belong to)."""
-    if isinstance(instance, (Incident, TrafficAccident)):
-        return instance.unit, [instance.occurred_on]
-    if isinstance(instance, CrimeTip):
-        return instance.unit, [instance.received_on]
-    if isinstance(instance, CrimeTipExtension):
-        return instance.tip.unit, [instance.tip.received_on]
-    if isinstance(instance, ForeignerStay):
-        return instance.unit, [instance.arrived_on]
-    if isinstance(instance, Person):
-        # A person counts in every year from the return to the end of management: the current
-        # and the previous year are refreshed now, older years by an explicit recomputation.
-        return instance.unit, [None]
-    if isinstance(instance, (Status, Reoffence)):
-        day = instance.as_of if isinstance(instance, Status) else instance.date
-        return instance.person.unit, [day, None]
-    return None, []
+def _stored(model, pk) -> tuple[int | None, list]:
+    """(unit id, dates) of the record as the database holds it now; (None, []) when it is gone."""
+    unit_lookup, date_lookup, undated = WATCHED[model]
+    lookups = [unit_lookup] + ([date_lookup] if date_lookup else [])
+    row = model.objects.filter(pk=pk).values_list(*lookups).first()
+    if row is None:
+        return None, []
+    return row[0], ([row[1]] if date_lookup else []) + ([None] if undated else [])
 
 
-def record_changed(sender, instance, **kwargs):
-    if not getattr(settings, "DASHBOARDS_RECOMPUTE_ON_SAVE", True):
-        return  # checked first: no query at all when off
-    try:
-        unit, days = _unit_and_days(instance)
-    except Exception:  # a half-deleted row (its parent already gone): nothing to schedule
+def _own(instance) -> tuple[int | None, list]:
+    """(unit id, dates) from the instance itself (a deleted record), its parent read by id."""
+    model = type(instance)
+    unit_lookup, date_lookup, undated = WATCHED[model]
+    days = [None] if undated else []
+    if "__" not in unit_lookup:
+        return getattr(instance, unit_lookup), ([getattr(instance, date_lookup)] if date_lookup else []) + days
+    parent_field = unit_lookup.split("__")[0]
+    parent_model = model._meta.get_field(parent_field).related_model
+    parent_unit, parent_days = _stored(parent_model, getattr(instance, f"{parent_field}_id"))
+    if parent_unit is None:  # the parent is being deleted with it: its own signal marks the unit
+        return None, []
+    if date_lookup and "__" in date_lookup:  # dated by its parent (a tip's extension)
+        return parent_unit, parent_days[:1] + days
+    return parent_unit, ([getattr(instance, date_lookup)] if date_lookup else []) + days
+
+
+def _mark(unit_id, days) -> None:
+    if unit_id is not None:
+        outbox.mark_dirty(unit_id, {year for day in days for year in outbox.years_touched(day)})
+
+
+def record_saving(sender, instance, raw=False, **kwargs):
+    """Before an edit: the unit and dates the record had, when they change (a move)."""
+    if raw or instance.pk is None or not outbox.recompute_on_save():
         return
-    if unit is not None:
-        tasks.schedule_recompute(unit, days)
+    instance._dashboards_before = _stored(sender, instance.pk)
 
 
-WATCHED = (Incident, TrafficAccident, CrimeTip, CrimeTipExtension, ForeignerStay, Person, Status, Reoffence)
+def record_changed(sender, instance, raw=False, **kwargs):
+    if raw or not outbox.recompute_on_save():
+        return  # checked first: no query at all when off
+    unit_id, days = _own(instance)
+    before = getattr(instance, "_dashboards_before", None)
+    if before is not None:
+        del instance._dashboards_before
+        if before[0] is not None and before != (unit_id, days):
+            _mark(*before)
+    _mark(unit_id, days)
+
+
+def records_imported(sender, records, **kwargs):
+    """Records written in bulk (an import): one upsert per unit for all the years they touch."""
+    if sender not in WATCHED or not outbox.recompute_on_save():
+        return
+    years_by_unit: dict[int, set[int]] = {}
+    for record in records:
+        unit_id, days = _own(record)
+        if unit_id is not None:
+            years_by_unit.setdefault(unit_id, set()).update(year for day in days for year in outbox.years_touched(day))
+    for unit_id, years in years_by_unit.items():
+        outbox.mark_dirty(unit_id, years)
 
 
 def connect() -> None:
+    records_created.connect(records_imported, dispatch_uid="dashboards-recompute-imported")
     for model in WATCHED:
-        post_save.connect(record_changed, sender=model, dispatch_uid=f"dashboards-recompute-save-{model.__name__}")
-        post_delete.connect(record_changed, sender=model, dispatch_uid=f"dashboards-recompute-delete-{model.__name__}")
+        name = model.__name__
+        pre_save.connect(record_saving, sender=model, dispatch_uid=f"dashboards-recompute-before-{name}")
+        post_save.connect(record_changed, sender=model, dispatch_uid=f"dashboards-recompute-save-{name}")
+        post_delete.connect(record_changed, sender=model, dispatch_uid=f"dashboards-recompute-delete-{name}")

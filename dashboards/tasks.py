@@ -1,33 +1,40 @@
 """Celery tasks of the dashboards: thin wrappers around engine.recompute, with JSON arguments.
 
-- `recompute_targets(year, as_of=None, scope_code=None, run_id=None)`: one recomputation; retried
-  with exponential backoff on database connection errors; idempotent (upserts), so acks_late and a
-  second delivery are harmless.
+- `recompute_targets(year, as_of=None, scope_code=None, run_id=None, ..., scope_id=None, outbox=None)`:
+  one recomputation; retried with exponential backoff on database connection errors; idempotent
+  (upserts), so acks_late and a second delivery are harmless. Its run is the one given, else the
+  one of its task id (a redelivered task reuses it), else a new one; a task that fails for good
+  marks its run failed (`on_failure`). When it comes from the outbox, it deletes the rows it covers.
 - `recompute_scope(year, as_of=None, scope_code=None)`: the whole scope in one task when it is
   small, else one task per district (or per province when there is no district level), followed
   by one task for the units above them, all at the same as-of date.
 - `recompute_nightly()`: scheduled by django-celery-beat (migration 0002): current and previous year.
-- `schedule_recompute(unit, day)`: called after a record changes (signals.py): at most one task per
-  (year, district) per debounce window, enqueued after the transaction commits.
+- `drain_recompute_outbox()`: scheduled every 2 minutes (migration 0004): one recomputation per
+  (district, year) of the dirty rows (outbox.py); rows whose publication fails stay for the next one.
+- `enqueue_run(run)`: publish a run's task; a publication error marks the run failed.
+
+Fire-and-forget tasks ignore their results: publishing one never touches the result backend.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
-from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from basecurity.lib import periods
 from communes.models import AdministrativeUnit, Level
 
-from . import engine
+from . import engine, outbox
 from .models import ComputationRun
 
-# Countdowns 2, 4, 8, 16, 32 s (jittered, capped at 5 min): far below the broker's 2 h visibility timeout.
+logger = logging.getLogger(__name__)
+
+# Countdowns 2, 4, 8, 16, 32 s (jittered, capped at 5 min): below the broker's visibility timeout.
 RETRY_OPTIONS = {
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 2,
@@ -35,7 +42,29 @@ RETRY_OPTIONS = {
     "retry_jitter": True,
     "max_retries": 5,
     "acks_late": True,
+    "ignore_result": True,
 }
+
+
+def fail_runs(runs, error: str) -> int:
+    """Mark the queued or started runs failed with `error` (finished runs keep their state)."""
+    return runs.filter(state__in=[ComputationRun.State.QUEUED, ComputationRun.State.STARTED]).update(
+        state=ComputationRun.State.FAILED, error=error[:10000], finished_at=timezone.now()
+    )
+
+
+class RunTask(Task):
+    """A task whose failure for good (retries exhausted, time limit, any error) fails its run."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        run_id = kwargs.get("run_id") if kwargs else None
+        if run_id is None and args and len(args) > 3:
+            run_id = args[3]
+        runs = ComputationRun.objects.filter(pk=run_id) if run_id else ComputationRun.objects.filter(task_id=task_id)
+        try:
+            fail_runs(runs, f"{type(exc).__name__}: {exc}\n\n{einfo}")
+        except DatabaseError:  # the database is what failed: the run shows failed once overdue
+            logger.exception("Could not mark the run of task %s failed", task_id)
 
 
 def _as_date(value) -> date | None:
@@ -44,25 +73,44 @@ def _as_date(value) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-@shared_task(name="dashboards.recompute_targets", **RETRY_OPTIONS)
+@shared_task(name="dashboards.recompute_targets", base=RunTask, **RETRY_OPTIONS)
 def recompute_targets(
     year: int,
     as_of: str | None = None,
     scope_code: str | None = None,
     run_id: int | None = None,
     with_parents: bool = False,
+    scope_id: int | None = None,
+    outbox_claim: dict | None = None,
 ) -> dict:
-    """Recompute and store the targets of `year` for `scope_code` (default: all units).
+    """Recompute and store the targets of `year` for the unit `scope_id` (or `scope_code`;
+    default: all units).
 
     `with_parents` (a district's recomputation after a record changed) also rebuilds the units
     above the districts from the districts' stored figures of the same as-of date.
+    `outbox_claim` ({"token", "ids"}): the outbox rows this recomputation covers, deleted after it.
     """
+    # A unit id names one unit in every year; a code is read at the as-of date (engine.resolve_unit).
+    scope = scope_id if scope_id is not None else (scope_code or None)
+    task_id = recompute_targets.request.id
     run = ComputationRun.objects.filter(pk=run_id).first() if run_id else None
-    if run is not None and run.task_id == "" and recompute_targets.request.id:
-        run.task_id = recompute_targets.request.id
+    if run is None and task_id:
+        # A redelivered task (its worker killed) takes over the run of its first delivery.
+        run, _created = ComputationRun.objects.get_or_create(
+            task_id=task_id,
+            defaults={
+                "year": int(year),
+                "as_of": _as_date(as_of),
+                "scope": engine.run_scope(int(year), _as_date(as_of), scope),
+            },
+        )
+    if run is not None and run.task_id == "" and task_id:
+        run.task_id = task_id
         run.save(update_fields=["task_id"])
-    run = engine.recompute(int(year), _as_date(as_of), scope_code or None, run=run)
+    run = engine.recompute(int(year), _as_date(as_of), scope, run=run)
     parents = engine.recompute_parents(int(year), run.as_of) if with_parents else 0
+    if outbox_claim:
+        outbox.complete(outbox_claim["token"], outbox_claim["ids"])
     return {
         "run_id": run.pk,
         "state": run.state,
@@ -106,7 +154,8 @@ def recompute_scope(year: int, as_of: str | None = None, scope_code: str | None 
         return {"tasks": 1}
     from celery import chord
 
-    chord(recompute_targets.si(int(year), as_of_date, code) for code in parts)(
+    # The chord's header stores its results (the chord counts them); nothing else waits for a result.
+    chord(recompute_targets.si(int(year), as_of_date, code).set(ignore_result=False) for code in parts)(
         recompute_parents.s(year=int(year), as_of=as_of_date, scope_code=scope_code)
     )
     return {"tasks": len(parts) + 1}
@@ -121,69 +170,54 @@ def recompute_nightly() -> dict:
     return {"years": [current, current - 1]}
 
 
-# --- Debounced recomputation after a record changes ---------------------------------------------
+# --- The recomputation outbox and runs -------------------------------------------------------
 
 
-def debounce_seconds() -> int:
-    return int(getattr(settings, "DASHBOARDS_RECOMPUTE_DEBOUNCE", 60))
+@shared_task(name="dashboards.drain_recompute_outbox", ignore_result=True)
+def drain_recompute_outbox() -> dict:
+    """Publish one recomputation per (district, year) of the dirty outbox rows.
 
-
-def recompute_scope_of(unit: AdministrativeUnit) -> str:
-    """The province of a unit: its code names one unit in every year (districts ended on 30/06/2025
-    and a record of 2024 changes the figures of 2025 too, where its commune folds into a unit of the
-    new map under the province)."""
-    return unit.path.split("/")[1].split("@")[0]
-
-
-def years_touched(day: date | None) -> list[int]:
-    """Reporting years whose figures a record dated `day` changes: its year (current period) and the
-    next (previous period), up to the current reporting year."""
-    current = periods.period_of(timezone.localdate()).year
-    if day is None:  # no date of its own (a person): the current and the previous year
-        return [current - 1, current]
-    year = periods.period_of(day).year
-    return [y for y in (year, year + 1) if y <= current] or [current]
-
-
-def _enqueue_once(year: int, scope_code: str, window: int) -> None:
-    if window <= 0 or cache.add(f"dashboards:recompute:{year}:{scope_code}", True, timeout=window):
-        recompute_targets.apply_async(
-            kwargs={"year": year, "as_of": None, "scope_code": scope_code, "with_parents": True}, countdown=window
-        )
-
-
-def _pending_in_this_transaction(key: tuple) -> bool:
-    """Whether this transaction already has the callback for `key` (Django drops them on rollback)."""
-    connection = transaction.get_connection()
-    return any(getattr(func, "dashboards_key", None) == key for _sids, func, _robust in connection.run_on_commit)
-
-
-def schedule_recompute(unit: AdministrativeUnit, days) -> list[int]:
-    """After commit, enqueue at most one `recompute_targets` per (year, district) per debounce window.
-
-    - Within one transaction (an import of many records), one callback per (year, district).
-    - Across transactions and processes, a cache key added at commit time for the window
-      (`DASHBOARDS_RECOMPUTE_DEBOUNCE` seconds; a rolled-back save schedules and blocks nothing);
-      the task runs with a countdown of the window, so it sees every change committed meanwhile.
-    - Without a broker, tasks run in-process at once and a countdown means nothing: the window is
-      0 by default (settings.py), so each commit recomputes its districts once, up to date.
-    Returns the years concerned.
+    The rows are claimed first (outbox.claim: two drains never take the same row); a group whose
+    publication fails (broker down) is released for the next drain, and the error logged.
     """
-    if not getattr(settings, "DASHBOARDS_RECOMPUTE_ON_SAVE", True):
-        return []
-    scope_code = recompute_scope_of(unit)
-    window = debounce_seconds()
-    years = sorted({year for day in days for year in years_touched(day)})
-    for year in years:
-        key = (year, scope_code)
-        if _pending_in_this_transaction(key):
-            continue
+    token, rows = outbox.claim()
+    published = failed = 0
+    for (scope_id, year), ids in outbox.coalesce(rows).items():
+        try:
+            recompute_targets.apply_async(
+                kwargs={
+                    "year": year,
+                    "scope_id": scope_id,
+                    "with_parents": True,
+                    "outbox_claim": {"token": token, "ids": ids},
+                }
+            )
+        except Exception:  # the broker's errors (or, in-process, the task's): the rows stay
+            logger.exception("Recomputation of unit %s for %s not published; kept for the next drain", scope_id, year)
+            outbox.release(token, ids)
+            failed += 1
+        else:
+            published += 1
+    return {"rows": len(rows), "published": published, "failed": failed}
 
-        def callback(year=year):
-            _enqueue_once(year, scope_code, window)
 
-        callback.dashboards_key = key
-        # robust: a failing recomputation (run in-process without a broker) is logged, and never
-        # turns the user's committed save into an error page.
-        transaction.on_commit(callback, robust=True)
-    return years
+def enqueue_run(run: ComputationRun) -> bool:
+    """Publish the recomputation of a run (call after the run is committed). A publication error
+    (broker down) marks the run failed, so the Recompute button works again. True if published."""
+    try:
+        recompute_targets.apply_async(
+            args=[run.year, run.as_of.isoformat() if run.as_of else None, None, run.pk],
+            kwargs={"scope_id": run.scope_id} if run.scope_id else {},
+        )
+    except Exception as error:  # the broker's errors; in-process, the task has failed its run already
+        logger.exception("Recomputation run %s not published", run.pk)
+        fail_runs(ComputationRun.objects.filter(pk=run.pk), f"{type(error).__name__}: {error}")
+        return False
+    return True
+
+
+def retry_run(run: ComputationRun, user) -> ComputationRun:
+    """A new run of the same year, as-of date and scope, asked for by `user` (published on commit)."""
+    again = ComputationRun.objects.create(year=run.year, as_of=run.as_of, scope=run.scope, requested_by=user)
+    transaction.on_commit(lambda: enqueue_run(again))
+    return again

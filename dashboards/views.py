@@ -83,7 +83,7 @@ def _run_context(request, unit):
     run = selectors.latest_run(unit)
     return {
         "run": run,
-        "run_active": run is not None and run.state in (ComputationRun.State.QUEUED, ComputationRun.State.STARTED),
+        "run_active": run is not None and run.is_active,  # an overdue run counts as failed
         "can_recompute": can_recompute_targets(request.user, unit),
         "recompute_unit": unit,
     }
@@ -261,11 +261,9 @@ def recompute(request, pk):
     run = ComputationRun.objects.create(
         year=year, as_of=win.as_of, scope=unit, requested_by=request.user, state=ComputationRun.State.QUEUED
     )
-    # After commit, so that a worker finds the run; robust: a failure (in-process, without a broker)
-    # marks the run failed and is logged instead of turning the click into an error page.
-    transaction.on_commit(
-        lambda: tasks.recompute_targets.delay(year, win.as_of.isoformat(), unit.code, run.pk), robust=True
-    )
+    # After commit, so that a worker finds the run; a publication error (broker down) fails the
+    # run at once (the button works again) instead of turning the click into an error page.
+    transaction.on_commit(lambda: tasks.enqueue_run(run))
     query = _query(year, as_of)
     return redirect(f"{dashboard_url(unit)}?{query}")
 
@@ -283,22 +281,21 @@ def run_status(request, pk):
     def when(value):
         return formats.date_format(value, "SHORT_DATETIME_FORMAT") if value else None
 
-    done = run.state in (ComputationRun.State.FINISHED, ComputationRun.State.FAILED)
+    state = run.shown_state  # a run past its time limit is failed, whatever its row says
+    failed = state == ComputationRun.State.FAILED
     return JsonResponse(
         {
             "id": run.pk,
-            "state": run.state,
-            "state_label": str(run.get_state_display()),
-            "done": done,
-            "failed": run.state == ComputationRun.State.FAILED,
+            "state": state,
+            "state_label": str(run.get_shown_state_display()),
+            "done": state in (ComputationRun.State.FINISHED, ComputationRun.State.FAILED),
+            "failed": failed,
             "year": run.year,
             "as_of": run.as_of.isoformat() if isinstance(run.as_of, date) else None,
             "queued_at": when(run.queued_at),
             "started_at": when(run.started_at),
             "finished_at": when(run.finished_at),
             "rows_changed": run.rows_changed,
-            "message": _("The recomputation failed; the figures shown are the previous ones.")
-            if run.state == ComputationRun.State.FAILED
-            else "",
+            "message": _("The recomputation failed; the figures shown are the previous ones.") if failed else "",
         }
     )

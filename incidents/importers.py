@@ -68,6 +68,7 @@ from communes.permissions import Capability, can
 
 from . import deadlines, services
 from .models import CrimeTip, ForeignerStay, Incident, IncidentCategory, TipDecision, TipKind, TrafficAccident
+from .signals import records_created
 
 INCIDENT_COLUMNS = ("unit_code", "village", "occurred_on", "category", "subjects", "description")
 ACCIDENT_COLUMNS = ("unit_code", "occurred_on", "deaths", "injuries", "description")
@@ -378,6 +379,7 @@ class RecordImporter(tabular.Importer):
         for start in range(0, len(parsed), BATCH_SIZE):
             batch = self.model.objects.bulk_create(parsed[start : start + BATCH_SIZE], batch_size=BATCH_SIZE)
             insert_creation_history(self.model, batch, user=self.user, reason=reason, when=now)
+            records_created.send(sender=self.model, records=batch)  # no post_save for bulk writes
         return len(parsed)
 
 

@@ -25,7 +25,7 @@ from communes.models import SelfManagementTeam, SteeringCommittee
 from .factories import make_team, village_of
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
-PUBLIC = {"login", "healthz", "set_language"}
+PUBLIC = {"login", "healthz", "readyz", "set_language"}
 # A view that only answers POST (logging out, adding a row to a record) refuses GET with 405
 # before anything else, which reveals nothing; such URLs are then checked with a POST.
 

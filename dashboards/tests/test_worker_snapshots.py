@@ -104,8 +104,12 @@ def test_recompute_targets_on_a_real_worker_stores_snapshots(
     run = ComputationRun.objects.create(year=2021)
 
     client = Celery("test-client", broker=BROKER_URL, backend=BROKER_URL)
+    # The task ignores its result by default (fire and forget): this test asks for it.
     result = client.send_task(
-        "dashboards.recompute_targets", args=[2021, "2021-12-14", "202", run.pk], queue=worker_on_test_database
+        "dashboards.recompute_targets",
+        args=[2021, "2021-12-14", "202", run.pk],
+        queue=worker_on_test_database,
+        ignore_result=False,
     )
     outcome = result.get(timeout=120)
 

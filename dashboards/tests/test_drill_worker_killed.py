@@ -1,0 +1,145 @@
+"""Drill: a real Celery worker is killed with -9 in the middle of a recomputation; the task comes
+back from Redis after the visibility timeout (late acks), a second worker runs it, and the run
+ends "finished" (never "started" for ever).
+
+"In the middle": the test holds a row lock on the run, so the worker has taken the task and is
+executing it (blocked on its first write) when it is killed. Needs Redis and a database another
+process can open (PostgreSQL: DATABASE_URL=postgres://...; skipped on in-memory SQLite).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import psycopg2
+import pytest
+from celery import Celery
+from django.conf import settings
+from django.db import connection
+
+from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
+from conftest import reseed_reference_data, skip_or_fail
+from dashboards.models import ComputationRun, Snapshot
+from dashboards.tests.test_worker_snapshots import test_database_url
+from incidents.models import Incident
+from incidents.tests import factories as f
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+VISIBILITY_SECONDS = 3
+
+
+def wait_for(condition, timeout=60.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: still not true after {timeout} s")
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def workers(transactional_db):
+    """Start workers on a queue of the test's own, against the test database, with a short
+    visibility timeout; every worker still running is stopped after the test."""
+    if not redis_is_up():
+        skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
+    if connection.vendor != "postgresql" or test_database_url() is None:
+        pytest.skip("Needs PostgreSQL (a row lock held by the test and a database shared with the worker).")
+    queue = f"dashboards-drill-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_SECONDS),
+        "DATABASE_URL": test_database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
+    }
+    started = []
+
+    def start():
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "basecurity", "worker", "--pool=solo", "--without-gossip",
+             "--without-mingle", "--without-heartbeat", "--loglevel=WARNING", "-Q", queue],
+            cwd=Path(settings.BASE_DIR), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        started.append(worker)
+        return worker
+
+    start.queue = queue
+    yield start
+    for worker in started:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
+def lock_holder():
+    """A second connection to the test database, outside Django."""
+    values = connection.settings_dict
+    return psycopg2.connect(
+        dbname=values["NAME"], user=values["USER"], password=values["PASSWORD"] or None,
+        host=values["HOST"] or "localhost", port=values["PORT"] or None,
+    )  # fmt: skip
+
+
+def waiting_for_a_lock(holder) -> bool:
+    with holder.cursor() as cursor:  # another transaction than the lock's: use a fresh connection
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_worker_killed_mid_task_leaves_a_run_that_finishes(workers, units, django_user_model, commune_a):
+    reseed_reference_data()
+    user = django_user_model.objects.create_user("recorder", password="x")
+    Incident.objects.bulk_create([f.incident(commune_a, user) for _ in range(4)])
+    run = ComputationRun.objects.create(year=2021, scope=units["202"])
+
+    holder, watcher = lock_holder(), lock_holder()
+    watcher.autocommit = True
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT id FROM dashboards_computationrun WHERE id = %s FOR UPDATE", [run.pk])
+
+    first = workers()
+    client = Celery("test-client", broker=BROKER_URL)
+    client.send_task(
+        "dashboards.recompute_targets",
+        args=[2021, "2021-12-14", "202", run.pk],
+        queue=workers.queue,
+        ignore_result=True,
+    )
+    sent_at = time.monotonic()
+    wait_for(lambda: waiting_for_a_lock(watcher), what="the worker executing the task")  # mid-task
+
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    holder.rollback()  # the dead worker's statement is over; nothing was computed
+    holder.close()
+    watcher.close()
+    run.refresh_from_db()
+    assert run.state == ComputationRun.State.QUEUED and run.finished_at is None
+
+    # Past the visibility timeout, the next worker gets the task back and runs it to the end.
+    wait_for(lambda: time.monotonic() - sent_at > VISIBILITY_SECONDS + 1, what="the visibility timeout")
+    workers()
+
+    def finished():
+        run.refresh_from_db()
+        return run.state in (ComputationRun.State.FINISHED, ComputationRun.State.FAILED)
+
+    wait_for(finished, timeout=150, what="the redelivered task")
+    assert run.state == ComputationRun.State.FINISHED
+    assert (
+        Snapshot.objects.get(unit=commune_a, target="crime_reduction", year=2021, as_of=date(2021, 12, 14)).result[
+            "current"
+        ]
+        == 4
+    )
