@@ -160,39 +160,40 @@ PLACED = f"""
 SQL = {
     "incidents": f"""
         INSERT INTO incidents_incident (occurred_on, occurred_at_time, reported_on, category_id, subjects,
-            description, status, outcome, fine_amount_vnd, unit_id, village_id, recorded_by_id, created_at, updated_at)
+            description, status, outcome, fine_amount_vnd, unit_id, village_id, recorded_by_id, created_at, updated_at,
+            version)
         SELECT %(first)s::date + d, NULL, NULL, (%(categories)s::int[])[1 + h3 %% %(n_categories)s],
-            1 + (h4 %% 3), '', 'handled', 'none', NULL, (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now()
+            1 + (h4 %% 3), '', 'handled', 'none', NULL, (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now(), 1
         FROM ({PLACED}) AS p
     """,
     "traffic_accidents": f"""
         INSERT INTO incidents_trafficaccident (occurred_on, occurred_at_time, place, vehicles, deaths, injuries,
-            damage_vnd, description, unit_id, village_id, recorded_by_id, created_at, updated_at)
+            damage_vnd, description, unit_id, village_id, recorded_by_id, created_at, updated_at, version)
         SELECT %(first)s::date + d, NULL, '', NULL, CASE WHEN h3 %% 10 = 0 THEN 1 ELSE 0 END, h4 %% 3,
-            NULL, '', (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now()
+            NULL, '', (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now(), 1
         FROM ({PLACED}) AS p
     """,
     # 10 % extended to 60 days (h3 % 10 = 0); 85 % decided (h4 % 100 < 85) 0..24 days after receipt.
     "crime_tips": f"""
         INSERT INTO incidents_crimetip (kind, received_on, received_at, source, summary, handed_over_at,
             handover_due_at, deadline, decision, decided_on, unit_id, village_id, recorded_by_id, created_at,
-            updated_at)
+            updated_at, version)
         SELECT 'report', %(first)s::date + d, NULL, 'citizen', 'Tin báo tổng hợp ' || g, NULL, NULL,
             %(first)s::date + d + CASE WHEN h3 %% 10 = 0 THEN 60 ELSE 20 END,
             CASE WHEN h4 %% 100 < 85 THEN 'not_prosecute' ELSE '' END,
             CASE WHEN h4 %% 100 < 85 THEN %(first)s::date + d + (h4 / 100) %% 25 END,
-            (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now()
+            (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now(), 1
         FROM ({PLACED}) AS p
     """,
     # Arrival at a local time of day; 90 % declared 0..13 h after arrival, 10 % never.
     "foreigner_stays": f"""
         INSERT INTO incidents_foreignerstay (full_name, nationality, passport_number, accommodation_kind,
             business_id, host_address, arrived_at, arrived_on, declared_at, declaration_due_at, departed_on,
-            unit_id, village_id, recorded_by_id, created_at, updated_at)
+            unit_id, village_id, recorded_by_id, created_at, updated_at, version)
         SELECT 'Khách ' || g, 'CN', 'E' || g, 'private_home', NULL, '', at, %(first)s::date + d,
             CASE WHEN h4 %% 10 < 9 THEN at + ((h4 / 10) %% 14) * interval '1 hour' END,
             at + CASE WHEN (%(remote)s::bool[])[1 + u] THEN interval '24 hours' ELSE interval '12 hours' END,
-            NULL, (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now()
+            NULL, (%(units)s::int[])[1 + u], NULL, %(user)s, now(), now(), 1
         FROM (
             SELECT *, ((%(first)s::date + d)::timestamp + (h3 %% 1440) * interval '1 minute')
                 AT TIME ZONE 'Asia/Ho_Chi_Minh' AS at
@@ -203,13 +204,13 @@ SQL = {
     "persons": f"""
         INSERT INTO reintegration_person (unit_id, village_id, ref, full_name, date_of_birth, sex, ethnicity,
             citizen_id, category, offence, sentence, returned_on, management_start, management_end,
-            assigned_officer_id, mentor_name, notes)
+            assigned_officer_id, mentor_name, notes, version)
         SELECT (%(units)s::int[])[1 + u], NULL, 'HS-' || g, 'Đối tượng ' || g, date '1975-01-01' + h3 %% 9000,
             CASE WHEN h3 %% 2 = 0 THEN 'M' ELSE 'F' END, '', NULL,
             (ARRAY['completed_sentence', 'special_amnesty', 'conditional_release', 'suspended_sentence',
                    'non_custodial'])[1 + h4 %% 5],
             'Trộm cắp tài sản', '', date '2020-01-01' + (h4 / 10) %% 2100, date '2020-01-01' + (h4 / 10) %% 2100,
-            CASE WHEN (h4 / 100000) %% 2 = 0 THEN date '2020-01-01' + (h4 / 10) %% 2100 + 730 END, NULL, '', ''
+            CASE WHEN (h4 / 100000) %% 2 = 0 THEN date '2020-01-01' + (h4 / 10) %% 2100 + 730 END, NULL, '', '', 1
         FROM ({PLACED}) AS p
     """,
 }
@@ -244,9 +245,9 @@ def _create_units(cursor, scale: Scale) -> None:
     cursor.execute(
         """
         INSERT INTO communes_administrativeunit (code, name, kind, level, parent_id, path, population, households,
-            ethnic_minority_share, is_remote, is_placeholder, valid_from, valid_until, merged_into_id)
+            ethnic_minority_share, is_remote, is_placeholder, valid_from, valid_until, covered_from, history_path)
         SELECT 'B' || lpad(p::text, 2, '0'), 'Tỉnh Thử Nghiệm ' || p, 'tinh', 'province', NULL,
-            '/B' || lpad(p::text, 2, '0') || '/', NULL, NULL, NULL, false, false, NULL, NULL, NULL
+            '/B' || lpad(p::text, 2, '0') || '/', NULL, NULL, NULL, false, false, NULL, NULL, NULL, ''
         FROM generate_series(1, %s) AS p
         """,
         [scale.provinces],
@@ -254,10 +255,10 @@ def _create_units(cursor, scale: Scale) -> None:
     cursor.execute(
         """
         INSERT INTO communes_administrativeunit (code, name, kind, level, parent_id, path, population, households,
-            ethnic_minority_share, is_remote, is_placeholder, valid_from, valid_until, merged_into_id)
+            ethnic_minority_share, is_remote, is_placeholder, valid_from, valid_until, covered_from, history_path)
         SELECT u.code || lpad(d::text, 2, '0'), 'Huyện Thử Nghiệm ' || u.code || lpad(d::text, 2, '0'), 'huyen',
             'district', u.id, u.path || u.code || lpad(d::text, 2, '0') || '/', NULL, NULL, NULL, false, false,
-            NULL, NULL, NULL
+            NULL, NULL, NULL, ''
         FROM communes_administrativeunit AS u, generate_series(1, %s) AS d
         WHERE u.level = 'province' AND u.code LIKE 'B%%'
         ORDER BY u.code, d
@@ -267,16 +268,18 @@ def _create_units(cursor, scale: Scale) -> None:
     cursor.execute(
         """
         INSERT INTO communes_administrativeunit (code, name, kind, level, parent_id, path, population, households,
-            ethnic_minority_share, is_remote, is_placeholder, valid_from, valid_until, merged_into_id)
+            ethnic_minority_share, is_remote, is_placeholder, valid_from, valid_until, covered_from, history_path)
         SELECT u.code || lpad(c::text, 3, '0'), 'Xã Thử Nghiệm ' || u.code || lpad(c::text, 3, '0'), 'xa',
             'commune', u.id, u.path || u.code || lpad(c::text, 3, '0') || '/', 5000 + c * 10, 1200 + c, NULL,
-            c %% 10 = 0, false, NULL, NULL, NULL
+            c %% 10 = 0, false, NULL, NULL, date '2019-12-15', ''
         FROM communes_administrativeunit AS u, generate_series(1, %s) AS c
         WHERE u.level = 'district' AND u.code LIKE 'B%%'
         ORDER BY u.code, c
         """,
         [scale.communes],
     )
+    # No lineage among the synthetic units: each is its own history (communes.services).
+    cursor.execute("UPDATE communes_administrativeunit SET history_path = '/' || id || '/' WHERE code LIKE 'B%%'")
 
 
 TABLES = [

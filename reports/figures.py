@@ -47,10 +47,22 @@ def period_figures(unit, period: periods.Period, today=None) -> dict:
         "previous_counts": entry["previous_counts"],
         "changes": {key: entry["counts"][key] - entry["previous_counts"][key] for key in engine.COUNT_KEYS},
         "targets": entry["targets"],
-        "narrative_vi": engine.narrative(entry, period.year, "vi"),
-        "narrative_en": engine.narrative(entry, period.year, "en"),
+        # The mark travels with the figure: an incomplete comparison says so in the narrative line.
+        "narrative_vi": _with_note(
+            engine.narrative(entry, period.year, "vi"), lineage.incomplete_note(missing, "vi", unit)
+        ),
+        "narrative_en": _with_note(
+            engine.narrative(entry, period.year, "en"), lineage.incomplete_note(missing, "en", unit)
+        ),
         "complete": not missing,
         "missing": [stretch.as_json() for stretch in missing],
         "incomplete_vi": lineage.incomplete_note(missing, "vi", unit),
         "incomplete_en": lineage.incomplete_note(missing, "en", unit),
     }
+
+
+def _with_note(narrative: str, note: str) -> str:
+    """ "So với cùng kỳ ..., xã X giảm 02 vụ, 03 đối tượng (so sánh chưa đầy đủ: ...)." """
+    if not note:
+        return narrative
+    return f"{narrative[:-1]} ({note})." if narrative.endswith(".") else f"{narrative} ({note})"

@@ -1,4 +1,6 @@
-"""An officer's day on a phone: an incident and a crime tip recorded, the tip decided from the due-soon list."""
+"""An officer's day on a phone, on today's map: a Kỳ Thượng officer (the commune formed on 1/7/2025 from
+Thanh Lâm, Đạp Thanh and Hạ Long's Kỳ Thượng) records today's incident and a crime tip, and decides the tip
+from the due-soon list."""
 
 from datetime import timedelta
 
@@ -22,7 +24,7 @@ FILTER_SCREENSHOT = "/tmp/incident_filter_360.png"
 def test_officer_records_an_incident_and_decides_a_due_tip_on_a_phone(live_server, units, browser_page):  # noqa: F811
     from playwright.sync_api import expect
 
-    conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06976"])
+    conftest.make_user("canbo_kythuong", Role.COMMUNE_OFFICER, units["06979@2025"])
     # The live server's database is flushed after each browser test, seeded taxonomy included.
     IncidentCategory.objects.get_or_create(
         code="crime.theft", defaults={"name": "Trộm cắp tài sản", "group": CategoryGroup.CRIME}
@@ -31,18 +33,18 @@ def test_officer_records_an_incident_and_decides_a_due_tip_on_a_phone(live_serve
     base = live_server.url
     today = timezone.localdate()
     page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "canbo_thanhlam")
+    page.fill("input[name=username]", "canbo_kythuong")
     page.fill("input[name=password]", "Mật-khẩu-thử-nghiệm-2026")
     page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    expect(page.locator("h1")).to_contain_text("Xã Thanh Lâm")
+    expect(page.locator("h1")).to_contain_text("Xã Kỳ Thượng")
 
     # An incident, through the menu of a phone.
     page.locator("button.navbar-toggler").click()
     page.locator("#records-menu").click()
     page.locator("a.dropdown-item[href='/records/incidents/']").click()
     page.locator("#new-record").click()
-    page.select_option("select[name=village]", label="Thôn Đồng Thầm (Xã Thanh Lâm)")
-    page.fill("input[name=occurred_on]", (today - timedelta(days=2)).isoformat())
+    page.select_option("select[name=village]", label="Thôn Đồng Thầm (Xã Kỳ Thượng)")
+    page.fill("input[name=occurred_on]", today.isoformat())
     page.select_option("select[name=category]", label="Trộm cắp tài sản")
     page.fill("input[name=subjects]", "2")
     page.fill("textarea[name=description]", "Trộm 01 xe máy tại thôn Đồng Thầm")
@@ -50,6 +52,7 @@ def test_officer_records_an_incident_and_decides_a_due_tip_on_a_phone(live_serve
     expect(page.locator("#record-fields")).to_contain_text("Trộm 01 xe máy")
     incident = Incident.objects.get()
     assert (incident.village.name, incident.subjects) == ("Thôn Đồng Thầm", 2)
+    assert (incident.unit, incident.occurred_on) == (units["06979@2025"], today)  # the unit in force today
 
     page.goto(f"{base}/records/incidents/")
     expect(page.locator("#record-table tbody tr").first).to_contain_text("Thôn Đồng Thầm")
