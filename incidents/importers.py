@@ -204,6 +204,7 @@ def parse_date(
     day = _fast_date(value)
     if day is None:
         return tabular.parse_date(value, required=required, allow_future=allow_future)
+    tabular.check_year(day)
     if not allow_future and day > (today or timezone.localdate()):
         raise CellError(_("This date is in the future."))
     return day

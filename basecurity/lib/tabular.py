@@ -511,9 +511,18 @@ def parse_date(value: Any, *, required: bool = True, allow_future: bool = False)
                 _("“%(value)s” is not a date: write it as YYYY-MM-DD or DD/MM/YYYY (e.g. 2021-03-15 or 15/03/2021).")
                 % {"value": text}
             )
+    check_year(day)
     if not allow_future and day > timezone.localdate():
         raise CellError(_("This date is in the future."))
     return day
+
+
+def check_year(day: date | datetime) -> None:
+    """CellError for a date outside 1900–2100 (basecurity/hygiene.py, the same rule as every form)."""
+    from basecurity.hygiene import MAX_YEAR, MIN_YEAR, YEAR_MESSAGE
+
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise CellError(str(YEAR_MESSAGE))
 
 
 def parse_datetime(value: Any, *, required: bool = True, allow_future: bool = False) -> datetime | None:
@@ -538,6 +547,7 @@ def parse_datetime(value: Any, *, required: bool = True, allow_future: bool = Fa
                 _("“%(value)s” is not a date and time: write it as YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM.")
                 % {"value": text}
             )
+    check_year(moment)
     if not allow_future and moment > timezone.now():
         raise CellError(_("This date and time is in the future."))
     return moment
