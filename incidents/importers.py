@@ -80,10 +80,7 @@ UNIT_CODE_WIDTH = 5  # official commune codes have 5 digits (06976); Excel drops
 
 def restore_text(value: Any) -> str:
     """A text cell, without the quote an export put before a would-be formula ("'=x" → "=x")."""
-    text = tabular.text(value)
-    if text.startswith("'") and text[1:].startswith(tabular.FORMULA_STARTS):
-        return text[1:]
-    return text
+    return tabular.restore(tabular.text(value))
 
 
 def _unit_code(value: Any) -> str:

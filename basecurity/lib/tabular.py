@@ -13,8 +13,9 @@ Generic and reusable by every app's importer:
 - `Importer` runs an import all or nothing: every row is validated first, every problem is
   collected as a `RowError(row, column, message)`, nothing is written if there is any; the same
   file (sha256 of its bytes, `communes.models.ImportedFile`) is refused the second time.
-- `write_csv` / `write_xlsx` write an export with the same columns; a text cell starting with
-  = + - @ or a tab is prefixed with a single quote so a spreadsheet never runs it as a formula.
+- `write_csv` / `write_xlsx` write an export with the same columns; a single quote goes before
+  every = + - @ that starts a text cell or follows a separator (, ; tab or line break) in it, and
+  before a leading tab, so a spreadsheet never runs it as a formula whatever its list separator.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -680,11 +682,31 @@ def _conflict_message() -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
+# A spreadsheet opening a CSV splits lines at its list separator, which is "," or ";" by regional
+# settings (Vietnamese Windows uses ";"), and LibreOffice may also split at tabs: a cell such as
+# "ghi chú;=10+20" becomes two cells in Excel, the second a formula. So a quote goes before every
+# formula character that starts the cell or follows a separator or a line break (spaces and
+# double quotes in between), not only before the cell's first character.
+_FORMULA_AFTER_SEPARATOR = re.compile(r'((?:^|[;,\t\r\n])[\s"]*)(?=[=+\-@])')
+_NEUTRALISED_AFTER_SEPARATOR = re.compile(r'((?:^|[;,\t\r\n])[\s"]*)\'(?=[=+\-@])')
+
+
 def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A text cell that a spreadsheet could run as a formula, with any list separator: a single
+    quote before each formula character at its start or after a separator ("a;=1" → "a;'=1")."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    if value.startswith(FORMULA_STARTS):  # a leading tab or carriage return
+        value = "'" + value
     return value
+
+
+def restore(value: str) -> str:
+    """The text `neutralise` was given: an exported file imports as the same records."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        value = value[1:]
+    return _NEUTRALISED_AFTER_SEPARATOR.sub(r"\1", value)
 
 
 def _csv_cell(value: Any) -> str:
