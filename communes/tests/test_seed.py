@@ -5,8 +5,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
-from django.test import RequestFactory
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory, override_settings
 
 from communes.models import AdministrativeUnit, CommitteeMember, CommitteeRole, SteeringCommittee
 from communes.services import unit_save
@@ -25,8 +25,20 @@ def _counts():
 
 def _seed(*args) -> str:
     out = StringIO()
-    call_command("seed_ba_che", *args, stdout=out)
+    with override_settings(DEBUG="--demo" in args):  # --demo runs on a development machine only
+        call_command("seed_ba_che", *args, stdout=out)
     return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_is_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="DJANGO_DEBUG") as raised:
+        call_command("seed_ba_che", "--demo", stdout=out, stderr=err)
+    assert raised.value.returncode != 0
+    assert _counts() == {"units": 0, "committees": 0, "members": 0, "users": 0}
+    assert "demo.admin" not in out.getvalue()
 
 
 @pytest.mark.django_db

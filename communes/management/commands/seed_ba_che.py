@@ -8,9 +8,11 @@ import importlib.util
 import secrets
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from communes import seed
 from communes.models import AdministrativeUnit, Assignment, CommitteeMember, CommitteeRole, Role, SteeringCommittee
@@ -24,6 +26,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, demo=False, **options):
+        if demo and not settings.DEBUG:  # demo accounts with printed passwords never reach production
+            raise CommandError(
+                _(
+                    "--demo is refused: demo data and demo accounts are only for a development machine (DJANGO_DEBUG=true)."
+                )
+            )
         units = load_units()
         load_committees(units)
         self.stdout.write(self.style.SUCCESS(f"Ba Chẽ: {AdministrativeUnit.objects.count()} units loaded."))
