@@ -6,6 +6,8 @@ gets 404. Committees see the counts page (Capability.RECORD_COUNTS), which holds
 Every view of a person's page and every export is written to the read log.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,6 +31,7 @@ from .forms import ImportForm, PersonFilterForm, PersonForm, ReoffenceForm, Stat
 from .models import Person, Status
 
 PAGE_SIZE = 25
+CITIZEN_ID_SEARCH = re.compile(r"\d{12}")
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,7 +66,11 @@ def _filtered_persons(request):
         elif status == "none":
             persons = persons.filter(latest_status_as_of__isnull=True)
         if term := data["q"]:
-            persons = persons.filter(text_search(["full_name", "ref"], term))
+            if CITIZEN_ID_SEARCH.fullmatch(term):  # a citizen ID: an exact lookup, written to the read log
+                found = services.citizen_id_lookup(user=request.user, citizen_ids=[term], via="person list search")
+                persons = persons.filter(pk__in=[person.pk for person in found.values()])
+            else:
+                persons = persons.filter(text_search(["full_name", "ref"], term))
     return form, persons.order_by("-returned_on", "-pk")
 
 
@@ -142,7 +149,7 @@ def person_edit(request, pk=None):
     require(request.user, Capability.PERSONS_WRITE)
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE) if pk else Person()
     units = units_with(request.user, Capability.PERSONS_WRITE)
-    form = PersonForm(request.POST or None, instance=person, units=units)
+    form = PersonForm(request.POST or None, instance=person, units=units, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if person.pk:
