@@ -6,6 +6,7 @@ class BasecurityConfig(AppConfig):
     verbose_name = "basecurity"
 
     def ready(self):
-        from . import hygiene
+        from . import files, hygiene
 
         hygiene.install()
+        files.install()

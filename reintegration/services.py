@@ -15,9 +15,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communes.locks import ensure_record_unlocked
 from communes.permissions import Capability, can, root_units
@@ -177,6 +178,23 @@ def log_person_read(*, user, person: Person, what: str, action: str = ReadAction
         username=reader.get_username() if reader else "",
         action=action,
         detail=what,
+    )
+
+
+def log_persons_listed(*, user, persons, what: str) -> ReadLog | None:
+    """One entry for a page that lists persons (a list, "needs attention", an admin list), naming
+    each person shown; the subject-access report finds it by the person's label."""
+    persons = list(persons)
+    if not persons:
+        return None
+    reader = _reader(user)
+    return ReadLog.objects.create(
+        person=persons[0] if len(persons) == 1 else None,
+        person_label=ngettext("%(count)d person", "%(count)d persons", len(persons)) % {"count": len(persons)},
+        user=reader,
+        username=reader.get_username() if reader else "",
+        action=ReadAction.VIEW,
+        detail=f"{what}: " + "; ".join(_person_label(person) for person in persons),
     )
 
 
@@ -346,7 +364,9 @@ def person_subject_access_report(*, person: Person) -> dict[str, Any]:
                 "action": str(log.get_action_display()),
                 "detail": log.detail,
             }
-            for log in person.read_log.order_by("at", "pk")
+            for log in ReadLog.objects.filter(
+                Q(person=person) | Q(person__isnull=True, detail__contains=_person_label(person))
+            ).order_by("at", "pk")
         ],
     }
 

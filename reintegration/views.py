@@ -79,6 +79,7 @@ def person_list(request):
     require(request.user, Capability.PERSONS_READ)
     form, persons = _filtered_persons(request)
     page = Paginator(persons.select_related("unit", "village"), PAGE_SIZE).get_page(request.GET.get("page"))
+    services.log_persons_listed(user=request.user, persons=page, what=f"person list page {page.number}")
     can_write = has_capability(request.user, Capability.PERSONS_WRITE)
     return render(
         request,
@@ -159,6 +160,10 @@ def person_edit(request, pk=None):
             person = services.person_create(user=request.user, **fields)
             messages.success(request, _("The person was registered."))
         return redirect("reintegration:person_detail", pk=person.pk)
+    if person.pk:
+        services.log_person_read(
+            user=request.user, person=person, what="person edit page (all fields, full citizen ID)"
+        )
     return render(request, "reintegration/person_form.html", {"form": form, "object": person if person.pk else None})
 
 
@@ -229,6 +234,7 @@ def needs_attention(request):
         .order_by("management_end", "-returned_on", "pk")
     )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.log_persons_listed(user=request.user, persons=page, what=f"needs attention page {page.number}")
     return render(request, "reintegration/needs_attention.html", {"page": page, "today": today})
 
 
