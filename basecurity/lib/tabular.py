@@ -50,6 +50,7 @@ XLSX_EXTENSIONS = (".xlsx",)
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 150_000  # data rows, the header excluded
 MAX_CELLS = 2_000_000  # cells of a file, declared by an XLSX sheet or found in it
+MAX_CSV_LINE = 1024 * 1024  # characters of one line (Excel's longest cell is 32,767)
 EXTRA_COLUMNS_READ = 10  # columns read beyond the expected ones, to report unknown columns
 MAX_XLSX_UNPACKED = 150 * 1024 * 1024  # all members of the zip, unpacked
 MAX_XLSX_PART = 32 * 1024 * 1024  # a member read whole by openpyxl (shared strings, styles)
@@ -146,15 +147,12 @@ def _too_many_cells() -> FileRefused:
 
 
 def _csv_rows(data: bytes, max_col: int | None) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a CSV, decoded as they are read (never the whole text at once), with lines
+    longer than MAX_CSV_LINE refused before the csv module splits them into cells."""
     if len(data) > MAX_FILE_BYTES:
         raise _file_too_big()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused(
-            _("The file is not a UTF-8 CSV file. In Excel use “Save as” → “CSV UTF-8 (comma delimited)”.")
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(_bounded_lines(stream))
     cells = 0
     number = 0
     while True:
@@ -162,6 +160,10 @@ def _csv_rows(data: bytes, max_col: int | None) -> Iterator[tuple[int, list[Any]
             row = next(reader)
         except StopIteration:
             return
+        except UnicodeDecodeError:
+            raise FileRefused(
+                _("The file is not a UTF-8 CSV file. In Excel use “Save as” → “CSV UTF-8 (comma delimited)”.")
+            ) from None
         except csv.Error:
             raise FileRefused(
                 _("The CSV file is malformed near line %(line)d (a quote left open or a cell too long).")
@@ -174,6 +176,16 @@ def _csv_rows(data: bytes, max_col: int | None) -> Iterator[tuple[int, list[Any]
         if cells > MAX_CELLS:
             raise _too_many_cells()
         yield number, row[:max_col] if max_col else row
+
+
+def _bounded_lines(stream) -> Iterator[str]:
+    for number, line in enumerate(stream, start=1):
+        if len(line) > MAX_CSV_LINE:
+            raise FileRefused(
+                _("The CSV file is malformed near line %(line)d (a quote left open or a cell too long).")
+                % {"line": number}
+            )
+        yield line
 
 
 def _file_too_big() -> FileRefused:

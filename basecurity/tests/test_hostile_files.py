@@ -215,6 +215,31 @@ def test_a_damaged_workbook_is_one_clear_error(data):
     assert not table.rows
 
 
+def test_a_csv_line_of_millions_of_cells_is_refused_under_a_memory_cap(tmp_path):
+    """40 MB of commas on one line: 40 million cells if split, refused before the split."""
+    path = tmp_path / "hostile.csv"
+    path.write_bytes(",".join(INCIDENT_COLUMNS).encode() + b"\r\n" + b"," * (40 * 1024 * 1024) + b"\r\n")
+    script = CAPPED.replace('"hostile.xlsx"', '"hostile.csv"')
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path), str(MEMORY_CAP_MB), "en"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["seconds"] < 5
+    [(row, _column, message)] = result["errors"]
+    assert row == 0 and "malformed near line 2" in message
+
+
+def test_a_csv_that_is_not_utf8_is_one_clear_error():
+    data = b"unit_code,description\r\n06976,Tr\xe1m c\xe1p\r\n"  # Windows-1258 bytes, not UTF-8
+    [error] = tabular.read_table(data, "x.csv", ["unit_code", "description"]).errors
+    assert error.row == 0 and "UTF-8" in error.message
+
+
 def test_a_malformed_csv_is_one_clear_error():
     data = b'unit_code\r\n"' + b"x" * 200_000 + b"\r\n"  # an open quote running past the field limit
     [error] = tabular.read_table(data, "x.csv", ["unit_code"]).errors
