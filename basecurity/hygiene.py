@@ -6,7 +6,8 @@ Installed once by `BasecurityConfig.ready()` on Django's form fields, so no form
   characters, so a search, a comparison or a uniqueness rule sees what the reader sees. Password
   inputs are left exactly as typed.
 - every date and date-time field refuses a year outside 1900–2100 as a field error: no record
-  of this system is dated outside it, and a year-1 date would overflow the period arithmetic.
+  of this system is dated outside it, and a year-1 date would overflow the period arithmetic;
+- the admin's date hierarchy refuses such a year like any bad filter instead of overflowing.
 
 Imports clean their cells the same way (basecurity/lib/tabular.py).
 """
@@ -52,10 +53,33 @@ def _temporal_to_python(original):
     return to_python
 
 
+def _admin_filters(original):
+    """The admin's date hierarchy computes the end of a year or month in Python: year 9999 (or a
+    year-1 date made time-zone aware) overflows into a 500. Such a filter is refused like any bad
+    filter (the list reloads without it)."""
+
+    def get_filters(self, request):
+        from django.contrib.admin.options import IncorrectLookupParameters
+
+        if self.date_hierarchy:
+            year = request.GET.get(f"{self.date_hierarchy}__year")
+            if year is not None and (not year.isdigit() or not MIN_YEAR <= int(year) <= MAX_YEAR):
+                raise IncorrectLookupParameters(str(YEAR_MESSAGE))
+        try:
+            return original(self, request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(str(YEAR_MESSAGE)) from error
+
+    return get_filters
+
+
 def install() -> None:
-    """Wrap the form fields' to_python once (idempotent)."""
+    """Wrap the form fields' to_python and the admin's list filters once (idempotent)."""
     if getattr(forms.CharField, "_basecurity_hygiene", False):
         return
+    from django.contrib.admin.views.main import ChangeList
+
+    ChangeList.get_filters = _admin_filters(ChangeList.get_filters)
     forms.CharField.to_python = _char_to_python(forms.CharField.to_python)
     forms.DateField.to_python = _temporal_to_python(forms.DateField.to_python)
     forms.DateTimeField.to_python = _temporal_to_python(forms.DateTimeField.to_python)
