@@ -53,7 +53,11 @@ MAX_CELLS = 2_000_000  # cells of a file, declared by an XLSX sheet or found in 
 MAX_CSV_LINE = 1024 * 1024  # characters of one line (Excel's longest cell is 32,767)
 EXTRA_COLUMNS_READ = 10  # columns read beyond the expected ones, to report unknown columns
 MAX_XLSX_UNPACKED = 150 * 1024 * 1024  # all members of the zip, unpacked
-MAX_XLSX_PART = 32 * 1024 * 1024  # a member read whole by openpyxl (shared strings, styles)
+MAX_XLSX_STRINGS = 32 * 1024 * 1024  # the shared strings, read whole by openpyxl
+# The workbook's structure and styles, read whole into objects (a 3.7 MB styles.xml of 100,000
+# formats takes openpyxl half a minute; a real one is some kilobytes).
+MAX_XLSX_STRUCTURE = 1024 * 1024
+STRUCTURE_PARTS = ("[content_types].xml", "workbook.xml", "workbook.xml.rels", "styles.xml")
 MAX_XLSX_RATIO = 200  # unpacked / packed of a member above RATIO_CHECK_FROM (XML packs ~10×)
 RATIO_CHECK_FROM = 1024 * 1024
 MAX_XLSX_MEMBERS = 1000
@@ -210,10 +214,17 @@ def _check_zip(data: bytes) -> None:
     for member in members:
         total += member.file_size
         compressed = max(member.compress_size, 1)
-        is_sheet = member.filename.startswith("xl/worksheets/")
+        name = member.filename.lower().rsplit("/", 1)[-1]
+        limit = (
+            MAX_XLSX_STRINGS
+            if name == "sharedstrings.xml"
+            else MAX_XLSX_STRUCTURE
+            if name in STRUCTURE_PARTS
+            else MAX_XLSX_UNPACKED
+        )
         if (
             total > MAX_XLSX_UNPACKED
-            or (not is_sheet and member.file_size > MAX_XLSX_PART)
+            or member.file_size > limit
             or (member.file_size > RATIO_CHECK_FROM and member.file_size / compressed > MAX_XLSX_RATIO)
         ):
             raise FileRefused(

@@ -34,7 +34,9 @@ def header(columns: Iterable[str]) -> str:
     return row(1, *(text_cell(f"{letters[i]}1", name) for i, name in enumerate(columns)))
 
 
-def workbook(sheet: str | bytes | None = None, *, extra: dict[str, bytes] | None = None) -> bytes:
+def workbook(
+    sheet: str | bytes | None = None, *, extra: dict[str, bytes] | None = None, replace: dict[str, bytes] | None = None
+) -> bytes:
     """A valid workbook (styles with a date format, a shared-string table) with `sheet` as its first sheet."""
     book = Workbook()
     book.active["A1"] = "x"
@@ -47,6 +49,7 @@ def workbook(sheet: str | bytes | None = None, *, extra: dict[str, bytes] | None
             data = source.read(item.filename)
             if item.filename == SHEET and sheet is not None:
                 data = sheet.encode() if isinstance(sheet, str) else sheet
+            data = (replace or {}).get(item.filename, data)
             target.writestr(item.filename, data)
         for name, data in (extra or {}).items():
             target.writestr(name, data)

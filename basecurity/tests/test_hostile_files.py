@@ -131,6 +131,20 @@ def test_a_shared_part_packed_too_well_is_refused():
     assert "unpacks to more data" in error.message
 
 
+def test_an_oversized_style_sheet_is_refused_before_openpyxl_reads_it():
+    """Styles that do not pack well (random numbers) and would take openpyxl minutes to read."""
+    import random
+
+    rng = random.Random(1)
+    formats = "".join(f'<xf numFmtId="{rng.randrange(10**6)}" xfId="{rng.randrange(10**6)}"/>' for _ in range(60_000))
+    styles = f'<styleSheet xmlns="{wb.NS}"><cellXfs count="60000">{formats}</cellXfs></styleSheet>'
+    data = wb.workbook(extra={}, replace={"xl/styles.xml": styles.encode()})
+    started = time.monotonic()
+    [error] = tabular.read_table(data, "x.xlsx", INCIDENT_COLUMNS).errors
+    assert time.monotonic() - started < 2
+    assert error.row == 0 and "unpacks to more data" in error.message
+
+
 def test_a_wide_row_keeps_only_the_imports_columns(tmp_path):
     """16,384 real cells in one row, declared as such: read, but only the columns the import uses."""
     cells = "".join(f'<c r="{tabular._column_letter(i)}2"><v>{i}</v></c>' for i in range(7, 16_385))
