@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -26,6 +27,25 @@ class ReoffenceInline(PeriodLockInlineMixin, admin.TabularInline):
     model = Reoffence
     lock_unit_path, lock_day_path = "person.unit", "date"
     extra = 0
+
+
+class CitizenIdLookupAdminForm(forms.ModelForm):
+    """The admin's person form: a new or changed citizen ID is a lookup, logged with who asked
+    (services.citizen_id_lookup), like on the officers' form."""
+
+    user = None
+
+    def clean_citizen_id(self):
+        citizen_id = self.cleaned_data.get("citizen_id") or None
+        if citizen_id and citizen_id != self.instance.citizen_id:
+            found = services.citizen_id_lookup(
+                user=self.user, citizen_ids=[citizen_id], via="admin person form", exclude_pk=self.instance.pk
+            )
+            if citizen_id in found:
+                raise forms.ValidationError(
+                    services.duplicate_citizen_id_message(self.user, found[citizen_id]), code="duplicate"
+                )
+        return citizen_id
 
 
 class PersonalDataAdminMixin:
@@ -123,6 +143,10 @@ class PersonAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdm
     @staticmethod
     def person_of(obj):
         return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (CitizenIdLookupAdminForm, form), {"user": request.user})
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

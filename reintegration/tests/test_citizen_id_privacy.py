@@ -144,3 +144,22 @@ def test_a_search_by_citizen_id_is_logged_and_scoped(roles, client_for, commune_
         "officer_a",
         "officer_b",
     }
+
+
+def test_the_admin_person_form_logs_the_lookup(roles, client_for, commune_b, known):
+    client = client_for(roles.admin)
+    url = reverse("admin:reintegration_person_add")
+    data = person_post(commune_b, KNOWN) | {
+        "support_actions-TOTAL_FORMS": "0",
+        "support_actions-INITIAL_FORMS": "0",
+        "statuses-TOTAL_FORMS": "0",
+        "statuses-INITIAL_FORMS": "0",
+        "reoffences-TOTAL_FORMS": "0",
+        "reoffences-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "Bàn Văn Sáng" in " ".join(form.errors["citizen_id"])  # an administrator may read it
+    lookup = ReadLog.objects.get(action=ReadAction.LOOKUP)
+    assert lookup.user == roles.admin and "admin person form" in lookup.detail
