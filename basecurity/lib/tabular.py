@@ -25,6 +25,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -360,7 +361,9 @@ def _walk_sheet(source, parser, max_col: int | None) -> Iterator[tuple[int, list
                 yield row_number, [values.get(column) for column in range(1, width + 1)]
             if stack:
                 stack[-1].remove(element)
-    except ParseError:
+    except FileRefused:
+        raise
+    except (ParseError, zipfile.BadZipFile, EOFError, OSError, zlib.error):  # bad XML, CRC, truncated data
         raise _malformed(row_number) from None
 
 

@@ -254,6 +254,21 @@ def test_a_csv_that_is_not_utf8_is_one_clear_error():
     assert error.row == 0 and "UTF-8" in error.message
 
 
+def test_a_sheet_failing_its_checksum_is_one_clear_error():
+    """A member whose bytes do not match its CRC (zipfile raises while the sheet is read)."""
+    import zipfile
+
+    marker = "06976-CRC"
+    sheet = wb.sheet_xml([wb.header(INCIDENT_COLUMNS), wb.row(2, wb.text_cell("A2", marker))])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(wb.workbook(sheet))) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():  # stored, not deflated: the sheet's text is in the file as is
+            target.writestr(item.filename, source.read(item.filename), compress_type=zipfile.ZIP_STORED)
+    data = out.getvalue().replace(marker.encode(), b"06977-CRC")
+    table = tabular.read_table(data, "x.xlsx", INCIDENT_COLUMNS)
+    assert [error.row for error in table.errors] == [0] and not table.rows
+
+
 def test_a_malformed_csv_is_one_clear_error():
     data = b'unit_code\r\n"' + b"x" * 200_000 + b"\r\n"  # an open quote running past the field limit
     [error] = tabular.read_table(data, "x.csv", ["unit_code"]).errors
