@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "basecurity.middleware.AbsoluteSessionLifetimeMiddleware",
+    "basecurity.middleware.PrivatePagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,7 +131,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A user name is locked after AXES_FAILURE_LIMIT failures from any addresses (a spread-out guess
+# at one account), and an address after AXES_FAILURE_LIMIT failures on any user names (one
+# machine trying many accounts); either lock covers the pair (user name, address) too.
+# `manage.py axes_reset_username NAME` lifts a lock before AXES_COOLOFF_TIME.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # The client address is REMOTE_ADDR unless the deployment says how many trusted proxies it has:
 # a forged X-Forwarded-For header must not give an attacker a fresh address per try.

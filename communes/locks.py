@@ -29,6 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from basecurity.hygiene import MAX_YEAR, MIN_YEAR, YEAR_MESSAGE
 from basecurity.lib import periods
 
 from .models import AdministrativeUnit, LockException, PeriodLock
@@ -76,7 +77,12 @@ class LockChecker:
         """The message explaining why `day` of `unit` is locked, or None when it may be written."""
         if unit is None or day is None:
             return None
-        day = periods.local_date(day)
+        try:
+            day = periods.local_date(day)
+        except (OverflowError, ValueError):  # a year-1 date-time cannot even change time zone
+            return str(YEAR_MESSAGE)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:  # forms refuse these; a direct call must not overflow
+            return str(YEAR_MESSAGE)
         locks, exceptions = self._load(unit)
         if any(exception["start"] <= day <= exception["end"] for exception in exceptions):
             return None

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from basecurity.lib import tabular
 from communes.models import AdministrativeUnit
 
 from . import selectors
@@ -198,6 +199,13 @@ def overview_xlsx(context: dict) -> bytes:
     for column in range(2, last_column + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 13
     sheet.freeze_panes = sheet.cell(row=top + 2, column=2)
+    # Unit names, target labels and narratives come from the database: a text openpyxl took for
+    # a formula ("=..." ) is written as text with the exports' leading quote (issue 12).
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":
+                cell.value = tabular.neutralise(cell.value)
+                cell.data_type = "s"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -82,10 +82,7 @@ UNIT_CODE_WIDTH = 5  # official commune codes have 5 digits (06976); Excel drops
 
 def restore_text(value: Any) -> str:
     """A text cell, without the quote an export put before a would-be formula ("'=x" → "=x")."""
-    text = tabular.text(value)
-    if text.startswith("'") and text[1:].startswith(tabular.FORMULA_STARTS):
-        return text[1:]
-    return text
+    return tabular.restore(tabular.text(value))
 
 
 def _unit_code(value: Any) -> str:
@@ -233,6 +230,7 @@ def parse_date(
     day = _fast_date(value)
     if day is None:
         return tabular.parse_date(value, required=required, allow_future=allow_future)
+    tabular.check_year(day)
     if not allow_future and day > (today or timezone.localdate()):
         raise CellError(_("This date is in the future."))
     return day

@@ -7,6 +7,7 @@ from communes.forms import DateInput
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
 
+from . import services
 from .importers import IMPORTERS
 from .models import Category, Person, Reoffence, Status, SupportAction
 
@@ -78,8 +79,9 @@ class PersonForm(GuardedForm, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["unit"].queryset = units.filter(level=Level.COMMUNE).order_by("name")
         villages = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
         self.fields["village"].queryset = villages
@@ -88,7 +90,18 @@ class PersonForm(GuardedForm, forms.ModelForm):
         self.helper = _helper()
 
     def clean_citizen_id(self):
-        return self.cleaned_data.get("citizen_id") or None
+        """A new or changed citizen ID is looked up (and the lookup logged); a duplicate names the
+        other person only to a user who may read them (services.duplicate_citizen_id_message)."""
+        citizen_id = self.cleaned_data.get("citizen_id") or None
+        if citizen_id and citizen_id != self.instance.citizen_id:
+            found = services.citizen_id_lookup(
+                user=self.user, citizen_ids=[citizen_id], via="person form", exclude_pk=self.instance.pk
+            )
+            if citizen_id in found:
+                raise forms.ValidationError(
+                    services.duplicate_citizen_id_message(self.user, found[citizen_id]), code="duplicate"
+                )
+        return citizen_id
 
 
 class SupportActionForm(GuardedForm, forms.ModelForm):

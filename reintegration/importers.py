@@ -239,8 +239,13 @@ class PersonsImporter(tabular.Importer):
         self._check_existing(parsed, rows, errors)
         return parsed
 
-    @staticmethod
-    def _check_existing(parsed, rows, errors):
+    filename = ""
+
+    def run(self, data: bytes, filename: str, *, raise_on_error: bool = False) -> tabular.ImportResult:
+        self.filename = filename or ""
+        return super().run(data, filename, raise_on_error=raise_on_error)
+
+    def _check_existing(self, parsed, rows, errors):
         """Refs and citizen IDs already in the database (two queries for the whole file)."""
         by_unit: dict[int, set[str]] = {}
         for item in parsed:
@@ -255,9 +260,25 @@ class PersonsImporter(tabular.Importer):
                 condition |= Q(unit_id=unit_id, ref__in=refs)
             existing = set(Person.objects.filter(condition).values_list("unit_id", "ref"))
         ids = {item.person.citizen_id for item in parsed if item.person.citizen_id}
-        existing_ids = (
-            set(Person.objects.filter(citizen_id__in=ids).values_list("citizen_id", flat=True)) if ids else set()
-        )
+        # Every ID of the file is a lookup (written to the read log with who imported it).
+        existing_ids = services.citizen_id_lookup(user=self.user, citizen_ids=ids, via=f"import “{self.filename}”")
+        if services.is_citizen_id_probe(len(existing_ids), len(ids)):
+            services.flag_citizen_id_probe(
+                user=self.user, hits=len(existing_ids), asked=len(ids), filename=self.filename
+            )
+            errors.append(
+                RowError(
+                    0,
+                    "",
+                    _(
+                        "Nothing was imported: %(hits)d of the file's %(asked)d citizen ID numbers are already "
+                        "recorded, more than a commune's own list would hold. The district police have been "
+                        "informed; ask them to check the file."
+                    )
+                    % {"hits": len(existing_ids), "asked": len(ids)},
+                )
+            )
+            existing_ids = {}  # which IDs are known is not told row by row
         for (row, _values), item in zip(rows, parsed, strict=True):
             person = item.person
             if person.unit_id and (person.unit_id, person.ref) in existing:
@@ -271,7 +292,11 @@ class PersonsImporter(tabular.Importer):
                 )
             if person.citizen_id in existing_ids:
                 errors.append(
-                    RowError(row, "id_number", _("A person with this citizen ID number is already recorded."))
+                    RowError(
+                        row,
+                        "id_number",
+                        services.duplicate_citizen_id_message(self.user, existing_ids[person.citizen_id]),
+                    )
                 )
 
     def write(self, parsed):

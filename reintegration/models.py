@@ -21,6 +21,11 @@ from communes.submissions import Versioned
 from .querysets import PersonQuerySet, PersonRecordQuerySet, ReadLogQuerySet
 from .validators import CITIZEN_ID_PATTERN, citizen_id_errors, mask_citizen_id
 
+# A citizen ID already recorded, told to a user who may not read the other record: nothing of it.
+DUPLICATE_CITIZEN_ID_MESSAGE = _(
+    "This citizen ID number cannot be registered here: ask the district police to check it."
+)
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
@@ -106,7 +111,12 @@ class Person(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["unit", "ref"], name="person_unique_ref_per_unit"),
             models.UniqueConstraint(
-                fields=["citizen_id"], condition=Q(citizen_id__isnull=False), name="person_unique_citizen_id"
+                fields=["citizen_id"],
+                condition=Q(citizen_id__isnull=False),
+                name="person_unique_citizen_id",
+                # Says nothing of the other record (its unit, its name): services.citizen_id_check
+                # tells users who may read it, and logs the lookup.
+                violation_error_message=DUPLICATE_CITIZEN_ID_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(citizen_id__isnull=True) | Q(citizen_id__regex=CITIZEN_ID_PATTERN),
@@ -316,6 +326,8 @@ class ReadAction(models.TextChoices):
     VIEW = "view", _("Viewed")
     EXPORT = "export", _("Exported")
     SUBJECT_ACCESS = "subject_access", _("Subject access report")
+    LOOKUP = "lookup", _("Looked up by citizen ID")
+    PROBE = "probe", _("Import refused: many known citizen IDs (for the district)")
 
 
 class PersonTransfer(models.Model):

@@ -10,19 +10,40 @@ person's unit (communes/locks.py) is refused with a ValidationError giving the r
 change that moves a stored one out of a locked period. The person register itself is not locked.
 """
 
+import logging
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communes.locks import ensure_record_unlocked
+from communes.permissions import Capability, can, root_units
 from communes.submissions import VERSION_FIELD, ensure_current
 
-from .models import Person, PersonTransfer, ReadAction, ReadLog, Reoffence, Status, SupportAction
+from .models import (
+    DUPLICATE_CITIZEN_ID_MESSAGE,
+    Person,
+    PersonTransfer,
+    ReadAction,
+    ReadLog,
+    Reoffence,
+    Status,
+    SupportAction,
+)
+from .validators import mask_citizen_id
+
+security_log = logging.getLogger("basecurity.security")
+
+# An import that finds more known citizen IDs than this (or this share of its IDs) is a probe of
+# the register, not a commune's own list: refused whole, without saying which IDs are known.
+PROBE_MIN_HITS = 2
+PROBE_MAX_HITS = 5
+PROBE_MAX_SHARE = 0.2
 
 PERSON_FIELDS = (
     "unit",
@@ -174,6 +195,95 @@ def log_person_read(*, user, person: Person, what: str, action: str = ReadAction
     )
 
 
+def log_persons_listed(*, user, persons, what: str) -> ReadLog | None:
+    """One entry for a page that lists persons (a list, "needs attention", an admin list), naming
+    each person shown; the subject-access report finds it by the person's label."""
+    persons = list(persons)
+    if not persons:
+        return None
+    reader = _reader(user)
+    return ReadLog.objects.create(
+        person=persons[0] if len(persons) == 1 else None,
+        person_label=ngettext("%(count)d person", "%(count)d persons", len(persons)) % {"count": len(persons)},
+        user=reader,
+        username=reader.get_username() if reader else "",
+        action=ReadAction.VIEW,
+        detail=f"{what}: " + "; ".join(_person_label(person) for person in persons),
+    )
+
+
+def duplicate_citizen_id_message(user, existing: Person) -> str:
+    """The error for a citizen ID already recorded for `existing`: who it is only for a user who
+    may read that person (communes/permissions.py); otherwise nothing of the other record."""
+    if user is None or can(user, Capability.PERSONS_READ, existing.unit):
+        return _("This citizen ID number is already recorded for %(person)s (%(unit)s, file %(ref)s).") % {
+            "person": existing.full_name,
+            "unit": existing.unit.name,
+            "ref": existing.ref,
+        }
+    return str(DUPLICATE_CITIZEN_ID_MESSAGE)
+
+
+def _lookup_log(reader, citizen_id: str, existing: Person | None, via: str, now) -> ReadLog:
+    masked = mask_citizen_id(citizen_id)
+    return ReadLog(
+        person=existing,
+        person_label=_person_label(existing) if existing else f"CCCD {masked}",
+        user=reader,
+        username=reader.get_username() if reader else "",
+        at=now,
+        action=ReadAction.LOOKUP,
+        detail=f"lookup by citizen ID {masked} ({via}): {'found' if existing else 'not found'}",
+    )
+
+
+def citizen_id_lookup(*, user, citizen_ids, via: str, exclude_pk: int | None = None) -> dict[str, Person]:
+    """The persons already recorded with these citizen IDs ({id: person}, one query); every ID
+    asked is written to the read log with who asked and through what (form, import, search)."""
+    ids = sorted({citizen_id for citizen_id in citizen_ids if citizen_id})
+    if not ids:
+        return {}
+    found = {
+        person.citizen_id: person
+        for person in Person.objects.filter(citizen_id__in=ids).exclude(pk=exclude_pk).select_related("unit")
+    }
+    reader, now = _reader(user), timezone.now()
+    ReadLog.objects.bulk_create(
+        [_lookup_log(reader, citizen_id, found.get(citizen_id), via, now) for citizen_id in ids]
+    )
+    return found
+
+
+def is_citizen_id_probe(hits: int, asked: int) -> bool:
+    """Whether an import finding `hits` known IDs among `asked` is refused whole as a probe."""
+    return hits > PROBE_MAX_HITS or (hits >= PROBE_MIN_HITS and hits > PROBE_MAX_SHARE * asked)
+
+
+def flag_citizen_id_probe(*, user, hits: int, asked: int, filename: str) -> ReadLog:
+    """Log a refused import that matched many known citizen IDs, for the district (and the server log)."""
+    reader = _reader(user)
+    units = ", ".join(sorted(str(unit) for unit in _user_units(reader))) or "-"
+    detail = (
+        f"import of “{filename}” refused: {hits} of its {asked} citizen IDs are already recorded "
+        f"(user's units: {units}); for the district police to review"
+    )
+    security_log.warning("Citizen ID probe: user %s, %s", reader.get_username() if reader else "-", detail)
+    return ReadLog.objects.create(
+        person=None,
+        person_label=f"{hits} citizen IDs",
+        user=reader,
+        username=reader.get_username() if reader else "",
+        action=ReadAction.PROBE,
+        detail=detail,
+    )
+
+
+def _user_units(user):
+    if user is None:
+        return []
+    return root_units(user, Capability.PERSONS_WRITE)
+
+
 def log_persons_export(*, user, persons, what: str) -> int:
     """Record one export row per person of `persons` (a queryset or a list); returns the count."""
     if hasattr(persons, "select_related"):
@@ -269,7 +379,9 @@ def person_subject_access_report(*, person: Person) -> dict[str, Any]:
                 "action": str(log.get_action_display()),
                 "detail": log.detail,
             }
-            for log in person.read_log.order_by("at", "pk")
+            for log in ReadLog.objects.filter(
+                Q(person=person) | Q(person__isnull=True, detail__contains=_person_label(person))
+            ).order_by("at", "pk")
         ],
     }
 

@@ -6,6 +6,7 @@ gets 404. Committees see the counts page (Capability.RECORD_COUNTS), which holds
 Every view of a person's page and every export is written to the read log.
 """
 
+import re
 from functools import partial
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from .forms import ImportForm, PersonFilterForm, PersonForm, ReoffenceForm, Stat
 from .models import Person, Status
 
 PAGE_SIZE = 25
+CITIZEN_ID_SEARCH = re.compile(r"\d{12}")
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -64,7 +66,11 @@ def _filtered_persons(request):
         elif status == "none":
             persons = persons.filter(latest_status_as_of__isnull=True)
         if term := data["q"]:
-            persons = persons.filter(text_search(["full_name", "ref"], term))
+            if CITIZEN_ID_SEARCH.fullmatch(term):  # a citizen ID: an exact lookup, written to the read log
+                found = services.citizen_id_lookup(user=request.user, citizen_ids=[term], via="person list search")
+                persons = persons.filter(pk__in=[person.pk for person in found.values()])
+            else:
+                persons = persons.filter(text_search(["full_name", "ref"], term))
     return form, persons.order_by("-returned_on", "-pk")
 
 
@@ -73,6 +79,7 @@ def person_list(request):
     require(request.user, Capability.PERSONS_READ)
     form, persons = _filtered_persons(request)
     page = Paginator(persons.select_related("unit", "village"), PAGE_SIZE).get_page(request.GET.get("page"))
+    services.log_persons_listed(user=request.user, persons=page, what=f"person list page {page.number}")
     can_write = has_capability(request.user, Capability.PERSONS_WRITE)
     return render(
         request,
@@ -146,7 +153,7 @@ def person_edit(request, pk=None):
         return redirect("reintegration:person_detail", pk=earlier.pk)
     person = _person_or_404(request, pk, Capability.PERSONS_WRITE) if pk else Person()
     units = units_with(request.user, Capability.PERSONS_WRITE)
-    form = PersonForm(request.POST or None, instance=person, units=units)
+    form = PersonForm(request.POST or None, instance=person, units=units, user=request.user)
     outcome = submissions.SaveOutcome()
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -160,6 +167,10 @@ def person_edit(request, pk=None):
         if outcome.saved:
             messages.success(request, submissions.already_saved_message() if outcome.again else done)
             return redirect("reintegration:person_detail", pk=outcome.record.pk)
+    if person.pk:  # the page shows every field, the full citizen ID included
+        services.log_person_read(
+            user=request.user, person=person, what="person edit page (all fields, full citizen ID)"
+        )
     return render(
         request,
         "reintegration/person_form.html",
@@ -234,6 +245,7 @@ def needs_attention(request):
         .order_by("management_end", "-returned_on", "pk")
     )
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.log_persons_listed(user=request.user, persons=page, what=f"needs attention page {page.number}")
     return render(request, "reintegration/needs_attention.html", {"page": page, "today": today})
 
 

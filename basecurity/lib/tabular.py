@@ -4,7 +4,10 @@ Generic and reusable by every app's importer:
 
 - `read_table(data, filename, columns)` reads a CSV (UTF-8, with or without BOM) or an XLSX file
   (first sheet, header in row 1) into numbered rows; headers are case-insensitive, unknown and
-  missing columns are errors. Row numbers are the spreadsheet's: the header is row 1.
+  missing columns are errors. Row numbers are the spreadsheet's: the header is row 1. Reading is
+  bounded whatever the file declares (`MAX_ROWS`, `MAX_CELLS`, the unpacked size of a workbook,
+  only the import's columns kept); text cells are NFC-normalised without invisible characters
+  (`basecurity.lib.text.clean_text`); a cell that cannot be read is an error at its row and column.
 - `parse_date`, `parse_datetime`, `parse_bool`, `parse_int` turn one cell into a value or raise
   `CellError` with a message for a commune police officer.
 - `Importer` runs an import all or nothing: every row is validated first, every problem is
@@ -12,8 +15,9 @@ Generic and reusable by every app's importer:
   content (`content_fingerprint` of its rows, kept in `communes.models.ImportedFile`) is refused
   the second time, whatever its line endings, BOM, cell spaces, column order, row order, date
   notation or format (CSV or XLSX).
-- `write_csv` / `write_xlsx` write an export with the same columns; a text cell starting with
-  = + - @ or a tab is prefixed with a single quote so a spreadsheet never runs it as a formula.
+- `write_csv` / `write_xlsx` write an export with the same columns; a single quote goes before
+  every = + - @ that starts a text cell or follows a separator (, ; tab or line break) in it, and
+  before a leading tab, so a spreadsheet never runs it as a formula whatever its list separator.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ import csv
 import hashlib
 import io
 import json
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +38,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from basecurity.lib.text import clean_text
 
 LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +49,25 @@ TRUE_WORDS = {"yes", "true", "1", "có", "co", "y"}
 FALSE_WORDS = {"no", "false", "0", "không", "khong", "n"}
 CSV_EXTENSIONS = (".csv",)
 XLSX_EXTENSIONS = (".xlsx",)
+
+# Bounds of any imported file (issue 12): a commune's yearly book is far smaller; the benchmark
+# imports 100,000 incident rows (an 8 MB CSV, a 3 MB XLSX unpacking to 37 MB).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 150_000  # data rows, the header excluded
+MAX_CELLS = 2_000_000  # cells of a file, declared by an XLSX sheet or found in it
+MAX_CSV_LINE = 1024 * 1024  # characters of one line (Excel's longest cell is 32,767)
+EXTRA_COLUMNS_READ = 10  # columns read beyond the expected ones, to report unknown columns
+MAX_XLSX_UNPACKED = 150 * 1024 * 1024  # all members of the zip, unpacked
+MAX_XLSX_STRINGS = 32 * 1024 * 1024  # the shared strings, read whole by openpyxl
+# The workbook's structure and styles, read whole into objects (a 3.7 MB styles.xml of 100,000
+# formats takes openpyxl half a minute; a real one is some kilobytes).
+MAX_XLSX_STRUCTURE = 1024 * 1024
+STRUCTURE_PARTS = ("[content_types].xml", "workbook.xml", "workbook.xml.rels", "styles.xml")
+MAX_XLSX_RATIO = 200  # unpacked / packed of a member above RATIO_CHECK_FROM (XML packs ~10×)
+RATIO_CHECK_FROM = 1024 * 1024
+MAX_XLSX_MEMBERS = 1000
+MAX_CELL_DEPTH = 8  # elements nested in a cell (<c><is><r><t>: 4)
+MAX_ELEMENTS = 4 * MAX_CELLS + 100_000  # XML elements of a sheet (a cell is 2 to 4)
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -140,44 +169,331 @@ def _clean(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return clean_text(value).strip()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def _csv_rows(data: bytes) -> list[list[Any]]:
+class FileRefused(CellError):
+    """The file as a whole cannot be read safely (too big, malformed): a message for the user."""
+
+
+@dataclass(frozen=True)
+class BadCell:
+    """A cell that could not be read: its value in a row is this, read_table reports it."""
+
+    message: str
+
+
+def _too_many_rows() -> FileRefused:
+    return FileRefused(
+        _("The file has more than %(rows)s rows; split it into smaller files.")
+        % {"rows": number_format(MAX_ROWS, force_grouping=True)}
+    )
+
+
+def _too_many_cells() -> FileRefused:
+    return FileRefused(
+        _("The file has more than %(cells)s cells; keep only the import's columns and split it into smaller files.")
+        % {"cells": number_format(MAX_CELLS, force_grouping=True)}
+    )
+
+
+def _csv_rows(data: bytes, max_col: int | None) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a CSV, decoded as they are read (never the whole text at once), with lines
+    longer than MAX_CSV_LINE refused before the csv module splits them into cells."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _file_too_big()
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(_bounded_lines(stream))
+    cells = 0
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise FileRefused(
+                _("The file is not a UTF-8 CSV file. In Excel use “Save as” → “CSV UTF-8 (comma delimited)”.")
+            ) from None
+        except csv.Error:
+            raise FileRefused(
+                _("The CSV file is malformed near line %(line)d (a quote left open or a cell too long).")
+                % {"line": reader.line_num}
+            ) from None
+        number += 1
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows()
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _too_many_cells()
+        yield number, row[:max_col] if max_col else row
+
+
+def _bounded_lines(stream) -> Iterator[str]:
+    for number, line in enumerate(stream, start=1):
+        if len(line) > MAX_CSV_LINE:
+            raise FileRefused(
+                _("The CSV file is malformed near line %(line)d (a quote left open or a cell too long).")
+                % {"line": number}
+            )
+        yield line
+
+
+def _file_too_big() -> FileRefused:
+    return FileRefused(_("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse, before openpyxl opens it, a workbook whose parts would be too big once unpacked.
+
+    The sizes come from the zip's directory; Python's zipfile never inflates a member beyond its
+    declared size (a lying member fails its CRC check), so these bounds hold while reading.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise _file_too_big()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CellError(
-            _("The file is not a UTF-8 CSV file. In Excel use “Save as” → “CSV UTF-8 (comma delimited)”.")
-        ) from None
-    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise _not_a_workbook() from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise _not_a_workbook()
+    total = 0
+    for member in members:
+        total += member.file_size
+        compressed = max(member.compress_size, 1)
+        name = member.filename.lower().rsplit("/", 1)[-1]
+        limit = (
+            MAX_XLSX_STRINGS
+            if name == "sharedstrings.xml"
+            else MAX_XLSX_STRUCTURE
+            if name in STRUCTURE_PARTS
+            else MAX_XLSX_UNPACKED
+        )
+        if (
+            total > MAX_XLSX_UNPACKED
+            or member.file_size > limit
+            or (member.file_size > RATIO_CHECK_FROM and member.file_size / compressed > MAX_XLSX_RATIO)
+        ):
+            raise FileRefused(
+                _(
+                    "The workbook unpacks to more data than an import may hold (a damaged or hostile file?). "
+                    "Save it again from Excel with only the import's columns, or split it."
+                )
+            )
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
+def _not_a_workbook() -> FileRefused:
+    return FileRefused(_("The file could not be read as an Excel (.xlsx) workbook."))
+
+
+def _column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return get_column_letter(column)
+    except ValueError:
+        return str(column)
+
+
+def _xlsx_rows(data: bytes, max_col: int | None) -> Iterator[tuple[int, list[Any]]]:
+    """The first sheet's rows, streamed: (row number, values of columns 1..max_col).
+
+    openpyxl's read-only worksheet scans a sheet without <dimension> whole just to size it, then
+    pads every row to the declared width and fills in missing rows: a 2 KB file declaring
+    A1:XFD1048576 would cost gigabytes. Here openpyxl only reads the workbook's parts (shared
+    strings, styles, the list of sheets: bounded by `_check_zip`), and the sheet's XML is walked
+    element by element: the declared dimension is checked when met, only the cells of columns
+    1..max_col are kept, every element is dropped once read, and the row and cell caps hold even
+    when the dimension lies. A cell that cannot be read becomes a `BadCell` in its row (reported
+    at its row and column), not an exception.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    _check_zip(data)
+    try:
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        path = next(
+            rel.target
+            for _sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
     except Exception:  # openpyxl raises many kinds of errors for a damaged file
-        raise CellError(_("The file could not be read as an Excel (.xlsx) workbook.")) from None
+        raise _not_a_workbook() from None
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The parser converts one cell at a time (shared strings, dates by style); openpyxl 3.1
+        # (pinned in requirements.txt) keeps the date styles on the workbook.
+        parser = WorkSheetParser(
+            None,
+            reader.shared_strings,
+            data_only=True,
+            epoch=reader.wb.epoch,
+            date_formats=reader.wb._date_formats,
+            timedelta_formats=reader.wb._timedelta_formats,
+        )
+        with reader.archive.open(path) as source:
+            yield from _walk_sheet(source, parser, max_col)
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
-def read_rows(data: bytes, filename: str) -> list[list[Any]]:
-    """Raw rows (header first) of a .csv or .xlsx file; CellError for another kind of file."""
+def _check_dimension(reference: str | None) -> None:
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries((reference or "").upper())
+    except (ValueError, TypeError):
+        return  # an unreadable dimension is ignored, as Excel does; the caps still hold
+    rows = (max_row or 1) - (min_row or 1) + 1
+    columns = (max_col or 1) - (min_col or 1) + 1
+    if (max_row or 0) > MAX_ROWS + 1:
+        raise _too_many_rows()
+    if rows * columns > MAX_CELLS:
+        raise _too_many_cells()
+
+
+def _walk_sheet(source, parser, max_col: int | None) -> Iterator[tuple[int, list[Any]]]:
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    ns = f"{{{SHEET_MAIN_NS}}}"
+    row_tag, cell_tag, dimension_tag = ns + "row", ns + "c", ns + "dimension"
+    inline_tag, text_tag, run_tag = ns + "is", ns + "t", ns + "r"
+    stack: list[Any] = []  # the open elements; each is removed from its parent once read
+    row_number = 0
+    values: dict[int, Any] = {}
+    inside_cell = 0  # depth inside the current cell, whose elements are kept until it is read
+    cells = elements = 0
+    try:
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                elements += 1
+                if elements > MAX_ELEMENTS:
+                    raise _too_many_cells()
+                if inside_cell:
+                    inside_cell += 1
+                    if inside_cell > MAX_CELL_DEPTH:
+                        raise _malformed(row_number)
+                elif element.tag == cell_tag:
+                    inside_cell = 1
+                    cells += 1
+                    if cells > MAX_CELLS:
+                        raise _too_many_cells()
+                elif element.tag == row_tag:
+                    row_number = _row_number(element.get("r"), row_number)
+                    if row_number > MAX_ROWS + 1:
+                        raise _too_many_rows()
+                    parser.row_counter, parser.col_counter = row_number, 0
+                    values = {}
+                elif element.tag == dimension_tag:
+                    _check_dimension(element.get("ref"))
+                stack.append(element)
+                continue
+            stack.pop()
+            if element.tag == cell_tag and inside_cell == 1:
+                inside_cell = 0
+                _read_cell(parser, element, row_number, max_col, values, (inline_tag, text_tag, run_tag))
+            elif inside_cell:
+                inside_cell -= 1
+                continue
+            elif element.tag == row_tag:
+                width = max(values, default=0)
+                yield row_number, [values.get(column) for column in range(1, width + 1)]
+            if stack:
+                stack[-1].remove(element)
+    except FileRefused:
+        raise
+    except (ParseError, zipfile.BadZipFile, EOFError, OSError, zlib.error):  # bad XML, CRC, truncated data
+        raise _malformed(row_number) from None
+
+
+def _row_number(attribute: str | None, previous: int) -> int:
+    if attribute is None:
+        return previous + 1
+    try:
+        number = int(attribute)
+    except ValueError:
+        raise _malformed(previous + 1) from None
+    if number <= previous:  # rows out of order or repeated: not a file Excel writes
+        raise _malformed(number)
+    return number
+
+
+def _malformed(row: int) -> FileRefused:
+    return FileRefused(
+        _("The workbook is damaged near row %(row)d; open it in Excel and save it again.") % {"row": max(row, 1)}
+    )
+
+
+def _read_cell(parser, element, row_number: int, max_col: int | None, values: dict[int, Any], tags) -> None:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, coordinate_to_tuple
+
+    coordinate = element.get("r")
+    try:
+        if element.get("t") == "inlineStr":
+            # openpyxl's rich-text objects are slow to build: the text is the plain <t> and each run's <t>.
+            row, column = coordinate_to_tuple(coordinate) if coordinate else (row_number, parser.col_counter + 1)
+            parser.col_counter = column
+            cell = {"row": row, "column": column, "value": _inline_text(element, *tags), "data_type": "s"}
+        else:
+            cell = parser.parse_cell(element)
+        row, column = cell["row"], cell["column"]
+    except Exception:  # a cell openpyxl cannot convert (bad number, shared string index, date)
+        column = parser.col_counter + 1
+        if coordinate:
+            try:
+                column = column_index_from_string(coordinate_from_string(coordinate)[0])
+            except ValueError:
+                pass
+        parser.col_counter = column
+        if max_col is None or column <= max_col:
+            values[column] = BadCell(
+                _("This cell cannot be read (%(cell)s); type its value again.")
+                % {"cell": coordinate or _column_letter(column)}
+            )
+        return
+    if row != row_number or column < 1:
+        raise _malformed(row_number)
+    if max_col is not None and column > max_col:
+        return
+    value = cell["value"]
+    if cell["data_type"] == "e":
+        value = BadCell(_("The cell holds a spreadsheet error (%(error)s); type its value instead.") % {"error": value})
+    values[column] = value
+
+
+def _inline_text(element, inline_tag: str, text_tag: str, run_tag: str) -> str | None:
+    inline = element.find(inline_tag)
+    if inline is None:
+        return None
+    parts = []
+    for child in inline:
+        if child.tag == text_tag:
+            parts.append(child.text or "")
+        elif child.tag == run_tag:
+            parts.append(child.findtext(text_tag) or "")
+    return "".join(parts)
+
+
+def read_rows(data: bytes, filename: str, *, max_col: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """Numbered raw rows (header first) of a .csv or .xlsx file, streamed and capped (MAX_ROWS,
+    MAX_CELLS); only columns 1..max_col are kept. FileRefused for another kind of file, a file
+    too big or a damaged one (possibly after some rows were yielded)."""
     name = (filename or "").lower()
     if name.endswith(CSV_EXTENSIONS):
-        return _csv_rows(data)
+        return _csv_rows(data, max_col)
     if name.endswith(XLSX_EXTENSIONS):
-        return _xlsx_rows(data)
-    raise CellError(_("Only .csv and .xlsx files can be imported."))
+        return _xlsx_rows(data, max_col)
+    raise FileRefused(_("Only .csv and .xlsx files can be imported."))
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = ()) -> Table:
@@ -185,18 +501,31 @@ def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Seq
     those of the `optional` columns the file has.
 
     An unknown column, a missing column or a repeated column is an error of row 1. Rows whose
-    cells are all empty are skipped.
+    cells are all empty are skipped. A cell that cannot be read is an error at its row and column.
+    Only the first len(columns) + EXTRA_COLUMNS_READ columns are read (a few more than expected
+    are enough to report unknown columns and rows longer than the header), whatever the file
+    declares. A file too big or damaged is one error of the whole file (row 0).
     """
     table = Table()
+    rows: Iterator[tuple[int, list[Any]]] | None = None
     try:
-        raw = read_rows(data, filename)
+        rows = read_rows(data, filename, max_col=len(columns) + EXTRA_COLUMNS_READ)
+        _fill_table(table, rows, columns)
     except CellError as error:
-        table.errors.append(RowError(0, "", str(error)))
-        return table
-    if not raw or not any(_clean(cell) != "" for cell in raw[0]):
+        table.rows = []
+        table.errors = [RowError(0, "", str(error))]
+    finally:
+        if rows is not None and hasattr(rows, "close"):
+            rows.close()  # an XLSX reader closes its workbook
+    return table
+
+
+def _fill_table(table: Table, rows: Iterator[tuple[int, list[Any]]], columns: Sequence[str]) -> None:
+    first = next(rows, None)
+    if first is None or first[0] != 1 or not any(_clean(cell) not in ("", None) for cell in first[1]):
         table.errors.append(RowError(1, "", _("The file has no header row.")))
-        return table
-    header = [str(_clean(cell)).lower() for cell in raw[0]]
+        return
+    header = [str(_clean(cell)).lower() if not isinstance(cell, BadCell) else "?" for cell in first[1]]
     # Trailing empty header cells (an XLSX sheet often has them) are not columns.
     while header and header[-1] == "":
         header.pop()
@@ -221,18 +550,21 @@ def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Seq
         if name not in seen:
             table.errors.append(RowError(1, name, _("This column is missing.")))
     if table.errors:
-        return table
-    for index, cells in enumerate(raw[1:], start=2):
-        values = {
-            name: _clean(cells[position]) if position < len(cells) else "" for position, name in enumerate(header)
-        }
-        extra = [cell for cell in cells[len(header) :] if _clean(cell) != ""]
+        return
+    for index, cells in rows:
+        values = {}
+        for position, name in enumerate(header):
+            cell = cells[position] if position < len(cells) else ""
+            if isinstance(cell, BadCell):
+                table.errors.append(RowError(index, name, cell.message))
+                cell = ""
+            values[name] = _clean(cell)
+        extra = [cell for cell in cells[len(header) :] if isinstance(cell, BadCell) or _clean(cell) != ""]
         if extra:
             table.errors.append(RowError(index, "", _("This row has more cells than the header has columns.")))
         if all(value == "" for value in values.values()):
             continue
         table.rows.append((index, values))
-    return table
 
 
 # --- cell values ---------------------------------------------------------------------------------
@@ -262,9 +594,18 @@ def parse_date(value: Any, *, required: bool = True, allow_future: bool = False)
                 _("“%(value)s” is not a date: write it as YYYY-MM-DD or DD/MM/YYYY (e.g. 2021-03-15 or 15/03/2021).")
                 % {"value": text}
             )
+    check_year(day)
     if not allow_future and day > timezone.localdate():
         raise CellError(_("This date is in the future."))
     return day
+
+
+def check_year(day: date | datetime) -> None:
+    """CellError for a date outside 1900–2100 (basecurity/hygiene.py, the same rule as every form)."""
+    from basecurity.hygiene import MAX_YEAR, MIN_YEAR, YEAR_MESSAGE
+
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise CellError(str(YEAR_MESSAGE))
 
 
 def parse_datetime(value: Any, *, required: bool = True, allow_future: bool = False) -> datetime | None:
@@ -289,6 +630,7 @@ def parse_datetime(value: Any, *, required: bool = True, allow_future: bool = Fa
                 _("“%(value)s” is not a date and time: write it as YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM.")
                 % {"value": text}
             )
+    check_year(moment)
     if not allow_future and moment > timezone.now():
         raise CellError(_("This date and time is in the future."))
     return moment
@@ -424,11 +766,31 @@ def _conflict_message() -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
+# A spreadsheet opening a CSV splits lines at its list separator, which is "," or ";" by regional
+# settings (Vietnamese Windows uses ";"), and LibreOffice may also split at tabs: a cell such as
+# "ghi chú;=10+20" becomes two cells in Excel, the second a formula. So a quote goes before every
+# formula character that starts the cell or follows a separator or a line break (spaces and
+# double quotes in between), not only before the cell's first character.
+_FORMULA_AFTER_SEPARATOR = re.compile(r'((?:^|[;,\t\r\n])[\s"]*)(?=[=+\-@])')
+_NEUTRALISED_AFTER_SEPARATOR = re.compile(r'((?:^|[;,\t\r\n])[\s"]*)\'(?=[=+\-@])')
+
+
 def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A text cell that a spreadsheet could run as a formula, with any list separator: a single
+    quote before each formula character at its start or after a separator ("a;=1" → "a;'=1")."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    if value.startswith(FORMULA_STARTS):  # a leading tab or carriage return
+        value = "'" + value
     return value
+
+
+def restore(value: str) -> str:
+    """The text `neutralise` was given: an exported file imports as the same records."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        value = value[1:]
+    return _NEUTRALISED_AFTER_SEPARATOR.sub(r"\1", value)
 
 
 def _csv_cell(value: Any) -> str:

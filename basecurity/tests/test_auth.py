@@ -54,8 +54,24 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, role
     assert response.status_code == 429
     assert "registration/lockout.html" in [template.name for template in response.templates]
     assert "_auth_user_id" not in client.session
-    # Another account from the same address is not locked (the lock is username + address).
-    assert login(client, "officer_b").status_code == 302
+    # The address is locked too: another account from it waits for the cool-off.
+    assert login(client, "officer_b").status_code == 429
+    # Another address may still log in to another account.
+    assert login(client, "officer_b", REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_one_user_name_is_locked_after_failures_from_many_addresses(client, roles):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "officer_a", "sai-mat-khau", REMOTE_ADDR=f"198.51.100.{n}")
+    assert login(client, "officer_a", REMOTE_ADDR="198.51.100.99").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_one_address_is_locked_after_failures_on_many_user_names(client, roles):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(client, f"khong-co-{n}", "sai-mat-khau", REMOTE_ADDR="198.51.100.7")
+    assert login(client, "officer_a", REMOTE_ADDR="198.51.100.7").status_code == 429
+    assert login(client, "officer_a", REMOTE_ADDR="198.51.100.8").status_code == 302
 
 
 def test_forged_proxy_headers_do_not_give_fresh_tries(client, roles):
@@ -157,10 +173,20 @@ def test_behind_a_trusted_proxy_only_the_proxys_entry_counts(client, roles, sett
     settings.TRUSTED_PROXY_COUNT = 1
     for n in range(settings.AXES_FAILURE_LIMIT):
         login(client, "officer_a", "sai-mat-khau", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.7")
-    # The same client behind the proxy stays locked, whatever it puts in front.
-    assert login(client, "officer_a", HTTP_X_FORWARDED_FOR="10.9.9.99, 203.0.113.7").status_code == 429
-    # Another client behind the same proxy (another address seen by nginx) is not.
-    assert login(client, "officer_a", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
+    # The same client behind the proxy stays locked, whatever it puts in front, for every account.
+    assert login(client, "officer_b", HTTP_X_FORWARDED_FOR="10.9.9.99, 203.0.113.7").status_code == 429
+    # Another client behind the same proxy (another address seen by nginx) is not: the proxy's
+    # own address (REMOTE_ADDR, the same for everyone) is not what is locked.
+    assert login(client, "officer_b", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
+
+
+def test_behind_a_proxy_many_names_from_one_client_lock_that_client_only(client, roles, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(client, f"khong-co-{n}", "sai-mat-khau", HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    assert login(client, "officer_a", HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 429
+    assert login(client, "officer_a", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy).status_code == 302
 
 
 def test_pages_are_vietnamese_even_for_an_english_browser(client):

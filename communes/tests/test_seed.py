@@ -6,8 +6,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
-from django.test import RequestFactory
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory, override_settings
 
 from communes.models import AdministrativeUnit, CommitteeMember, CommitteeRole, SteeringCommittee
 
@@ -25,8 +25,20 @@ def _counts():
 
 def _seed(*args) -> str:
     out = StringIO()
-    call_command("seed_ba_che", *args, stdout=out)
+    with override_settings(DEBUG="--demo" in args):  # --demo runs on a development machine only
+        call_command("seed_ba_che", *args, stdout=out)
     return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_is_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="DJANGO_DEBUG") as raised:
+        call_command("seed_ba_che", "--demo", stdout=out, stderr=err)
+    assert raised.value.returncode != 0
+    assert _counts() == {"units": 0, "committees": 0, "members": 0, "users": 0}
+    assert "demo.admin" not in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -98,7 +110,9 @@ def test_demo_prints_passwords_that_log_in():
         "demo.bcd.huyen",
         "demo.admin",
     }
-    for username, password in printed.items():
+    for number, (username, password) in enumerate(printed.items()):
+        # One address per account: the lockout also counts failures per address (5 in all).
+        request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=f"10.0.0.{number + 1}")
         assert authenticate(request, username=username, password=password) is not None, username
         assert authenticate(request, username=username, password=password + "x") is None
 

@@ -415,3 +415,13 @@ def test_menu_and_unit_page_link_to_the_dashboard(data, roles, client_for, commu
     assert f'id="unit-dashboard-link" href="{url("unit_detail", commune_a)}"' in page
     assert f'href="{reverse("dashboards:index")}" id="nav-dashboards"' in page
     assert client_for(roles.officer_a).get(reverse("dashboards:index"))["Location"] == url("unit_detail", commune_a)
+
+
+def test_the_xlsx_report_writes_formula_like_names_as_text(data, roles, client_for, commune_a):
+    """A unit name from the database that looks like a formula stays text (issue 12)."""
+    AdministrativeUnit.objects.filter(pk=commune_a.pk).update(name='=HYPERLINK("http://x.invalid";"bấm")')
+    response = client_for(roles.district_committee).get(url("export_xlsx", data["202"], year=YEAR))
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert '\'=HYPERLINK("http://x.invalid";"bấm")' in [cell.value for cell in cells]

@@ -275,7 +275,7 @@ def field_errors(response, field):
 @pytest.mark.parametrize(
     "kind, data, field, message",
     [
-        ("incident", {"occurred_on": "2999-01-01"}, "occurred_on", "This date is in the future."),
+        ("incident", {"occurred_on": "2099-01-01"}, "occurred_on", "This date is in the future."),
         ("incident", {"subjects": "-1"}, "subjects", "greater than or equal to 0"),
         ("incident", {"reported_on": "2021-02-01"}, "reported_on", "cannot be before the date it happened"),
     ],

@@ -200,7 +200,10 @@ def test_list_masks_the_citizen_id(roles, client_for, person_a):
     html = client_for(roles.officer_a).get(reverse("reintegration:person_list")).text
     assert ID_A not in html
     assert "••••••••1234" in html
-    assert not ReadLog.objects.exists()  # the list shows no identity in full
+    # The list shows no identity in full, but names the persons: one read-log entry per page view.
+    [log] = ReadLog.objects.all()
+    assert (log.user, log.action) == (roles.officer_a, ReadAction.VIEW)
+    assert log.detail.startswith("person list page 1:") and person_a.full_name in log.detail
 
 
 # --- list filters and search --------------------------------------------------------------------
@@ -238,7 +241,7 @@ def test_list_is_newest_first(roles, client_for, commune_a):
 
 
 # The queries of the person list for a logged-in officer, the same for 3 persons and for 30.
-LIST_QUERIES = 10
+LIST_QUERIES = 11
 #  1. the session
 #  2. the user
 #  3. the user's assignments with their units (read once, then cached on the user object)
@@ -246,7 +249,8 @@ LIST_QUERIES = 10
 #  5. the page of persons JOIN unit JOIN village, with the latest status as subqueries, in one query
 #  6. the communes offered by the filter's unit <select>
 #  7. the villages (JOIN their commune) offered by the filter's village <select>
-#  8-10. SAVEPOINT, UPDATE of the session (SESSION_SAVE_EVERY_REQUEST: the idle timer), RELEASE
+#  8. INSERT of the read-log entry naming the persons shown (issue 12)
+#  9-11. SAVEPOINT, UPDATE of the session (SESSION_SAVE_EVERY_REQUEST: the idle timer), RELEASE
 
 
 @pytest.mark.parametrize("count", [3, 30])

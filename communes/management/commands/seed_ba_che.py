@@ -10,9 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from communes import register, seed, services, villages
 from communes.models import (
@@ -41,6 +43,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, demo=False, **options):
+        if demo and not settings.DEBUG:  # demo accounts with printed passwords never reach production
+            raise CommandError(
+                _(
+                    "--demo is refused: demo data and demo accounts are only for a development machine (DJANGO_DEBUG=true)."
+                )
+            )
         units = load_units()
         load_committees(units)
         self.stdout.write(self.style.SUCCESS(f"Ba Chẽ: {AdministrativeUnit.objects.count()} units loaded."))

@@ -27,6 +27,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from basecurity.lib import tabular
+
 SYSTEM_USERNAME = "system.import"
 
 
@@ -74,6 +76,10 @@ class Command(BaseCommand):
             )
         path = Path(file)
         try:
+            if path.stat().st_size > tabular.MAX_FILE_BYTES:  # refused before it is read into memory
+                raise CommandError(
+                    _("The file is larger than %(size)d MB.") % {"size": tabular.MAX_FILE_BYTES // (1024 * 1024)}
+                )
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(
