@@ -496,7 +496,9 @@ def read_rows(data: bytes, filename: str, *, max_col: int | None = None) -> Iter
     raise FileRefused(_("Only .csv and .xlsx files can be imported."))
 
 
-def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = ()) -> Table:
+def read_table(
+    data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = (), optional: Sequence[str] = ()
+) -> Table:
     """Read the file into rows keyed by `columns` (the expected header, in any order and case) and
     those of the `optional` columns the file has.
 
@@ -509,8 +511,8 @@ def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Seq
     table = Table()
     rows: Iterator[tuple[int, list[Any]]] | None = None
     try:
-        rows = read_rows(data, filename, max_col=len(columns) + EXTRA_COLUMNS_READ)
-        _fill_table(table, rows, columns)
+        rows = read_rows(data, filename, max_col=len(columns) + len(optional) + EXTRA_COLUMNS_READ)
+        _fill_table(table, rows, columns, optional)
     except CellError as error:
         table.rows = []
         table.errors = [RowError(0, "", str(error))]
@@ -520,7 +522,9 @@ def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Seq
     return table
 
 
-def _fill_table(table: Table, rows: Iterator[tuple[int, list[Any]]], columns: Sequence[str]) -> None:
+def _fill_table(
+    table: Table, rows: Iterator[tuple[int, list[Any]]], columns: Sequence[str], optional: Sequence[str] = ()
+) -> None:
     first = next(rows, None)
     if first is None or first[0] != 1 or not any(_clean(cell) not in ("", None) for cell in first[1]):
         table.errors.append(RowError(1, "", _("The file has no header row.")))
