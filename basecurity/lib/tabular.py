@@ -496,9 +496,7 @@ def read_rows(data: bytes, filename: str, *, max_col: int | None = None) -> Iter
     raise FileRefused(_("Only .csv and .xlsx files can be imported."))
 
 
-def read_table(
-    data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = (), optional: Sequence[str] = ()
-) -> Table:
+def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = ()) -> Table:
     """Read the file into rows keyed by `columns` (the expected header, in any order and case) and
     those of the `optional` columns the file has.
 

@@ -11,7 +11,7 @@ import pytest
 
 import conftest
 from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401 (fixture)
-from communes.models import Role
+from communes.models import AdministrativeUnit, Role
 from dashboards.tests.test_browser_dashboards import YEAR, cell, compute_json, records  # noqa: F401 (fixture)
 from incidents.models import Incident
 from incidents.tests import factories as f
