@@ -61,14 +61,21 @@ def units(db) -> dict[str, AdministrativeUnit]:
     return seeded_units()
 
 
-@pytest.fixture
-def commune_a(units) -> AdministrativeUnit:
-    return units["06976"]  # Xã Thanh Lâm (remote)
+def on_todays_map(request) -> bool:
+    """Tests marked `todays_map` record today's work: on the map of 1/7/2025 (docs/units.md)."""
+    return request.node.get_closest_marker("todays_map") is not None
 
 
 @pytest.fixture
-def commune_b(units) -> AdministrativeUnit:
-    return units["06970"]  # Thị trấn Ba Chẽ
+def commune_a(request, units) -> AdministrativeUnit:
+    # Xã Thanh Lâm (remote) of 2021, or xã Kỳ Thượng, its successor since 1/7/2025 (remote too)
+    return units["06979@2025"] if on_todays_map(request) else units["06976"]
+
+
+@pytest.fixture
+def commune_b(request, units) -> AdministrativeUnit:
+    # Thị trấn Ba Chẽ of 2021, or xã Ba Chẽ, its successor since 1/7/2025
+    return units["06970@2025"] if on_todays_map(request) else units["06970"]
 
 
 @dataclass
@@ -105,9 +112,11 @@ def role_matrix(commune_a, commune_b, superior) -> RoleMatrix:
 
 
 @pytest.fixture
-def roles(units) -> RoleMatrix:
+def roles(request, units) -> RoleMatrix:
     """The seats of the map of 2021 (Thanh Lâm, the town, district 202): most tests record the
-    model's first years. Tests of today's work use `roles_2025` (communes under the province)."""
+    model's first years. Tests marked `todays_map` get the seats of the map of 1/7/2025."""
+    if on_todays_map(request):
+        return role_matrix(units["06979@2025"], units["06970@2025"], units["22"])
     return role_matrix(units["06976"], units["06970"], units["202"])
 
 

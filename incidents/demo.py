@@ -456,7 +456,22 @@ def on_the_map_of_its_day(units, record):
     record.unit = units.on(key, day) if key else unit
     if record.village is not None:
         record.village = record.unit.children.filter(name=record.village.name).first()
+    business = getattr(record, "business", None)
+    if business is not None and business.unit_id != record.unit.pk:
+        record.business = _registered_again(business, record.unit)
     return record
+
+
+def _registered_again(business, unit):
+    """The lodging business as the successor commune registered it again (one copy per commune)."""
+    found = ConditionalBusiness.objects.filter(unit=unit, name=business.name).first()
+    if found is None:
+        found = ConditionalBusiness.objects.get(pk=business.pk)
+        found.pk = found.id = None
+        found.unit, found.village = unit, None
+        found._history_user, found._change_reason = business.recorded_by, REASON
+        found.save()
+    return found
 
 
 def load(units) -> None:

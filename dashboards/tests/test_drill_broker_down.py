@@ -14,7 +14,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from datetime import date
+
 import pytest
+
+from communes.models import AdministrativeUnit
 import redis
 from celery import current_app
 from django.conf import settings as django_settings
@@ -157,7 +161,9 @@ def test_broker_down_then_back(second_redis, roles, client_for, commune_a, setti
     for message in messages:
         tasks.recompute_targets.apply(kwargs=message["kwargs"]).get()
     assert not RecomputeRequest.objects.exists()
-    assert Snapshot.objects.get(unit=commune_a, target="crime_reduction", year=2025).result["current"] == 1
+    # Thanh Lâm ended on 30/06/2025: its record counts for xã Kỳ Thượng, listed at 2025's end.
+    ky_thuong = AdministrativeUnit.objects.get(code="06979", valid_from=date(2025, 7, 1))
+    assert Snapshot.objects.get(unit=ky_thuong, target="crime_reduction", year=2025).result["current"] == 1
 
 
 def test_a_run_asked_for_while_the_broker_is_down_fails_at_once(
@@ -217,4 +223,6 @@ def test_broker_back_a_real_worker_drains_the_outbox(second_redis, roles, client
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    assert Snapshot.objects.get(unit=commune_a, target="crime_reduction", year=2025).result["current"] == 1
+    # Thanh Lâm ended on 30/06/2025: its record counts for xã Kỳ Thượng, listed at 2025's end.
+    ky_thuong = AdministrativeUnit.objects.get(code="06979", valid_from=date(2025, 7, 1))
+    assert Snapshot.objects.get(unit=ky_thuong, target="crime_reduction", year=2025).result["current"] == 1

@@ -71,9 +71,11 @@ def _check_demo(units, today):
     town_2020, town_2021 = _totals(town, 2020), _totals(town, 2021)
     assert sum(c for c, _ in town_2020.values()) - sum(c for c, _ in town_2021.values()) == 1
     assert sum(s for _, s in town_2020.values()) - sum(s for _, s in town_2021.values()) == 2
-    # Every commune has records in the current year, and some tips are overdue or due soon.
+    # Every commune of today's map (the three formed on 1/7/2025) has records in the current year,
+    # each on the unit of its day, and some tips are overdue or due soon.
     current = periods.period_of(today)
-    assert Incident.objects.in_period(current).values("unit").distinct().count() == 8
+    units_now = Incident.objects.in_period(current).values_list("unit", flat=True).distinct()
+    assert set(units_now) == {units[key].pk for key in ("06970@2025", "06979@2025", "06985@2025")}
     assert CrimeTip.objects.overdue().exists()
     assert CrimeTip.objects.due_within(5).exists()
     assert ForeignerStay.objects.late_or_undeclared().exists()

@@ -133,6 +133,7 @@ def test_a_save_by_a_tip_action_makes_an_edit_form_opened_before_it_stale(roles,
     assert tip.handed_over_at is not None
 
 
+@pytest.mark.todays_map  # today's work: on the map of 1/7/2025
 def test_an_extension_form_posted_twice_extends_once(roles, commune_a):
     today = timezone.localdate()
     tip = f.tip(commune_a, roles.officer_a, received_on=today - timedelta(days=10), received_at=None)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from communes.tests.factories import another_village
 from incidents.tests import factories as incident_factories
 from reintegration.models import Person, ReadAction, ReadLog, Reoffence, Status, SupportAction, SupportKind
 from reintegration.tests.factories import make_person, make_status, make_support
@@ -211,7 +212,7 @@ def test_list_masks_the_citizen_id(roles, client_for, person_a):
 
 def test_list_filters_and_search(roles, client_for, commune_a):
     today = timezone.localdate()
-    villages = list(commune_a.children.order_by("code"))
+    villages = [*commune_a.children.order_by("code"), another_village(commune_a)]
     working = make_person(commune_a, ref="A-1", full_name="Đặng Văn Làm", village=villages[0])
     idle = make_person(commune_a, ref="A-2", full_name="Lý Văn Chờ", category="special_amnesty", village=villages[1])
     make_status(working, today - timedelta(days=3), has_job=True, stable_life=True)

@@ -1,8 +1,6 @@
 import pytest
 from django.utils import translation
 
-from conftest import role_matrix
-
 
 @pytest.fixture(autouse=True)
 def english(settings):
@@ -36,24 +34,7 @@ def items(model_set):
 
 # Reports are tried in November 2026, on the map of 1/7/2025 (communes under the province); criteria
 # assessments for 2024 and 2025, on the map of those years (Thanh Lâm, the town, district 202).
-def _on_todays_map(request) -> bool:
-    return "criteria" not in request.module.__name__
-
-
-@pytest.fixture
-def commune_a(request, units):
-    return units["06979@2025"] if _on_todays_map(request) else units["06976"]  # xã Kỳ Thượng / Thanh Lâm
-
-
-@pytest.fixture
-def commune_b(request, units):
-    return units["06970@2025"] if _on_todays_map(request) else units["06970"]  # xã Ba Chẽ / the town
-
-
-@pytest.fixture
-def roles(request, units):
-    return (
-        request.getfixturevalue("roles_2025")
-        if _on_todays_map(request)
-        else role_matrix(units["06976"], units["06970"], units["202"])
-    )
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "reports/tests/" in str(item.fspath) and "criteria" not in item.module.__name__:
+            item.add_marker(pytest.mark.todays_map)

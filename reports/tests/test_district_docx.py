@@ -88,7 +88,7 @@ def test_docx_has_the_official_header_and_title(roles, client_for, november):
     ]
     recipients, signature = (cell.text.splitlines() for cell in document.tables[-1].rows[0].cells)
     assert recipients == ["Nơi nhận:", "- Lưu: VT."]  # a province sends its report to no body above it here
-    assert signature == ["TRƯỞNG CÔNG AN HUYỆN", "(Ký, ghi rõ họ tên)"]
+    assert signature == ["TRƯỞNG CÔNG AN TỈNH", "(Ký, ghi rõ họ tên)"]
 
 
 def test_docx_figures_count_only_approved_reports(roles, client_for, november):
