@@ -3,8 +3,6 @@ bidirectional-control characters; dates outside 1900–2100 are a field error ev
 list filters, imports) — a year-1 date used to reach the lock check and answer 500."""
 
 import pytest
-
-from communes import submissions
 from django import forms
 from django.urls import reverse
 from django.utils import translation
@@ -12,6 +10,7 @@ from django.utils import translation
 from basecurity.lib import tabular
 from basecurity.lib.text import clean_text
 from basecurity.testing.html import texts, tree
+from communes import submissions
 from incidents.kinds import KINDS
 from incidents.tests.factories import record_in
 from reintegration.tests.factories import make_person

@@ -12,18 +12,16 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
-from datetime import date
-
 import pytest
-
-from communes.models import AdministrativeUnit
 import redis
 from celery import current_app
 from django.conf import settings as django_settings
 from django.urls import reverse
 
+from communes.models import AdministrativeUnit
 from conftest import reseed_reference_data, skip_or_fail
 from dashboards import tasks
 from dashboards.models import ComputationRun, RecomputeRequest, Snapshot
