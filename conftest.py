@@ -147,3 +147,26 @@ def skip_or_fail(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+# --- The suite on any day -----------------------------------------------------------------------
+# `pytest --today=2028-02-29T10:00+07:00` runs every test with the clock moved to that moment (and
+# running on from it): CI runs the date-sensitive tests on days that break careless date code (the
+# 14th and 15th of a month, 1 January, 29 February, 14/15 December, midnight in Asia/Ho_Chi_Minh).
+# A test that moves the clock itself (time_machine.travel) still wins inside its own block.
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", default=None, help="run the tests as if now were this ISO date-time")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today(request):
+    moment = request.config.getoption("--today")
+    if not moment:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(moment, tick=True):
+        yield

@@ -424,4 +424,5 @@ def test_the_xlsx_report_writes_formula_like_names_as_text(data, roles, client_f
     sheet = load_workbook(BytesIO(response.content)).active
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    assert '\'=HYPERLINK("http://x.invalid";"bấm")' in [cell.value for cell in cells]
+    # The row's name (with the mark of its incomplete 2021 baseline) starts with the neutralising quote.
+    assert any(str(cell.value).startswith('\'=HYPERLINK("http://x.invalid";"bấm")') for cell in cells)
