@@ -145,7 +145,10 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.history_paths_rebuild()
+        rows = form.instance.formations.all() | form.instance.successions.all()
+        services.lineage_saved(
+            successor_ids={row.successor_id for row in rows}, since=min((row.date for row in rows), default=None)
+        )
 
 
 @admin.register(UnitLineage)
@@ -158,11 +161,11 @@ class UnitLineageAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.history_paths_rebuild()
+        services.lineage_saved(successor_ids=[form.instance.successor_id], since=form.instance.date)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        services.history_paths_rebuild()
+        services.lineage_saved(successor_ids=[obj.successor_id], since=obj.date)
 
 
 class CommitteeMemberInline(admin.TabularInline):

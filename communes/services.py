@@ -80,6 +80,17 @@ def history_paths_rebuild() -> int:
     return len(changed)
 
 
+# Sent after the lineage changed (admin, load_units, seed_ba_che): the successors' figures fold in
+# new predecessors, so the apps that store figures recompute them (dashboards marks them dirty).
+map_changed = Signal()  # sender=UnitLineage, successor_ids=, since=
+
+
+def lineage_saved(*, successor_ids, since) -> None:
+    """Keep the history paths right after lineage rows changed, and tell the figures."""
+    history_paths_rebuild()
+    map_changed.send(sender=UnitLineage, successor_ids=list(successor_ids), since=since)
+
+
 # Sent after an ended unit's seats moved to its successor, so that the apps built on communes move
 # what they manage there too (reintegration: the persons' files) without communes importing them.
 unit_handed_over = Signal()  # sender=AdministrativeUnit, unit=, successor=, day=, user=

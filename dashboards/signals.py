@@ -8,7 +8,9 @@ Nothing is published to the broker here. Off when settings.DASHBOARDS_RECOMPUTE_
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
+from basecurity.lib import periods
 from incidents.models import CrimeTip, CrimeTipExtension, ForeignerStay, Incident, TrafficAccident
 from incidents.signals import records_created
 from reintegration.models import Person, Reoffence, Status
@@ -96,9 +98,24 @@ def records_imported(sender, records, **kwargs):
 
 
 def connect() -> None:
+    from communes.services import map_changed as lineage_signal
+
+    lineage_signal.connect(map_changed, dispatch_uid="dashboards-recompute-map-changed")
     records_created.connect(records_imported, dispatch_uid="dashboards-recompute-imported")
     for model in WATCHED:
         name = model.__name__
         pre_save.connect(record_saving, sender=model, dispatch_uid=f"dashboards-recompute-before-{name}")
         post_save.connect(record_changed, sender=model, dispatch_uid=f"dashboards-recompute-save-{name}")
         post_delete.connect(record_changed, sender=model, dispatch_uid=f"dashboards-recompute-delete-{name}")
+
+
+def map_changed(sender, *, successor_ids, since=None, **kwargs) -> None:
+    """A merger (a lineage row saved): the successors' figures fold in new predecessors from the
+    change's year on (its previous period included), so those years are recomputed."""
+    if not outbox.recompute_on_save():
+        return
+    first = periods.period_of(since).year if since else None
+    current = periods.period_of(timezone.localdate()).year
+    years = range(first, current + 1) if first else [current - 1, current]
+    for unit_id in successor_ids:
+        outbox.mark_dirty(unit_id, years)

@@ -160,3 +160,16 @@ def test_a_record_dated_after_its_unit_ended_is_refused_naming_the_successor(uni
         record.full_clean()
     assert "Kỳ Thượng" in str(error.value)
     assert not Incident.objects.exists()
+
+
+def test_a_merger_saved_in_admin_recomputes_the_successor(units, roles, client_for, settings):
+    """A lineage row added by an administrator marks the successor's years dirty in the outbox."""
+    from dashboards.models import RecomputeRequest
+
+    settings.DASHBOARDS_RECOMPUTE_ON_SAVE = True
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # only the outbox rows: no in-process drain here
+    from communes import services
+
+    services.lineage_saved(successor_ids=[units["06979@2025"].pk], since=date(2025, 7, 1))
+    years = set(RecomputeRequest.objects.filter(unit=units["06979@2025"]).values_list("year", flat=True))
+    assert {2025, 2026} <= years
