@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--requested-by", default="", help="Who asked for the report, for the log.")
 
     def handle(self, *args, unit, ref, format, user=None, requested_by="", **options):
-        person = Person.objects.select_related("unit", "village").filter(unit__code=unit, ref=ref).first()
+        # A code names several units over time (06970: the town, then xã Ba Chẽ): the file is found on
+        # the unit that has it now, or among those the person's file came from (a transfer).
+        persons = Person.objects.select_related("unit", "village").filter(ref=ref)
+        person = persons.filter(unit__code=unit).first() or persons.filter(transfers__from_unit__code=unit).first()
         if person is None:
             raise CommandError(f"No person with file number {ref!r} in unit {unit!r}.")
         reader = None
