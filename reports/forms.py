@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from basecurity.lib import periods
+from basecurity.lib import official, periods
 from communes.forms import DateInput
 from communes.models import AdministrativeUnit
 
@@ -50,6 +50,8 @@ class ReportForm(forms.ModelForm):
             "place",
             "report_date",
             "recipients",
+            "signer_rank",
+            "signer_name",
         ]
         widgets = {
             "report_date": DateInput(),
@@ -64,7 +66,14 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        self.fields["document_number"].help_text = _(
+            "The number only (e.g. 25): the symbol “/%(symbol)s” is added from the issuing body."
+        ) % {"symbol": official.report_symbol(self.instance.unit)}
         self.helper = _helper()
+
+    def clean_document_number(self) -> str:
+        """ "25/BC-CAX" typed in full keeps "25": the symbol comes from the unit, never twice."""
+        return official.number_only(self.cleaned_data["document_number"])
 
 
 class ReturnForm(forms.Form):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from basecurity.lib import periods
+from basecurity.lib import official, periods
 from communes.models import Level, PeriodLock
 from communes.permissions import Capability, can
 from dashboards.selectors import place_name
@@ -32,6 +32,8 @@ EDITABLE_FIELDS = (
     "place",
     "report_date",
     "recipients",
+    "signer_rank",
+    "signer_name",
 )
 
 
@@ -77,7 +79,6 @@ def report_create(*, user, unit, period_kind: str, year: int, number: int = 1) -
             _("%(unit)s already has a report for %(period)s: open it from the list.")
             % {"unit": unit.name, "period": period.label}
         )
-    parent = unit.parent
     report = Report(
         unit=unit,
         period_kind=period_kind,
@@ -87,7 +88,8 @@ def report_create(*, user, unit, period_kind: str, year: int, number: int = 1) -
         figures=period_figures(unit, period),
         place=place_name(unit),
         report_date=min(timezone.localdate(), period.end),
-        recipients="\n".join(filter(None, [f"- {parent.name};" if parent else "", "- Lưu: VT."])),
+        recipients="\n".join(official.police_recipients(unit)),
+        signer_name=user.get_full_name(),
     )
     report.set_period()
     try:

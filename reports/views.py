@@ -219,6 +219,8 @@ def report_print(request, pk):
             "rows": documents.figure_rows(report),
             "sections": [(heading, getattr(report, field)) for field, heading in documents.SECTIONS],
             "recipients": [line for line in report.recipients.splitlines() if line.strip()],
+            "signer_title": documents.signer_title(report),
+            "signer": documents.signer_line(report),
         },
     )
 
