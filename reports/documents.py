@@ -237,33 +237,47 @@ def _text_width(document):
     return section.page_width - section.left_margin - section.right_margin
 
 
+def _widths(table, shares: tuple[float, ...], total) -> None:
+    """Fixed column widths (shares of `total`), written on the grid and on every cell: Word and
+    LibreOffice both read them, so a label keeps its room and the table its place on the page."""
+    table.autofit = False
+    widths = [int(total * share) for share in shares]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def _two_columns(document, left_share: float):
     table = document.add_table(rows=1, cols=2)  # the default style has no borders
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    width = _text_width(document)
-    left, right = table.rows[0].cells
-    left.width, right.width = int(width * left_share), int(width * (1 - left_share))
-    return left, right
+    _widths(table, (left_share, 1 - left_share), _text_width(document))
+    return table.rows[0].cells
 
 
 def _header(document, *, superior: str, own: str, number: str, place_date: str, title: tuple[str, str]) -> None:
-    left, right = _two_columns(document, 0.4)
-    _cell_lines(left, [(superior, False, False), (own, True, False), (number, False, False)])
-    _cell_lines(right, [(MOTTO, True, False), (MOTTO_LINE_2, True, False), (place_date, False, True)])
+    """The decree's header: body names and motto in 12-13 pt, the motto on one line (Phụ lục I)."""
+    left, right = _two_columns(document, 0.42)
+    _cell_lines(left, [(superior, False, False), (own, True, False), (number, False, False)], size=12)
+    _cell_lines(right, [(MOTTO, True, False), (MOTTO_LINE_2, True, False), (place_date, False, True)], size=12)
+    right.paragraphs[1].runs[0].font.size = Pt(13.5)
+    right.paragraphs[2].runs[0].font.size = Pt(13.5)
     _paragraph(
         document, title[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14
     ).paragraph_format.space_before = Pt(18)
     _paragraph(document, title[1], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
-def _grid(document, headings, rows, *, size=12) -> None:
-    table = document.add_table(rows=1, cols=len(headings))
+def _grid(document, headings, rows, *, shares: tuple[float, ...], size=12) -> None:
+    table = document.add_table(rows=1 + len(rows), cols=len(headings))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, shares, _text_width(document))
     for cell, text in zip(table.rows[0].cells, headings, strict=True):
         _cell_lines(cell, [(text, True, False)], size=size)
-    for row in rows:
-        for index, (cell, value) in enumerate(zip(table.add_row().cells, row, strict=True)):
+    for table_row, row in zip(table.rows[1:], rows, strict=True):
+        for index, (cell, value) in enumerate(zip(table_row.cells, row, strict=True)):
             align = WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.CENTER
             _cell_lines(cell, [(str(value), False, False)], align=align, size=size)
 
@@ -273,6 +287,7 @@ def _figures_table(document, rows) -> None:
         document,
         FIGURE_HEADINGS,
         [(label, cur, prev, f"{change:+d}" if change else "0") for label, cur, prev, change in rows],
+        shares=(0.46, 0.15, 0.15, 0.24),
     )
 
 
@@ -295,7 +310,7 @@ def district_criteria_lines(approved: list[Report], missing: list, year: int) ->
 def _summary(document, figures: dict, year: int, criteria: list[str] | None = None) -> None:
     """Sơ kết / tổng kết: every target's result, the activities, the criteria groups."""
     _paragraph(document, "1. Kết quả thực hiện các chỉ tiêu", bold=True)
-    _grid(document, TARGET_HEADINGS, target_rows(figures), size=11)
+    _grid(document, TARGET_HEADINGS, target_rows(figures), shares=(0.36, 0.15, 0.13, 0.18, 0.18), size=11)
     _paragraph(document, "2. Kết quả các mặt công tác", bold=True)
     for line in activity_lines(figures.get("activities", {})):
         _paragraph(document, line)
@@ -337,17 +352,17 @@ def build_docx(report: Report) -> bytes:
 
     for field, heading in SECTIONS:
         _paragraph(document, heading, bold=True, indent=False)
+        if field == "results" and report.figures.get("narrative_vi"):
+            _paragraph(document, report.figures["narrative_vi"])
+        for line in (getattr(report, field) or "").splitlines():
+            _paragraph(document, line)
         if field == "results":
-            narrative = report.figures.get("narrative_vi")
-            if narrative:
-                _paragraph(document, narrative)
+            # The officer's text, then the figures it speaks of.
             rows = figure_rows(report)
             if rows:
                 _figures_table(document, rows)
             if report.period_kind in SUMMARY_KINDS and report.figures:
                 _summary(document, report.figures, report.year)
-        for line in (getattr(report, field) or "").splitlines():
-            _paragraph(document, line)
 
     _footer(
         document,
