@@ -58,6 +58,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from basecurity.lib import tabular
 from basecurity.lib.tabular import CellError, RowError
@@ -218,8 +219,19 @@ def _cell(row: int, column: str, errors: list[RowError], parse, value, **kwargs)
         return None
 
 
+def choice_names(choices) -> dict[str, str]:
+    """Each choice by its code and by its name in every language of the site ("Tin báo" → "report")."""
+    names = {value: value for value in choices.values}
+    for language in ("vi", "en"):
+        with override(language):
+            names.update({_name_key(str(label)): value for value, label in choices.choices})
+    return names
+
+
 def _choice(row: int, column: str, errors: list[RowError], value, choices) -> str:
-    code = tabular.text(value).lower()
+    """A choice written as its code or its name (an export for people writes names)."""
+    text = tabular.text(value)
+    code = choice_names(choices).get(_name_key(text), text.lower())
     if code and code not in choices.values:
         errors.append(
             RowError(
@@ -287,6 +299,12 @@ class RecordImporter(tabular.Importer):
     uses_villages = False
 
     filename = ""
+
+    @property
+    def titles(self) -> dict[str, str]:
+        from .exports import import_titles  # exports.py builds on this module's columns
+
+        return import_titles(self.kind)
 
     def run(self, data: bytes, filename: str, *, raise_on_error: bool = False) -> tabular.ImportResult:
         self.filename = filename or ""
@@ -373,14 +391,16 @@ class IncidentsImporter(RecordImporter):
 
     def prepare(self, rows) -> None:
         super().prepare(rows)
-        self.categories = {c.code: c for c in IncidentCategory.objects.all()}
+        # By code, or by name as an export for people writes it.
+        categories = list(IncidentCategory.objects.all())
+        self.categories = {_name_key(c.name): c for c in categories} | {c.code: c for c in categories}
 
     def build(self, row, values, errors):
         unit = self.places.unit(values["unit_code"], row, errors)
         village = self.places.village(unit, values["village"], row, errors)
         occurred_on = _cell(row, "occurred_on", errors, parse_date, values["occurred_on"], today=self.today)
         code = tabular.text(values["category"]).lower()
-        category = self.categories.get(code)
+        category = self.categories.get(code) or self.categories.get(_name_key(code))
         if category is None:
             errors.append(
                 RowError(

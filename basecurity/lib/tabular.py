@@ -19,9 +19,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -131,11 +132,32 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     raise CellError(_("Only .csv and .xlsx files can be imported."))
 
 
-def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
+# An export for people has a few title rows (unit, period, export time) above its header.
+HEADER_SEARCH_ROWS = 12
+
+
+def _title_key(title: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(title)).casefold().split())
+
+
+def _find_header(raw: list[list[Any]], known: set[str]) -> int:
+    """The index of the header row: the first row (of the first few) whose named cells are all
+    known columns or titles; row 1 when none is (its unknown columns are then reported)."""
+    for index, cells in enumerate(raw[:HEADER_SEARCH_ROWS]):
+        names = [_title_key(_clean(cell)) for cell in cells if _clean(cell) != ""]
+        if len(names) >= 2 and all(name in known for name in names):
+            return index
+    return 0
+
+
+def read_table(data: bytes, filename: str, columns: Sequence[str], *, titles: Mapping[str, str] | None = None) -> Table:
     """Read the file into rows keyed by `columns` (the expected header, in any order and case).
 
-    An unknown column, a missing column or a repeated column is an error of row 1. Rows whose
-    cells are all empty are skipped.
+    `titles` maps the column titles of an export for people ("Ngày xảy ra", any case) to the column
+    each stands for ("occurred_on"), or to "" for a column shown to people and not imported
+    ("Tình trạng"): such a file is read too, below its title rows, so an exported file imports back.
+    An unknown column, a missing column or a repeated column is an error of the header row. Rows
+    whose cells are all empty are skipped.
     """
     table = Table()
     try:
@@ -143,33 +165,47 @@ def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
     except CellError as error:
         table.errors.append(RowError(0, "", str(error)))
         return table
+    titles = {_title_key(title): column for title, column in (titles or {}).items()}
+    start = _find_header(raw, titles.keys() | {column.lower() for column in columns}) if raw else 0
+    raw = raw[start:]
     if not raw or not any(_clean(cell) != "" for cell in raw[0]):
         table.errors.append(RowError(1, "", _("The file has no header row.")))
         return table
-    header = [str(_clean(cell)).lower() for cell in raw[0]]
+    header = [_title_key(_clean(cell)) for cell in raw[0]]
+    ignored = {name for name in header if titles.get(name) == ""}
+    header = [titles.get(name) or name for name in header]
     # Trailing empty header cells (an XLSX sheet often has them) are not columns.
     while header and header[-1] == "":
         header.pop()
     expected = [column.lower() for column in columns]
     seen = set()
+    header_row = start + 1
     for name in header:
+        if name in ignored:
+            continue
         if name == "":
-            table.errors.append(RowError(1, "", _("A column has no name in the header row.")))
+            table.errors.append(RowError(header_row, "", _("A column has no name in the header row.")))
         elif name not in expected:
             table.errors.append(
-                RowError(1, name, _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join(columns)})
+                RowError(
+                    header_row,
+                    name,
+                    _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join(columns)},
+                )
             )
         elif name in seen:
-            table.errors.append(RowError(1, name, _("This column appears twice.")))
+            table.errors.append(RowError(header_row, name, _("This column appears twice.")))
         seen.add(name)
     for name in expected:
         if name not in seen:
-            table.errors.append(RowError(1, name, _("This column is missing.")))
+            table.errors.append(RowError(header_row, name, _("This column is missing.")))
     if table.errors:
         return table
-    for index, cells in enumerate(raw[1:], start=2):
+    for index, cells in enumerate(raw[1:], start=header_row + 1):
         values = {
-            name: _clean(cells[position]) if position < len(cells) else "" for position, name in enumerate(header)
+            name: _clean(cells[position]) if position < len(cells) else ""
+            for position, name in enumerate(header)
+            if name not in ignored
         }
         extra = [cell for cell in cells[len(header) :] if _clean(cell) != ""]
         if extra:
@@ -301,6 +337,8 @@ class Importer:
 
     kind: str = ""
     columns: Sequence[str] = ()
+    # Titles of an export for people → the column each stands for ("" = shown, not imported).
+    titles: Mapping[str, str] = {}
 
     def __init__(self, *, user=None):
         self.user = user
@@ -330,7 +368,7 @@ class Importer:
                 )
             )
         else:
-            table = read_table(data, filename, self.columns)
+            table = read_table(data, filename, self.columns, titles=self.titles)
             result.errors.extend(table.errors)
             if not table.errors and not table.rows:
                 result.errors.append(RowError(0, "", _("The file has no rows to import.")))
@@ -373,40 +411,66 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any, *, day_first: bool = False) -> str:
+    """A cell of a CSV file: ISO dates for the import layout, dd/mm/yyyy for people (`day_first`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return (
-            timezone.localtime(value, LOCAL_TIMEZONE).strftime("%Y-%m-%d %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%Y-%m-%d %H:%M")
-        )
+        moment = timezone.localtime(value, LOCAL_TIMEZONE) if timezone.is_aware(value) else value
+        return moment.strftime("%d/%m/%Y %H:%M" if day_first else "%Y-%m-%d %H:%M")
     if isinstance(value, date):
-        return value.isoformat()
+        return value.strftime("%d/%m/%Y") if day_first else value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     return neutralise(str(value))
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM (so Excel shows Vietnamese letters), comma-separated, header first."""
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, heading: Sequence[str] = ()) -> bytes:
+    """UTF-8 with BOM (so Excel shows Vietnamese letters), comma-separated, header first.
+
+    With `heading` (an export for people): those lines first, one cell each, then an empty row,
+    then the header; dates are written dd/mm/yyyy.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in heading:
+        writer.writerow([neutralise(line)])
+    if heading:
+        writer.writerow([])
     writer.writerow(columns)
+    day_first = bool(heading)
     for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([_csv_cell(value, day_first=day_first) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "export") -> bytes:
-    """One sheet, header in row 1; dates are real Excel dates shown as DD/MM/YYYY."""
+def write_xlsx(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "export", heading: Sequence[str] = ()
+) -> bytes:
+    """One sheet, header in row 1 (below the `heading` lines, in bold, and an empty row, when given);
+    dates are real Excel dates shown as DD/MM/YYYY."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(columns))
-    from openpyxl.cell import WriteOnlyCell
+    for index, line in enumerate(heading):
+        cell = WriteOnlyCell(sheet, value=neutralise(line))
+        cell.font = Font(bold=True, size=13 if index == 0 else 11)
+        sheet.append([cell])
+    if heading:
+        sheet.append([])
+        header = []
+        for name in columns:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+    else:
+        sheet.append(list(columns))
 
     for row in rows:
         cells = []
@@ -424,6 +488,8 @@ def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
                 cell.number_format = "DD/MM/YYYY HH:MM"
             elif isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(value, time):
+                cell.number_format = "HH:MM"
             elif isinstance(value, str):
                 cell.data_type = "s"
             cells.append(cell)
