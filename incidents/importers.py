@@ -294,6 +294,8 @@ class RecordImporter(tabular.Importer):
 
     model: type[models.Model]
     field_columns: dict[str, str] = {}
+    # The fields that make a row the same record as one already recorded: the unit, the date, the rest.
+    same_record_fields: Sequence[str] = ()
     # Foreign keys set from rows read in this import: full_clean() need not query them again.
     looked_up_fields: Sequence[str] = ("unit", "village", "recorded_by")
     uses_villages = False
@@ -326,13 +328,44 @@ class RecordImporter(tabular.Importer):
     def validate(self, rows, errors):
         self.prepare(rows)
         parsed = []
+        checked = []
         for row, values in rows:
             before = len(errors)
             item = self.build(row, values, errors)
             if len(errors) == before:
                 self.check(self.instance_of(item), row, errors)
+                checked.append((row, self.instance_of(item)))
             parsed.append(item)
+        if not errors:
+            self.check_already_recorded(checked, errors)
         return parsed
+
+    def check_already_recorded(self, checked: list[tuple[int, models.Model]], errors: list[RowError]) -> None:
+        """A row that repeats a record already in the book (every imported column the same) is refused:
+        an exported file imported again into the same database would otherwise double every record.
+        One query for the file: the records of its units between its first and last date."""
+        if not checked:
+            return
+        fields, date_field = self.same_record_fields, self.same_record_fields[1]
+        days = [getattr(instance, date_field) for _row, instance in checked]
+        existing = set(
+            self.model.objects.filter(
+                unit__in={instance.unit_id for _row, instance in checked},
+                **{f"{date_field}__gte": min(days), f"{date_field}__lte": max(days)},
+            ).values_list(*fields)
+        )
+        for row, instance in checked:
+            if tuple(getattr(instance, name) for name in fields) in existing:
+                errors.append(
+                    RowError(
+                        row,
+                        "",
+                        _(
+                            "This record is already in the book (the same values were recorded before): "
+                            "delete this row from the file, or correct the record on its page."
+                        ),
+                    )
+                )
 
     def check(self, instance: models.Model, row: int, errors: list[RowError]) -> None:
         # validate_constraints=False: Django checks each CheckConstraint with one query per row
@@ -378,6 +411,7 @@ class IncidentsImporter(RecordImporter):
     kind = "incidents"
     columns = INCIDENT_COLUMNS
     model = Incident
+    same_record_fields = ("unit_id", "occurred_on", "village_id", "category_id", "subjects", "description")
     uses_villages = True
     looked_up_fields = ("unit", "village", "recorded_by", "category")
     field_columns = {
@@ -434,6 +468,7 @@ class TrafficAccidentsImporter(RecordImporter):
     kind = "traffic_accidents"
     columns = ACCIDENT_COLUMNS
     model = TrafficAccident
+    same_record_fields = ("unit_id", "occurred_on", "deaths", "injuries", "description")
     field_columns = {
         "unit": "unit_code",
         "occurred_on": "occurred_on",
@@ -478,6 +513,7 @@ class CrimeTipsImporter(RecordImporter):
     kind = "crime_tips"
     columns = TIP_COLUMNS
     model = CrimeTip
+    same_record_fields = ("unit_id", "received_on", "kind", "summary")
     field_columns = {
         "unit": "unit_code",
         "kind": "kind",
@@ -562,6 +598,7 @@ class ForeignerStaysImporter(RecordImporter):
     kind = "foreigner_stays"
     columns = STAY_COLUMNS
     model = ForeignerStay
+    same_record_fields = ("unit_id", "arrived_at", "passport_number", "full_name")
     field_columns = {
         "unit": "unit_code",
         "full_name": "full_name",

@@ -107,6 +107,18 @@ def test_an_exported_file_imports_back_into_an_empty_database(fmt, officer, clie
     assert {kind: snapshot() for kind, snapshot in SNAPSHOTS.items()} == before
 
 
+def test_an_exported_file_imported_into_the_same_database_is_refused_as_duplicates(officer, client_for, commune_a):
+    make_records(officer, commune_a)
+    client = client_for(officer)
+    before = {kind: snapshot() for kind, snapshot in SNAPSHOTS.items()}
+    for kind in SNAPSHOTS:
+        result = IMPORTERS[kind](user=officer).run(_export(client, LIST_KIND[kind]), f"{kind}.xlsx")
+        assert not result.ok and result.written == 0
+        assert {error.row for error in result.errors} == set(range(7, 7 + MODELS[kind].objects.count()))
+        assert all(error.message.startswith("Bản ghi này đã có trong sổ") for error in result.errors)
+    assert {kind: snapshot() for kind, snapshot in SNAPSHOTS.items()} == before
+
+
 def test_a_corrected_export_imports_with_the_correction(officer, client_for, commune_a):
     make_records(officer, commune_a)
     data = _export(client_for(officer), "incident")
