@@ -15,12 +15,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.permissions import Capability, require, root_units
+from basecurity.lib import tabular
+from communes.permissions import Capability, require, scope_label
 
 from .exports import EXPORTS, FORMATS, IMPORT_KINDS
 from .importers import IMPORTERS
@@ -118,32 +118,15 @@ def import_file(request, kind):
 
 
 def export_heading(config, form, user) -> list[str]:
-    """The title rows of an export for people: what, which unit, which period, when and by whom."""
+    """The title rows of an export for people: the list, its unit (filter or the user's), its period."""
     values = form.cleaned_data if form.is_valid() else {}
-    if values.get("unit"):
-        units = values["unit"].name
-    elif user.is_superuser:
-        units = _("all units")
-    else:
-        units = ", ".join(sorted(unit.name for unit in root_units(user, Capability.RECORDS_READ)))
-    start, end = values.get("start"), values.get("end")
-    if start or end:
-        period = _("from %(start)s to %(end)s") % {
-            "start": date_format(start, "SHORT_DATE_FORMAT") if start else "…",
-            "end": date_format(end, "SHORT_DATE_FORMAT") if end else "…",
-        }
-    else:
-        period = _("all dates")
-    return [
+    return tabular.heading_lines(
         str(capfirst(config.verbose_name_plural)),
-        _("Unit: %(units)s") % {"units": units},
-        _("Period: %(period)s") % {"period": period},
-        _("Exported at %(time)s by %(user)s")
-        % {
-            "time": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
-            "user": user.get_full_name() or user.get_username(),
-        },
-    ]
+        units=scope_label(user, Capability.RECORDS_READ, values.get("unit")),
+        user=user,
+        start=values.get("start"),
+        end=values.get("end"),
+    )
 
 
 @login_required

@@ -23,13 +23,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.db.models import Max, Q, QuerySet, Sum
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from basecurity.lib import tabular
+from basecurity.lib.tabular import Column, field_column
 
 from .importers import ACCIDENT_COLUMNS, INCIDENT_COLUMNS, STAY_COLUMNS, TIP_COLUMNS
 from .models import (
@@ -57,37 +55,6 @@ def _village(record) -> str:
     return record.village.name if record.village_id else ""
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column of the export for people: its title, its value, the import column it gives back."""
-
-    title: Any  # a lazy translation
-    value: Callable[[Any], Any]
-    source: str = ""  # the import column this one stands for; "" = shown, not imported
-
-
-def field(model: type[models.Model], name: str, *, source: str = "", value=None) -> Column:
-    """A model field as people read it: its verbose name; a choice's name, a related row's name."""
-    model_field = model._meta.get_field(name)
-    if value is None:
-        if model_field.choices:
-
-            def value(record, name=name):
-                return getattr(record, f"get_{name}_display")() if getattr(record, name) else ""
-
-        elif model_field.is_relation:
-
-            def value(record, name=name):
-                return str(getattr(record, name)) if getattr(record, f"{name}_id") else ""
-
-        else:
-
-            def value(record, name=name):
-                return getattr(record, name)
-
-    return Column(model_field.verbose_name, value, source)
-
-
 COMMUNE_CODE = Column(_("Commune code"), lambda r: r.unit.code, "unit_code")
 COMMUNE = Column(_("Commune"), lambda r: r.unit.name)
 
@@ -95,12 +62,12 @@ COMMUNE = Column(_("Commune"), lambda r: r.unit.name)
 def _unit_columns(model, *, village: bool = True, source: bool = False) -> list[Column]:
     columns = [COMMUNE_CODE, COMMUNE]
     if village:
-        columns.append(field(model, "village", source="village" if source else ""))
+        columns.append(field_column(model, "village", source="village" if source else ""))
     return columns
 
 
 def _recorded(model) -> list[Column]:
-    return [field(model, "recorded_by"), field(model, "created_at")]
+    return [field_column(model, "recorded_by"), field_column(model, "created_at")]
 
 
 @dataclass(frozen=True)
@@ -125,7 +92,7 @@ class Export:
         if layout == "import":
             columns, heading = self.columns, ()
         else:
-            columns = [str(capfirst(column.title)) for column in self.people]
+            columns = tabular.people_headings(self.people)
         rows = self.rows(records, layout=layout)
         if fmt == "csv":
             return tabular.write_csv(columns, rows, heading=heading)
@@ -151,7 +118,7 @@ def _with_item_totals(surrenders: QuerySet) -> QuerySet:
 
 
 def _fields(model, *names: str) -> list[Column]:
-    return [field(model, name) for name in names]
+    return [field_column(model, name) for name in names]
 
 
 def _surrender_totals() -> list[Column]:
@@ -167,11 +134,11 @@ EXPORTS: dict[str, Export] = {
         row=lambda r: [r.unit.code, _village(r), r.occurred_on, r.category.code, r.subjects, r.description],
         people=[
             *_unit_columns(Incident, source=True),
-            field(Incident, "occurred_on", source="occurred_on"),
-            field(Incident, "occurred_at_time"),
-            field(Incident, "category", source="category"),
-            field(Incident, "subjects", source="subjects"),
-            field(Incident, "description", source="description"),
+            field_column(Incident, "occurred_on", source="occurred_on"),
+            field_column(Incident, "occurred_at_time"),
+            field_column(Incident, "category", source="category"),
+            field_column(Incident, "subjects", source="subjects"),
+            field_column(Incident, "description", source="description"),
             *_fields(Incident, "status", "outcome", "reported_on"),
             *_recorded(Incident),
         ],
@@ -182,13 +149,13 @@ EXPORTS: dict[str, Export] = {
         row=lambda r: [r.unit.code, r.occurred_on, r.deaths, r.injuries, r.description],
         people=[
             *_unit_columns(TrafficAccident),
-            field(TrafficAccident, "occurred_on", source="occurred_on"),
-            field(TrafficAccident, "occurred_at_time"),
-            field(TrafficAccident, "place"),
-            field(TrafficAccident, "deaths", source="deaths"),
-            field(TrafficAccident, "injuries", source="injuries"),
+            field_column(TrafficAccident, "occurred_on", source="occurred_on"),
+            field_column(TrafficAccident, "occurred_at_time"),
+            field_column(TrafficAccident, "place"),
+            field_column(TrafficAccident, "deaths", source="deaths"),
+            field_column(TrafficAccident, "injuries", source="injuries"),
             *_fields(TrafficAccident, "vehicles", "damage_vnd"),
-            field(TrafficAccident, "description", source="description"),
+            field_column(TrafficAccident, "description", source="description"),
             *_recorded(TrafficAccident),
         ],
     ),
@@ -199,16 +166,16 @@ EXPORTS: dict[str, Export] = {
         row=lambda r: [r.unit.code, r.kind, r.received_on, r.extended_until, r.decided_on, r.decision, r.summary],
         people=[
             *_unit_columns(CrimeTip, village=False),
-            field(CrimeTip, "kind", source="kind"),
-            field(CrimeTip, "source"),
-            field(CrimeTip, "received_on", source="received_on"),
-            field(CrimeTip, "received_at"),
-            field(CrimeTip, "summary", source="summary"),
-            field(CrimeTip, "handed_over_at"),
+            field_column(CrimeTip, "kind", source="kind"),
+            field_column(CrimeTip, "source"),
+            field_column(CrimeTip, "received_on", source="received_on"),
+            field_column(CrimeTip, "received_at"),
+            field_column(CrimeTip, "summary", source="summary"),
+            field_column(CrimeTip, "handed_over_at"),
             Column(_("extended until"), lambda r: r.extended_until, "extended_until"),
-            field(CrimeTip, "deadline"),
-            field(CrimeTip, "decided_on", source="resolved_on"),
-            field(CrimeTip, "decision", source="decision"),
+            field_column(CrimeTip, "deadline"),
+            field_column(CrimeTip, "decided_on", source="resolved_on"),
+            field_column(CrimeTip, "decision", source="decision"),
             *_recorded(CrimeTip),
         ],
     ),
@@ -226,13 +193,13 @@ EXPORTS: dict[str, Export] = {
         ],
         people=[
             *_unit_columns(ForeignerStay, village=False),
-            field(ForeignerStay, "full_name", source="full_name"),
-            field(ForeignerStay, "nationality", source="nationality"),
-            field(ForeignerStay, "passport_number", source="passport_no"),
+            field_column(ForeignerStay, "full_name", source="full_name"),
+            field_column(ForeignerStay, "nationality", source="nationality"),
+            field_column(ForeignerStay, "passport_number", source="passport_no"),
             *_fields(ForeignerStay, "accommodation_kind", "host_address"),
-            field(ForeignerStay, "arrived_at", source="arrived_at"),
-            field(ForeignerStay, "declared_at", source="declared_at"),
-            field(ForeignerStay, "departed_on", source="departed_on"),
+            field_column(ForeignerStay, "arrived_at", source="arrived_at"),
+            field_column(ForeignerStay, "declared_at", source="declared_at"),
+            field_column(ForeignerStay, "departed_on", source="departed_on"),
             *_recorded(ForeignerStay),
         ],
     ),
@@ -289,7 +256,7 @@ EXPORTS: dict[str, Export] = {
             *_unit_columns(WeaponSurrender),
             *_fields(WeaponSurrender, "surrendered_on", "surrendered_by"),
             *_surrender_totals(),
-            field(WeaponSurrender, "notes"),
+            field_column(WeaponSurrender, "notes"),
             *_recorded(WeaponSurrender),
         ],
     ),
@@ -344,17 +311,8 @@ EXPORTS: dict[str, Export] = {
 IMPORT_KINDS = {kind: export.import_kind for kind, export in EXPORTS.items() if export.import_kind}
 
 
-LANGUAGES = ("vi", "en")
-
-
 def import_titles(import_kind: str) -> dict[str, str]:
     """The titles of the export for people of an import kind, in every language of the site, each
     mapped to the import column it gives back ("" for a column only shown): what importers read."""
     export = next((export for export in EXPORTS.values() if export.import_kind == import_kind), None)
-    if export is None:
-        return {}
-    titles: dict[str, str] = {}
-    for language in LANGUAGES:
-        with override(language):
-            titles.update({str(capfirst(column.title)): column.source for column in export.people})
-    return titles
+    return tabular.people_titles(export.people) if export else {}

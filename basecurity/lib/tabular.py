@@ -20,7 +20,7 @@ import csv
 import hashlib
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -28,7 +28,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -402,6 +404,81 @@ def _conflict_message() -> str:
 
 
 # --- writing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export for people: its title, its value, the import column it gives back."""
+
+    title: Any  # a lazy translation
+    value: Callable[[Any], Any]
+    source: str = ""  # the import column this one stands for; "" = shown, not imported
+
+
+def field_column(model, name: str, *, source: str = "") -> Column:
+    """A model field as people read it: its verbose name; a choice's name, a related row's name,
+    a yes/no in words."""
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+
+        def value(record):
+            return getattr(record, f"get_{name}_display")() if getattr(record, name) else ""
+
+    elif model_field.is_relation:
+
+        def value(record):
+            return str(getattr(record, name)) if getattr(record, f"{name}_id") else ""
+
+    elif model_field.get_internal_type() == "BooleanField":
+
+        def value(record):
+            return str(_("Yes") if getattr(record, name) else _("No"))
+
+    else:
+
+        def value(record):
+            return getattr(record, name)
+
+    return Column(model_field.verbose_name, value, source)
+
+
+def heading_lines(title: str, *, units: str, user, start: date | None = None, end: date | None = None) -> list[str]:
+    """The title rows of an export for people: what, which unit, which period, when and by whom."""
+    from django.utils.formats import date_format
+
+    if start or end:
+        period = _("from %(start)s to %(end)s") % {
+            "start": date_format(start, "SHORT_DATE_FORMAT") if start else "…",
+            "end": date_format(end, "SHORT_DATE_FORMAT") if end else "…",
+        }
+    else:
+        period = _("all dates")
+    return [
+        title,
+        _("Unit: %(units)s") % {"units": units},
+        _("Period: %(period)s") % {"period": period},
+        _("Exported at %(time)s by %(user)s")
+        % {
+            "time": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
+            "user": user.get_full_name() or user.get_username(),
+        },
+    ]
+
+
+def people_headings(columns: Sequence[Column]) -> list[str]:
+    return [str(capfirst(column.title)) for column in columns]
+
+
+def people_titles(columns: Sequence[Column], languages: Sequence[str] = ("vi", "en")) -> dict[str, str]:
+    """Every title of `columns` in each language → the import column it gives back ("" = not imported):
+    what an importer reads, whichever language the file was exported in."""
+    titles: dict[str, str] = {}
+    for language in languages:
+        with override(language):
+            titles.update(
+                {heading: column.source for heading, column in zip(people_headings(columns), columns, strict=True)}
+            )
+    return titles
 
 
 def neutralise(value: Any) -> Any:
