@@ -74,6 +74,21 @@ STATUS_PEOPLE = (
 )
 
 
+def import_guide(kind: str) -> list[dict]:
+    """One row per import column of `kind`: its code, its title in an export, the values it accepts."""
+    people = PERSON_PEOPLE if kind == "reintegration_persons" else STATUS_PEOPLE
+    titles: dict[str, str] = {}
+    for heading, column in zip(tabular.people_headings(people), people, strict=True):
+        if column.source:
+            titles.setdefault(column.source, heading)
+    yes_no = [("có", _("Yes")), ("không", _("No"))]
+    allowed = {"sex": list(Sex.choices), "category": list(Category.choices), "employed": yes_no, "stable_life": yes_no}
+    return [
+        {"column": name, "title": titles.get(name, ""), "allowed": allowed.get(name, [])}
+        for name in IMPORTERS[kind].columns
+    ]
+
+
 def _choice_code(value: Any, choices) -> str:
     """A choice written as its code or its name in any language of the site (an export writes names)."""
     text = tabular.text(value)

@@ -90,6 +90,9 @@ def person_list(request):
             "filter_form": form,
             "can_write": can_write,
             "import_form": ImportForm() if can_write else None,
+            "import_guides": [(kind, importers.import_guide(kind)) for kind in importers.IMPORTERS]
+            if can_write
+            else [],
             "query": request.GET.urlencode(),
         },
     )
@@ -329,3 +332,15 @@ def import_file(request):
         {"form": form, "result": result},
         status=400 if result is not None or form.errors else 200,
     )
+
+
+@login_required
+def import_template(request, kind):
+    """The import layout of `kind` with no rows ("Tệp mẫu để nhập"), to fill in and upload."""
+    require(request.user, Capability.PERSONS_WRITE)
+    if kind not in importers.IMPORTERS:
+        raise Http404
+    content = tabular.write_xlsx(importers.IMPORTERS[kind].columns, [], title=kind)
+    response = HttpResponse(content, content_type=EXPORT_FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    return response

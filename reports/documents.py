@@ -214,11 +214,12 @@ def _page_number(section) -> None:
         run._r.append(element)
 
 
-def _new_document(*, landscape: bool = False):
+def _new_document():
+    """A4 portrait: every table of these reports fits its width (5 columns at most)."""
     document = Document()
     section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     for name, value in MARGINS.items():
         setattr(section, name, value)
     section.header_distance = section.footer_distance = Mm(10)
