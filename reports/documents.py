@@ -160,7 +160,9 @@ def criteria_lines(criteria: dict | None, year: int) -> list[str]:
     if not criteria:
         return [f"- Chưa có kết quả tự đánh giá các nhóm tiêu chí năm {year}."]
     total = len(criteria["groups"])
-    lines = [f"- Đạt {criteria['met_groups']:02d}/{total:02d} nhóm tiêu chí của mô hình năm {year}:"]
+    # Only a result the superior level confirmed counts (reports/criteria.py); say which this is.
+    confirmed = "đã được cấp trên xác nhận" if criteria["state"] == "confirmed" else "tự đánh giá, chưa được xác nhận"
+    lines = [f"- Đạt {criteria['met_groups']:02d}/{total:02d} nhóm tiêu chí của mô hình năm {year} ({confirmed}):"]
     for group in criteria["groups"]:
         verdict = "đạt" if group["met"] else "chưa đạt"
         lines.append(f"  + Nhóm {group['number']}. {group['name']}: {verdict} ({group['met_items']}/{group['items']}).")

@@ -256,3 +256,19 @@ def test_a_business_inspection_fine_is_summed(roles, commune_a):
     report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="half_year", year=2026)
     assert (report.figures["activities"]["inspections"], report.figures["activities"]["fines_vnd"]) == (1, 1_500_000)
     assert "xử phạt 1.500.000 đồng" in "\n".join(documents.activity_lines(report.figures["activities"]))
+
+
+def test_the_year_report_says_which_criteria_groups_were_met(roles, commune_a, client_for):
+    from reports.models import Assessment, AssessmentAnswer, CriteriaGroup, CriteriaItem, CriteriaSet
+
+    criteria = CriteriaSet.objects.create(name="Bộ tiêu chí thử", kind="model_assessment", year_from=2026, year_to=2030)
+    assessment = Assessment.objects.create(unit=commune_a, criteria_set=criteria, year=2026)
+    for number in (1, 2):
+        group = CriteriaGroup.objects.create(criteria_set=criteria, number=number, name=f"Nhóm thử {number}")
+        item = CriteriaItem.objects.create(group=group, number=1, text="Tiêu chí thử")
+        AssessmentAnswer.objects.create(assessment=assessment, item=item, met=number == 1)
+    report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="year", year=2026)
+    assert report.figures["criteria"]["met_groups"] == 1
+    text = _text(_docx(client_for(roles.officer_a), report))
+    assert "- Đạt 01/02 nhóm tiêu chí của mô hình năm 2026 (tự đánh giá, chưa được xác nhận):" in text
+    assert "  + Nhóm 1. Nhóm thử 1: đạt (1/1)." in text and "  + Nhóm 2. Nhóm thử 2: chưa đạt (0/1)." in text
