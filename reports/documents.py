@@ -300,8 +300,10 @@ def district_criteria_lines(approved: list[Report], missing: list, year: int) ->
     for report in approved:
         criteria = report.figures.get("criteria")
         if criteria:
+            unconfirmed = "" if criteria["state"] == "confirmed" else " (chưa được xác nhận)"
             lines.append(
-                f"- {report.unit.name}: đạt {criteria['met_groups']:02d}/{len(criteria['groups']):02d} nhóm tiêu chí."
+                f"- {report.unit.name}: đạt {criteria['met_groups']:02d}/{len(criteria['groups']):02d} "
+                f"nhóm tiêu chí{unconfirmed}."
             )
         else:
             lines.append(f"- {report.unit.name}: chưa có kết quả tự đánh giá năm {year}.")
