@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from basecurity.lib import periods
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
 from . import documents, services
@@ -63,7 +64,9 @@ def can_approve_anywhere(user) -> bool:
 def report_create(request):
     require(request.user, Capability.RECORDS_WRITE)
     units = units_with(request.user, Capability.RECORDS_WRITE)
-    form = ReportCreateForm(request.POST or None, units=units, initial={"year": timezone.localdate().year})
+    # The reporting month under way (15/11-14/12 is month 12; from 15/12 the next reporting year).
+    current = periods.period_of(timezone.localdate(), periods.Kind.MONTH)
+    form = ReportCreateForm(request.POST or None, units=units, initial={"year": current.year, "number": current.number})
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_create(user=request.user, **form.cleaned_data)

@@ -1,7 +1,7 @@
 """The reports as documents by Nghị định 30/2020/NĐ-CP: the page, the date line, the number and title by
 the unit's kind, the signature block, "Nơi nhận", and what the 6-month and year reports carry."""
 
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -13,6 +13,7 @@ from docx.shared import Pt
 
 from basecurity.lib import official
 from basecurity.testing.html import text as html_text
+from basecurity.testing.html import tree
 from conftest import make_user
 from dashboards.reports import place_and_date
 from incidents import services as incident_services
@@ -272,3 +273,20 @@ def test_the_year_report_says_which_criteria_groups_were_met(roles, commune_a, c
     text = _text(_docx(client_for(roles.officer_a), report))
     assert "- Đạt 01/02 nhóm tiêu chí của mô hình năm 2026 (tự đánh giá, chưa được xác nhận):" in text
     assert "  + Nhóm 1. Nhóm thử 1: đạt (1/1)." in text and "  + Nhóm 2. Nhóm thử 2: chưa đạt (0/1)." in text
+
+
+# --- A new report starts on the current period ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "year", "number"),
+    [
+        (TODAY, 2026, 12),  # 28/11/2026: reporting month 12 (15/11-14/12) of 2026
+        (datetime(2026, 12, 20, 9, 0, tzinfo=factories.HCM), 2027, 1),  # the reporting year 2027 has begun
+    ],
+)
+def test_a_new_report_defaults_to_the_current_reporting_month(roles, client_for, now, year, number):
+    with time_machine.travel(now, tick=False):
+        page = client_for(roles.officer_a).get(reverse("reports:report_create"))
+    assert tree(page).xpath("//input[@name='year']/@value") == [str(year)]
+    assert tree(page).xpath("//input[@name='number']/@value") == [str(number)]
