@@ -13,7 +13,7 @@ from docx.shared import Pt
 
 from basecurity.lib import official
 from basecurity.testing.html import text as html_text
-from basecurity.testing.html import tree
+from basecurity.testing.html import texts, tree
 from conftest import make_user
 from dashboards.reports import place_and_date
 from incidents import services as incident_services
@@ -290,3 +290,19 @@ def test_a_new_report_defaults_to_the_current_reporting_month(roles, client_for,
         page = client_for(roles.officer_a).get(reverse("reports:report_create"))
     assert tree(page).xpath("//input[@name='year']/@value") == [str(year)]
     assert tree(page).xpath("//input[@name='number']/@value") == [str(number)]
+
+
+# --- The criteria of a year not loaded --------------------------------------------------------------
+
+
+def test_starting_an_assessment_of_a_year_without_criteria_says_what_to_load(roles, client_for, model_set, items):
+    """28/11/2026 is in reporting year 2026; the seeded lists cover 2021-2025 (the model's groups have
+    test criteria here, the recognition none): the page says what the administrator must load."""
+    page = client_for(roles.officer_a).get(reverse("reports:assessment_start"))
+    missing = texts(page, "//div[@id='criteria-missing']//li")
+    assert len(missing) == 2  # neither the model's groups nor the recognition has criteria for 2026
+    assert "Criteria sets" in html_text(page, "//div[@id='criteria-missing']/p[2]")
+    model_set.year_to = 2030
+    model_set.save()
+    page = client_for(roles.officer_a).get(reverse("reports:assessment_start"))
+    assert len(texts(page, "//div[@id='criteria-missing']//li")) == 1  # the recognition only
