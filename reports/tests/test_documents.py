@@ -7,7 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from docx.shared import Pt
 
@@ -306,3 +308,19 @@ def test_starting_an_assessment_of_a_year_without_criteria_says_what_to_load(rol
     model_set.save()
     page = client_for(roles.officer_a).get(reverse("reports:assessment_start"))
     assert len(texts(page, "//div[@id='criteria-missing']//li")) == 1  # the recognition only
+
+
+def test_the_criteria_decision_has_its_own_wording(roles, client_for, commune_a, model_set, items):
+    """The district's decision on a self-assessment is not a crime tip's "quyết định giải quyết"."""
+    from reports.models import Assessment, AssessmentAnswer
+
+    assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
+    for item in items.values():
+        AssessmentAnswer.objects.create(assessment=assessment, item=item, met=True)
+    client_for(roles.officer_a).post(reverse("reports:assessment_submit", args=[assessment.pk]))
+    district = client_for(roles.district_committee)
+    with translation.override("vi"):
+        district.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+        page = district.get(reverse("reports:assessment_detail", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+    assert "giải quyết" not in html_text(page, "//form[@id='decision-form']")
+    assert html_text(page, "//button[@id='decide-assessment']") == "Ghi nhận ý kiến của cấp trên"
