@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -94,6 +95,7 @@ def report_detail(request, pk):
             "rows": documents.figure_rows(report),
             "can_write": report.is_editable and can(request.user, Capability.RECORDS_WRITE, report.unit),
             "can_decide": report.state == ReportState.SUBMITTED and services.can_approve(request.user, report.unit),
+            "early_approval": _early_approval_warning(report),
             "return_form": ReturnForm(),
         },
     )
@@ -155,10 +157,24 @@ def report_refresh(request, pk):
     return redirect(report)
 
 
+def _early_approval_warning(report: Report) -> str:
+    """What approving a report of a period not yet ended locks, in words; "" once the period has ended."""
+    if report.end < timezone.localdate():
+        return ""
+    return _(
+        "The period runs until %(end)s: approving now also locks the days still to come, and records of "
+        "those days can then be entered only with an exception granted by the superior level."
+    ) % {"end": date_format(report.end, "SHORT_DATE_FORMAT")}
+
+
 @login_required
 @require_POST
 def report_approve(request, pk):
     report = get_scoped_or_404(Report.objects.all(), request.user, Capability.REPORTS_APPROVE, pk=pk)
+    warning = _early_approval_warning(report)
+    if warning and request.POST.get("confirm_early") != "1":
+        messages.error(request, warning + " " + _("Tick the box to confirm, or approve after the period ends."))
+        return redirect(report)
     try:
         services.report_approve(report=report, user=request.user)
     except ValidationError as error:

@@ -324,3 +324,33 @@ def test_the_criteria_decision_has_its_own_wording(roles, client_for, commune_a,
         page = district.get(reverse("reports:assessment_detail", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="vi")
     assert "giải quyết" not in html_text(page, "//form[@id='decision-form']")
     assert html_text(page, "//button[@id='decide-assessment']") == "Ghi nhận ý kiến của cấp trên"
+
+
+# --- Approving before the period ends -----------------------------------------------------------------
+
+
+def test_approving_a_period_not_yet_ended_says_what_it_locks_and_asks_to_confirm(roles, commune_a, client_for):
+    """28/11/2026 is within reporting month 12 (15/11-14/12/2026)."""
+    report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="month", year=2026, number=12)
+    services.report_submit(report=report, user=roles.officer_a)
+    district = client_for(roles.district_police)
+    page = district.get(reverse("reports:report_detail", kwargs={"pk": report.pk}))
+    assert "runs until 14/12/2026" in html_text(page, "//div[@id='early-approval']")
+    approve = reverse("reports:report_approve", kwargs={"pk": report.pk})
+    district.post(approve)
+    report.refresh_from_db()
+    assert report.state == "submitted"  # not without the confirmation
+    district.post(approve, {"confirm_early": "1"})
+    report.refresh_from_db()
+    assert report.state == "approved"
+
+
+def test_a_period_that_has_ended_is_approved_without_a_warning(roles, commune_a, client_for):
+    report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="month", year=2026, number=11)
+    services.report_submit(report=report, user=roles.officer_a)
+    district = client_for(roles.district_police)
+    page = district.get(reverse("reports:report_detail", kwargs={"pk": report.pk}))
+    assert not texts(page, "//div[@id='early-approval']")
+    district.post(reverse("reports:report_approve", kwargs={"pk": report.pk}))
+    report.refresh_from_db()
+    assert report.state == "approved"
