@@ -34,7 +34,9 @@ def period_window(period: periods.Period, today=None) -> engine.Window:
 
 def period_figures(unit, period: periods.Period, today=None) -> dict:
     """The figures of `unit` for `period`: period, previous_period, as_of, counts, previous_counts,
-    changes (current - previous), targets, narrative_vi, narrative_en."""
+    changes (current - previous), targets, narrative_vi, narrative_en, activities (the period's
+    activity totals) and criteria (the year's self-assessment on the four groups, or None), as they
+    stand when the report is created or its figures refreshed."""
     win = period_window(period, today)
     scope = engine.load_scope(unit.code)
     own = engine.own_components(scope, win)
