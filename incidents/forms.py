@@ -18,6 +18,7 @@ from communes.models import AdministrativeUnit, Level
 from .models import (
     BusinessInspection,
     BusinessKind,
+    CategoryGroup,
     ConditionalBusiness,
     CrimeTip,
     DoorToDoorCheck,
@@ -48,6 +49,17 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
+
+
+def group_categories(field: forms.ModelChoiceField) -> None:
+    """The categories of a select under their group (crime, social evil, law violation) as <optgroup>s;
+    the field still validates against its queryset."""
+    labels = dict(CategoryGroup.choices)
+    groups: dict[str, list] = {}
+    for category in field.queryset:
+        groups.setdefault(category.group, []).append((category.pk, category.name))
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + [(labels.get(group, group), options) for group, options in groups.items()]
 
 
 class VillageSelect(forms.Select):
@@ -128,6 +140,7 @@ class IncidentForm(RecordForm):
                 pk=self.instance.category_id
             )
         self.fields["category"].queryset = categories.order_by("group", "name")
+        group_categories(self.fields["category"])
 
 
 class CrimeTipForm(RecordForm):

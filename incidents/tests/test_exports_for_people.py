@@ -181,3 +181,17 @@ def tree_links(page, element_id):
     from basecurity.testing.html import tree
 
     return [element.get("href") for element in tree(page).xpath(f"//a[@id='{element_id}']")]
+
+
+# --- Incident types grouped in every select -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["incidents:incident_create", "incidents:incident_list"])
+def test_incident_types_are_grouped_in_selects(url, officer, client_for):
+    from basecurity.testing.html import tree
+
+    page = client_for(officer).get(reverse(url))
+    groups = tree(page).xpath("//select[@name='category']/optgroup/@label")
+    assert groups == ["Tội phạm", "Tệ nạn xã hội", "Vi phạm pháp luật"]
+    theft = tree(page).xpath("//select[@name='category']/optgroup[1]/option/text()")
+    assert "Trộm cắp tài sản" in theft
