@@ -8,6 +8,7 @@ Native date / time pickers (type="date", "datetime-local", "time") suit phones.
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -292,7 +293,8 @@ class TipExtendForm(forms.Form):
 
 
 class TipDecideForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=TipDecision.choices)
+    # Nothing chosen at first: a decision to prosecute or not is never a default.
+    decision = forms.ChoiceField(label=_("Decision"), choices=[*BLANK_CHOICE_DASH, *TipDecision.choices])
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):

@@ -3,7 +3,7 @@ rows); the import layout stays available; an exported file imports back; the imp
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -195,3 +195,24 @@ def test_incident_types_are_grouped_in_selects(url, officer, client_for):
     assert groups == ["Tội phạm", "Tệ nạn xã hội", "Vi phạm pháp luật"]
     theft = tree(page).xpath("//select[@name='category']/optgroup[1]/option/text()")
     assert "Trộm cắp tài sản" in theft
+
+
+# --- The decision on a crime tip starts with nothing chosen ---------------------------------------------
+
+
+def test_the_tip_decision_starts_with_no_outcome_chosen(officer, client_for, commune_a):
+    from basecurity.testing.html import tree
+    from incidents import services
+
+    tip = services.tip_create(
+        user=officer, unit=commune_a, kind="report", received_on=date(2026, 11, 20), summary="Tin báo thử"
+    )
+    client = client_for(officer)
+    page = client.get(reverse("incidents:tip_detail", args=[tip.pk]))
+    options = tree(page).xpath("//select[@name='decide-decision']/option")
+    assert options[0].get("value") == "" and not [
+        o for o in options if o.get("selected") is not None and o.get("value")
+    ]
+    client.post(reverse("incidents:tip_decide", args=[tip.pk]), {"decide-decided_on": "2026-11-27"})
+    tip.refresh_from_db()
+    assert tip.decision == ""  # nothing recorded without a choice
