@@ -216,3 +216,24 @@ def test_the_tip_decision_starts_with_no_outcome_chosen(officer, client_for, com
     client.post(reverse("incidents:tip_decide", args=[tip.pk]), {"decide-decided_on": "2026-11-27"})
     tip.refresh_from_db()
     assert tip.decision == ""  # nothing recorded without a choice
+
+
+# --- A handover to the investigating body past its limit ------------------------------------------------
+
+
+def test_a_late_handover_is_listed_in_red_with_the_decision_deadlines(officer, client_for, commune_a):
+    from datetime import timedelta
+
+    from basecurity.testing.html import tree
+
+    from .factories import tip
+
+    # Thanh Lâm is remote: 48 hours.
+    late = tip(commune_a, officer, received_at=NOW - timedelta(hours=50), summary="Chưa chuyển")
+    late.save()
+    on_time = tip(commune_a, officer, received_at=NOW - timedelta(hours=2), summary="Vừa nhận")
+    on_time.save()
+    page = client_for(officer).get(reverse("incidents:tip_attention"))
+    rows = tree(page).xpath("//table[@id='late-handover-table']/tbody/tr")
+    assert len(rows) == 1 and rows[0].get("class") == "table-danger"
+    assert "Chưa chuyển" in rows[0].text_content()
