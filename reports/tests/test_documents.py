@@ -354,3 +354,10 @@ def test_a_period_that_has_ended_is_approved_without_a_warning(roles, commune_a,
     district.post(reverse("reports:report_approve", kwargs={"pk": report.pk}))
     report.refresh_from_db()
     assert report.state == "approved"
+
+
+def test_the_criteria_list_has_no_inline_style(roles, client_for):
+    """The Content-Security-Policy blocks inline styles: the year field's width comes from app.css."""
+    page = client_for(roles.officer_a).get(reverse("reports:assessment_list"))
+    assert page.status_code == 200
+    assert tree(page).xpath("//*[@style]") == []
