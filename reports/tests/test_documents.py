@@ -361,3 +361,11 @@ def test_the_criteria_list_has_no_inline_style(roles, client_for):
     page = client_for(roles.officer_a).get(reverse("reports:assessment_list"))
     assert page.status_code == 200
     assert tree(page).xpath("//*[@style]") == []
+
+
+def test_every_page_has_a_favicon(roles, client_for):
+    from django.contrib.staticfiles import finders
+
+    page = client_for(roles.officer_a).get(reverse("reports:assessment_list"))
+    [href] = tree(page).xpath("//link[@rel='icon']/@href")
+    assert href.endswith(".svg") and finders.find("img/favicon.svg")
