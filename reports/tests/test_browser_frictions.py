@@ -89,3 +89,26 @@ def test_officer_forms_start_without_a_trap(width, live_server, units, people, b
     page.goto(f"{base}{reverse('reports:assessment_list')}")
     expect(page.locator("#id_year")).to_be_visible()
     assert page.errors == []  # no style refused by the Content-Security-Policy, no missing favicon
+
+
+CONTRAST = """(selector) => {
+  const parse = (text) => { const v = text.match(/[\\d.]+/g).map(Number); return [v.slice(0, 3), v.length > 3 ? v[3] : 1]; };
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const link = document.querySelector(selector);
+  const [bar] = parse(getComputedStyle(link.closest("nav")).backgroundColor);
+  const [color, alpha] = parse(getComputedStyle(link).color);
+  const seen = color.map((c, i) => alpha * c + (1 - alpha) * bar[i]);  // a translucent text over the bar
+  const [a, b] = [luminance(seen), luminance(bar)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_the_navigation_bar_meets_wcag_aa(live_server, people, browser_page):  # noqa: F811
+    page, base = browser_page, live_server.url
+    page.set_viewport_size({"width": 1366, "height": 800})
+    log_in(page, base, "canbo_thanhlam")
+    assert page.evaluate(CONTRAST, "nav .nav-link") >= 4.5
+    assert page.evaluate(CONTRAST, "nav .navbar-brand") >= 4.5
