@@ -104,3 +104,24 @@ class PeriodChoiceForm(forms.Form):
             except ValueError as error:
                 raise forms.ValidationError(str(error)) from error
         return data
+
+
+class LockExceptionForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
+    start = forms.DateField(label=_("First day"), widget=DateInput())
+    end = forms.DateField(label=_("Last day"), widget=DateInput())
+    hours = forms.IntegerField(
+        label=_("Open for (hours)"), min_value=1, max_value=24 * 14, initial=24, help_text=_("At most 14 days.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The last day cannot be before the first day."))
+        return data

@@ -9,6 +9,8 @@
   the right raises PermissionDenied (views answer 404 before that, through scoping).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from basecurity.lib import official, periods
-from communes.models import Level, PeriodLock
+from communes.models import Level, LockException, PeriodLock
 from communes.permissions import Capability, can
 from dashboards.selectors import place_name
 
@@ -225,3 +227,41 @@ def report_return(*, report: Report, user, comment: str) -> Report:
     _save(report, user)
     _event(report, user=user, from_state=ReportState.SUBMITTED, to_state=ReportState.RETURNED, comment=comment)
     return report
+
+
+# --- Lock exceptions, granted and revoked by the superior level ---------------------------------------
+
+
+@transaction.atomic
+def lock_exception_grant(*, user, unit, start, end, hours: int, reason: str) -> LockException:
+    """Allow records of `unit` dated `start`..`end` to be written for `hours` despite its locks."""
+    if not can_approve(user, unit):
+        raise PermissionDenied(_("Only the superior level can open a locked period of %(unit)s.") % {"unit": unit.name})
+    exception = LockException(
+        unit=unit,
+        start=start,
+        end=end,
+        valid_until=timezone.now() + timedelta(hours=hours),
+        reason=reason,
+        granted_by=user,
+    )
+    exception.full_clean()
+    exception._history_user = user
+    exception.save()
+    return exception
+
+
+@transaction.atomic
+def lock_exception_revoke(*, user, exception: LockException) -> LockException:
+    """End an exception now; it stays in the list and its history says who ended it."""
+    exception = LockException.objects.select_for_update().select_related("unit").get(pk=exception.pk)
+    if not can_approve(user, exception.unit):
+        raise PermissionDenied(
+            _("Only the superior level can close an exception of %(unit)s.") % {"unit": exception.unit.name}
+        )
+    now = timezone.now()
+    if exception.valid_until > now:
+        exception.valid_until = now
+        exception._history_user = user
+        exception.save(update_fields=["valid_until"])
+    return exception

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
+from communes.models import LockException
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
 from . import documents, services
-from .forms import PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm
+from .forms import LockExceptionForm, PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm
 from .models import Report, ReportState
 from .querysets import district_report, timeliness
 
@@ -303,3 +304,38 @@ def district_report_docx(request):
     filename = f"bao-cao-{district.code}-{kind}-{year}-{number}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Lock exceptions ----------------------------------------------------------------------------------
+
+
+@login_required
+def lock_exceptions(request):
+    """The superior level's exceptions to the locks of its communes: grant one, see them all, revoke one."""
+    require(request.user, Capability.REPORTS_APPROVE)
+    units = units_with(request.user, Capability.REPORTS_APPROVE)
+    form = LockExceptionForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lock_exception_grant(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("The exception was granted: the commune can correct its records now."))
+            return redirect("reports:lock_exceptions")
+    exceptions = (
+        scope(LockException.objects.all(), request.user, Capability.REPORTS_APPROVE)
+        .select_related("unit", "granted_by")
+        .order_by("-valid_until", "-pk")
+    )
+    page = Paginator(exceptions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/lock_exceptions.html", {"form": form, "page": page, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def lock_exception_revoke(request, pk):
+    exception = get_scoped_or_404(LockException.objects.all(), request.user, Capability.REPORTS_APPROVE, pk=pk)
+    services.lock_exception_revoke(user=request.user, exception=exception)
+    messages.success(request, _("The exception was closed."))
+    return redirect("reports:lock_exceptions")
