@@ -237,3 +237,33 @@ def test_a_late_handover_is_listed_in_red_with_the_decision_deadlines(officer, c
     rows = tree(page).xpath("//table[@id='late-handover-table']/tbody/tr")
     assert len(rows) == 1 and rows[0].get("class") == "table-danger"
     assert "Chưa chuyển" in rows[0].text_content()
+
+
+@pytest.mark.parametrize("kind", ["incident", "business", "surrender", "tip"])
+def test_an_export_for_people_runs_the_same_queries_for_1_and_12_records(kind, officer, client_for, commune_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import BUILDERS, surrender_item
+
+    count = iter(range(100))
+
+    def add():
+        record = BUILDERS[kind](commune_a, officer)
+        if kind == "business":
+            record.name = f"Nhà nghỉ số {next(count)}"  # a business's name is unique in its commune
+        record.full_clean()
+        record.save()
+        if kind == "surrender":
+            surrender_item(record).save()
+
+    client = client_for(officer)
+    add()
+    with CaptureQueriesContext(connection) as one:
+        rows_one = _sheet_rows(_export(client, kind))
+    for _ in range(11):
+        add()
+    with CaptureQueriesContext(connection) as twelve:
+        rows_twelve = _sheet_rows(_export(client, kind))
+    assert (len(rows_one), len(rows_twelve)) == (6 + 1, 6 + 12)  # title rows, header, records
+    assert len(one) == len(twelve)
