@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0005_report_submitted_at_latest'),
+        ("reports", "0005_report_submitted_at_latest"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalreport',
-            name='signer_name',
+            model_name="historicalreport",
+            name="signer_name",
             field=models.CharField(blank=True, max_length=120, verbose_name="signer's full name"),
         ),
         migrations.AddField(
-            model_name='historicalreport',
-            name='signer_rank',
-            field=models.CharField(blank=True, help_text='e.g. Thiếu tá', max_length=60, verbose_name="signer's rank"),
+            model_name="historicalreport",
+            name="signer_rank",
+            field=models.CharField(blank=True, help_text="e.g. Thiếu tá", max_length=60, verbose_name="signer's rank"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='signer_name',
+            model_name="report",
+            name="signer_name",
             field=models.CharField(blank=True, max_length=120, verbose_name="signer's full name"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='signer_rank',
-            field=models.CharField(blank=True, help_text='e.g. Thiếu tá', max_length=60, verbose_name="signer's rank"),
+            model_name="report",
+            name="signer_rank",
+            field=models.CharField(blank=True, help_text="e.g. Thiếu tá", max_length=60, verbose_name="signer's rank"),
         ),
     ]
