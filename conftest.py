@@ -142,6 +142,11 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
 
 
+def soffice_path() -> str | None:
+    """LibreOffice, which renders the .docx documents to PDF in the `documents` tests."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def skip_or_fail(reason: str):
     """Skip a test whose outside service is missing; in CI (services required) fail instead."""
     if REQUIRE_SERVICES:

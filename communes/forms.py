@@ -25,6 +25,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def preselect_only_choice(form: forms.ModelForm, name: str) -> None:
+    """A new record's unit is preselected when the user can choose only one (an officer of one commune)."""
+    choices = list(form.fields[name].queryset[:2])
+    if not form.instance.pk and not form.initial.get(name) and len(choices) == 1:
+        form.initial[name] = choices[0].pk
+
+
 class SteeringCommitteeForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = SteeringCommittee
@@ -38,6 +45,7 @@ class SteeringCommitteeForm(GuardedForm, forms.ModelForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.exclude(level="village")
+        preselect_only_choice(self, "unit")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

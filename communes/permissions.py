@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import AdministrativeUnit, Assignment, Level, Role
 
@@ -175,3 +176,12 @@ class CapabilityRequiredMixin(LoginRequiredMixin):
         if request.user.is_authenticated:
             require(request.user, self.capability)
         return super().dispatch(request, *args, **kwargs)
+
+
+def scope_label(user, capability: Capability, unit: AdministrativeUnit | None = None) -> str:
+    """What an export covers, in words: the unit chosen in the list's filter, else the user's units."""
+    if unit is not None:
+        return unit.name
+    if user.is_superuser:
+        return gettext("all units")
+    return ", ".join(sorted(root.name for root in root_units(user, capability)))

@@ -8,6 +8,7 @@ column headings are. No personal data: units, targets and counts only.
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from django.utils import formats, timezone
@@ -17,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from basecurity.lib import tabular
-from communes.models import AdministrativeUnit
+from basecurity.lib import official, tabular
+from communes.models import AdministrativeUnit, SteeringCommittee
 
 from . import selectors
 from .models import TargetCode
@@ -35,15 +36,24 @@ INCOMPLETE_MARK = "*"
 STATUS_FILLS = {"met": "D1E7DD", "missed": "F8D7DA", "no_data": "E9ECEF", "no_baseline": "FFF3CD"}
 
 
+def committee_name(unit: AdministrativeUnit) -> str:
+    """The unit's steering committee as its documents name it, without a nickname in brackets:
+    "Ban chỉ đạo mô hình An ninh cơ sở huyện Ba Chẽ (BCĐ 05 BC)" → "BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ HUYỆN BA CHẼ"."""
+    committee = SteeringCommittee.objects.filter(unit=unit).order_by("pk").first()
+    if committee is None:
+        return f"BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ {official.mid_sentence(unit).upper()}"
+    return re.sub(r"\s*\([^)]*\)\s*$", "", committee.name).upper()
+
+
 def issuing_body(unit: AdministrativeUnit) -> list[str]:
-    """The issuing body's lines, upper case: ["CÔNG AN HUYỆN BA CHẼ", "BAN CHỈ ĐẠO AN NINH CƠ SỞ"]."""
-    return [f"CÔNG AN {unit.name.upper()}", "BAN CHỈ ĐẠO AN NINH CƠ SỞ"]
+    """The committee's header: the People's Committee that set it up, then the committee itself
+    ["ỦY BAN NHÂN DÂN HUYỆN BA CHẼ", "BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ HUYỆN BA CHẼ"]."""
+    return [f"ỦY BAN NHÂN DÂN {official.mid_sentence(unit).upper()}", committee_name(unit)]
 
 
 def place_and_date(unit: AdministrativeUnit, day=None) -> str:
     """ "Ba Chẽ, ngày 28 tháng 11 năm 2026" (the report's date: today)."""
-    day = day or timezone.localdate()
-    return f"{selectors.place_name(unit)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return official.place_and_date(selectors.place_name(unit), day or timezone.localdate())
 
 
 def period_line(data: selectors.OverviewData) -> str:
@@ -93,7 +103,6 @@ def report_context(root: AdministrativeUnit, data: selectors.OverviewData) -> di
         "data": data,
         "rows": rows,
         "targets": [(code, TargetCode(code).label) for code in selectors.TARGET_CODES],
-        "issuer": issuing_body(root),
         "place_and_date": place_and_date(root),
         "motto": MOTTO,
         "motto_line_2": MOTTO_LINE_2,
@@ -104,6 +113,11 @@ def report_context(root: AdministrativeUnit, data: selectors.OverviewData) -> di
         "mark_help": selectors.NOT_SIGNIFICANT_HELP,
         "incomplete_mark": INCOMPLETE_MARK,
     }
+
+
+def document_context(root: AdministrativeUnit, data: selectors.OverviewData) -> dict:
+    """The report as a document (print page, workbook): the overview's context and the committee's header."""
+    return report_context(root, data) | {"issuer": issuing_body(root)}
 
 
 def overview_xlsx(context: dict) -> bytes:

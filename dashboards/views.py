@@ -228,7 +228,7 @@ def report(request, pk):
     root = _unit_or_404(request.user, pk)
     form, year, as_of = _period(request, root)
     data = _data_or_error(form, root, year, as_of)
-    context = reports.report_context(root, data)
+    context = reports.document_context(root, data)
     context["back_url"] = f"{dashboard_url(root)}?{_query(year, as_of)}"
     return render(request, "dashboards/report.html", context)
 
@@ -238,7 +238,7 @@ def export_xlsx(request, pk):
     root = _unit_or_404(request.user, pk)
     form, year, as_of = _period(request, root)
     data = _data_or_error(form, root, year, as_of)
-    content = reports.overview_xlsx(reports.report_context(root, data))
+    content = reports.overview_xlsx(reports.document_context(root, data))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = (
         f'attachment; filename="chi-tieu-{root.code}-{year}-{data.window.as_of:%Y%m%d}.xlsx"'

@@ -15,17 +15,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from basecurity.lib import tabular
 from communes import submissions
-from communes.permissions import Capability, require
+from communes.permissions import Capability, require, scope_label
 from communes.submissions import GuardedForm
 
 from .exports import EXPORTS, FORMATS, IMPORT_KINDS
 from .importers import IMPORTERS
 from .kinds import KINDS, filtered_records
+from .models import IncidentCategory, TipDecision, TipKind
 
+LAYOUTS = ("people", "import")
 MAX_UPLOAD_MB = 50  # a commune's yearly book is far smaller; 100,000 incident rows are about 8 MB
 
 
@@ -56,6 +60,29 @@ def _kind_or_404(kind: str, table: dict):
     if kind not in table:
         raise Http404
     return KINDS[kind]
+
+
+def _allowed_values(import_kind: str) -> dict[str, list[tuple[str, str]]]:
+    """The values a column accepts, each code with its name (either may be written)."""
+    if import_kind == "incidents":
+        categories = IncidentCategory.objects.order_by("code").values_list("code", "name")
+        return {"category": list(categories)}
+    if import_kind == "crime_tips":
+        return {"kind": list(TipKind.choices), "decision": list(TipDecision.choices)}
+    return {}
+
+
+def import_guide(kind: str) -> list[dict]:
+    """One row per import column: its code, its title in an export for people, the allowed values."""
+    titles = {}
+    for column in EXPORTS[kind].people:
+        if column.source:
+            titles.setdefault(column.source, str(capfirst(column.title)))
+    allowed = _allowed_values(IMPORT_KINDS[kind])
+    return [
+        {"column": name, "title": titles.get(name, ""), "allowed": allowed.get(name, [])}
+        for name in IMPORTERS[IMPORT_KINDS[kind]].columns
+    ]
 
 
 @login_required
@@ -98,6 +125,7 @@ def import_file(request, kind):
             "config": config,
             "import_kind": import_kind,
             "columns": importer_class.columns,
+            "guide": import_guide(kind),
             "form": form,
             "result": result,
         },
@@ -105,19 +133,44 @@ def import_file(request, kind):
     )
 
 
+def export_heading(config, form, user) -> list[str]:
+    """The title rows of an export for people: the list, its unit (filter or the user's), its period."""
+    values = form.cleaned_data if form.is_valid() else {}
+    return tabular.heading_lines(
+        str(capfirst(config.verbose_name_plural)),
+        units=scope_label(user, Capability.RECORDS_READ, values.get("unit")),
+        user=user,
+        start=values.get("start"),
+        end=values.get("end"),
+    )
+
+
 @login_required
 def export(request, kind):
-    """The list's records (scope, filters and search of the list page) as ?format=csv or xlsx."""
+    """The list's records (scope, filters and search of the list page) as ?format=csv or xlsx, for
+    people by default, in the import layout with ?layout=import."""
     config = _kind_or_404(kind, EXPORTS)
     require(request.user, Capability.RECORDS_READ)
     fmt = request.GET.get("format", "csv")
-    if fmt not in FORMATS:
+    layout = request.GET.get("layout", "people")
+    if fmt not in FORMATS or layout not in LAYOUTS:
         raise Http404
-    _form, records = filtered_records(config, request.user, request.GET)
+    form, records = filtered_records(config, request.user, request.GET)
     name = IMPORT_KINDS.get(kind, config.slug)
-    content = EXPORTS[kind].write(records, fmt, title=name)
+    heading = export_heading(config, form, request.user) if layout == "people" else ()
+    content = EXPORTS[kind].write(records, fmt, title=name, layout=layout, heading=heading)
     response = HttpResponse(content, content_type=FORMATS[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def import_template(request, kind):
+    """The import layout with no rows ("Tệp mẫu để nhập"), to fill in and upload."""
+    _kind_or_404(kind, IMPORT_KINDS)
+    require(request.user, Capability.RECORDS_WRITE)
+    response = HttpResponse(EXPORTS[kind].template(), content_type=FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{IMPORT_KINDS[kind]}.xlsx"'
     return response

@@ -8,6 +8,13 @@ records back; the other kinds are exported only, with the columns a commune keep
 The rows come from `kinds.filtered_records()`, the list page's own query: the export holds what
 the list shows (the user's RECORDS_READ scope, the list's filters and search), all pages at once.
 Cells that a spreadsheet would run as a formula are neutralised by basecurity/lib/tabular.py.
+
+Two layouts. By default an export is for people (`people` columns): titles in the user's language,
+names instead of codes (category, kind, status, decision, outcome), dates dd/mm/yyyy, the status,
+outcome and time columns, under title rows saying the unit, the period, when and by whom it was
+exported. `layout=import` gives the import layout (codes, the columns of import-formats.md), the
+"Tệp mẫu để nhập". The importers read both (`import_titles`): an exported file, corrected in Excel,
+imports back.
 """
 
 from __future__ import annotations
@@ -17,11 +24,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import tabular
+from basecurity.lib.tabular import Column, field_column
 
 from .importers import ACCIDENT_COLUMNS, INCIDENT_COLUMNS, STAY_COLUMNS, TIP_COLUMNS
-from .models import WeaponItemType
+from .models import (
+    ConditionalBusiness,
+    CrimeTip,
+    DoorToDoorCheck,
+    ForeignerStay,
+    Incident,
+    Mediation,
+    OutreachSession,
+    Patrol,
+    TrafficAccident,
+    WeaponItemType,
+    WeaponSurrender,
+)
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -34,23 +55,52 @@ def _village(record) -> str:
     return record.village.name if record.village_id else ""
 
 
+COMMUNE_CODE = Column(_("Commune code"), lambda r: r.unit.code, "unit_code")
+COMMUNE = Column(_("Commune"), lambda r: r.unit.name)
+
+
+def _unit_columns(model, *, village: bool = True, source: bool = False) -> list[Column]:
+    columns = [COMMUNE_CODE, COMMUNE]
+    if village:
+        columns.append(field_column(model, "village", source="village" if source else ""))
+    return columns
+
+
+def _recorded(model) -> list[Column]:
+    return [field_column(model, "recorded_by"), field_column(model, "created_at")]
+
+
 @dataclass(frozen=True)
 class Export:
     columns: Sequence[str]
     row: Callable[[Any], list[Any]]
+    people: Sequence[Column] = ()
     prepare: Callable[[QuerySet], QuerySet] = lambda records: records
     import_kind: str = ""  # the import kind with the same columns, if any
 
-    def rows(self, records: QuerySet) -> Iterable[list[Any]]:
+    def rows(self, records: QuerySet, *, layout: str = "import") -> Iterable[list[Any]]:
         """One row per record, read in chunks (an export of 100,000 rows stays small in memory)."""
         records = self.prepare(records)
         for record in records.iterator(chunk_size=CHUNK_SIZE):
-            yield self.row(record)
+            if layout == "import":
+                yield self.row(record)
+            else:
+                yield [column.value(record) for column in self.people]
 
-    def write(self, records: QuerySet, fmt: str, *, title: str) -> bytes:
+    def write(self, records: QuerySet, fmt: str, *, title: str, layout: str = "people", heading=()) -> bytes:
+        """The records in `layout` ("people" under the `heading` lines, or "import")."""
+        if layout == "import":
+            columns, heading = self.columns, ()
+        else:
+            columns = tabular.people_headings(self.people)
+        rows = self.rows(records, layout=layout)
         if fmt == "csv":
-            return tabular.write_csv(self.columns, self.rows(records))
-        return tabular.write_xlsx(self.columns, self.rows(records), title=title)
+            return tabular.write_csv(columns, rows, heading=heading)
+        return tabular.write_xlsx(columns, rows, title=title, heading=heading)
+
+    def template(self) -> bytes:
+        """The import layout with no rows: the file a commune fills in ("Tệp mẫu để nhập")."""
+        return tabular.write_xlsx(self.columns, [], title=self.import_kind or "template")
 
 
 def _with_last_extension(tips: QuerySet) -> QuerySet:
@@ -67,22 +117,67 @@ def _with_item_totals(surrenders: QuerySet) -> QuerySet:
     )
 
 
+def _fields(model, *names: str) -> list[Column]:
+    return [field_column(model, name) for name in names]
+
+
+def _surrender_totals() -> list[Column]:
+    return [
+        Column(label, lambda r, kind=kind: getattr(r, f"total_{kind}") or 0) for kind, label in WeaponItemType.choices
+    ]
+
+
 EXPORTS: dict[str, Export] = {
     "incident": Export(
         columns=INCIDENT_COLUMNS,
         import_kind="incidents",
         row=lambda r: [r.unit.code, _village(r), r.occurred_on, r.category.code, r.subjects, r.description],
+        people=[
+            *_unit_columns(Incident, source=True),
+            field_column(Incident, "occurred_on", source="occurred_on"),
+            field_column(Incident, "occurred_at_time"),
+            field_column(Incident, "category", source="category"),
+            field_column(Incident, "subjects", source="subjects"),
+            field_column(Incident, "description", source="description"),
+            *_fields(Incident, "status", "outcome", "reported_on"),
+            *_recorded(Incident),
+        ],
     ),
     "accident": Export(
         columns=ACCIDENT_COLUMNS,
         import_kind="traffic_accidents",
         row=lambda r: [r.unit.code, r.occurred_on, r.deaths, r.injuries, r.description],
+        people=[
+            *_unit_columns(TrafficAccident),
+            field_column(TrafficAccident, "occurred_on", source="occurred_on"),
+            field_column(TrafficAccident, "occurred_at_time"),
+            field_column(TrafficAccident, "place"),
+            field_column(TrafficAccident, "deaths", source="deaths"),
+            field_column(TrafficAccident, "injuries", source="injuries"),
+            *_fields(TrafficAccident, "vehicles", "damage_vnd"),
+            field_column(TrafficAccident, "description", source="description"),
+            *_recorded(TrafficAccident),
+        ],
     ),
     "tip": Export(
         columns=TIP_COLUMNS,
         import_kind="crime_tips",
         prepare=_with_last_extension,
         row=lambda r: [r.unit.code, r.kind, r.received_on, r.extended_until, r.decided_on, r.decision, r.summary],
+        people=[
+            *_unit_columns(CrimeTip, village=False),
+            field_column(CrimeTip, "kind", source="kind"),
+            field_column(CrimeTip, "source"),
+            field_column(CrimeTip, "received_on", source="received_on"),
+            field_column(CrimeTip, "received_at"),
+            field_column(CrimeTip, "summary", source="summary"),
+            field_column(CrimeTip, "handed_over_at"),
+            Column(_("extended until"), lambda r: r.extended_until, "extended_until"),
+            field_column(CrimeTip, "deadline"),
+            field_column(CrimeTip, "decided_on", source="resolved_on"),
+            field_column(CrimeTip, "decision", source="decision"),
+            *_recorded(CrimeTip),
+        ],
     ),
     "stay": Export(
         columns=STAY_COLUMNS,
@@ -95,6 +190,17 @@ EXPORTS: dict[str, Export] = {
             r.arrived_at,
             r.declared_at,
             r.departed_on,
+        ],
+        people=[
+            *_unit_columns(ForeignerStay, village=False),
+            field_column(ForeignerStay, "full_name", source="full_name"),
+            field_column(ForeignerStay, "nationality", source="nationality"),
+            field_column(ForeignerStay, "passport_number", source="passport_no"),
+            *_fields(ForeignerStay, "accommodation_kind", "host_address"),
+            field_column(ForeignerStay, "arrived_at", source="arrived_at"),
+            field_column(ForeignerStay, "declared_at", source="declared_at"),
+            field_column(ForeignerStay, "departed_on", source="departed_on"),
+            *_recorded(ForeignerStay),
         ],
     ),
     "business": Export(
@@ -120,6 +226,20 @@ EXPORTS: dict[str, Export] = {
             r.security_certificate_date,
             r.status,
         ],
+        people=[
+            *_unit_columns(ConditionalBusiness),
+            *_fields(
+                ConditionalBusiness,
+                "kind",
+                "name",
+                "owner_name",
+                "address",
+                "security_certificate_number",
+                "security_certificate_date",
+                "status",
+            ),
+            *_recorded(ConditionalBusiness),
+        ],
     ),
     "surrender": Export(
         columns=("unit_code", "village", "surrendered_on", "surrendered_by", *SURRENDER_TYPES, "notes"),
@@ -131,6 +251,13 @@ EXPORTS: dict[str, Export] = {
             r.surrendered_by,
             *(getattr(r, f"total_{kind}") or 0 for kind in SURRENDER_TYPES),
             r.notes,
+        ],
+        people=[
+            *_unit_columns(WeaponSurrender),
+            *_fields(WeaponSurrender, "surrendered_on", "surrendered_by"),
+            *_surrender_totals(),
+            field_column(WeaponSurrender, "notes"),
+            *_recorded(WeaponSurrender),
         ],
     ),
     "patrol": Export(
@@ -145,20 +272,47 @@ EXPORTS: dict[str, Export] = {
             r.area,
             r.results,
         ],
+        people=[
+            *_unit_columns(Patrol),
+            *_fields(Patrol, "patrolled_on", "forces", "participants", "area_kind", "area", "results"),
+            *_recorded(Patrol),
+        ],
     ),
     "outreach": Export(
         columns=("unit_code", "village", "held_on", "topic", "attendees", "notes"),
         row=lambda r: [r.unit.code, _village(r), r.held_on, r.topic, r.attendees, r.notes],
+        people=[
+            *_unit_columns(OutreachSession),
+            *_fields(OutreachSession, "held_on", "topic", "attendees", "notes"),
+            *_recorded(OutreachSession),
+        ],
     ),
     "mediation": Export(
         columns=("unit_code", "village", "mediated_on", "parties", "subject", "outcome"),
         row=lambda r: [r.unit.code, _village(r), r.mediated_on, r.parties, r.subject, r.outcome],
+        people=[
+            *_unit_columns(Mediation),
+            *_fields(Mediation, "mediated_on", "parties", "subject", "outcome"),
+            *_recorded(Mediation),
+        ],
     ),
     "doorcheck": Export(
         columns=("unit_code", "village", "checked_on", "households_checked", "violations_found", "findings"),
         row=lambda r: [r.unit.code, _village(r), r.checked_on, r.households_checked, r.violations_found, r.findings],
+        people=[
+            *_unit_columns(DoorToDoorCheck),
+            *_fields(DoorToDoorCheck, "checked_on", "households_checked", "violations_found", "findings"),
+            *_recorded(DoorToDoorCheck),
+        ],
     ),
 }
 
 # List kind → import kind, for the kinds that can be imported (incident → incidents, ...).
 IMPORT_KINDS = {kind: export.import_kind for kind, export in EXPORTS.items() if export.import_kind}
+
+
+def import_titles(import_kind: str) -> dict[str, str]:
+    """The titles of the export for people of an import kind, in every language of the site, each
+    mapped to the import column it gives back ("" for a column only shown): what importers read."""
+    export = next((export for export in EXPORTS.values() if export.import_kind == import_kind), None)
+    return tabular.people_titles(export.people) if export else {}

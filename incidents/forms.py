@@ -8,6 +8,7 @@ Native date / time pickers (type="date", "datetime-local", "time") suit phones.
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from communes.submissions import GuardedForm
 from .models import (
     BusinessInspection,
     BusinessKind,
+    CategoryGroup,
     ConditionalBusiness,
     CrimeTip,
     DoorToDoorCheck,
@@ -49,6 +51,17 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
+
+
+def group_categories(field: forms.ModelChoiceField) -> None:
+    """The categories of a select under their group (crime, social evil, law violation) as <optgroup>s;
+    the field still validates against its queryset."""
+    labels = dict(CategoryGroup.choices)
+    groups: dict[str, list] = {}
+    for category in field.queryset:
+        groups.setdefault(category.group, []).append((category.pk, category.name))
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + [(labels.get(group, group), options) for group, options in groups.items()]
 
 
 class VillageSelect(forms.Select):
@@ -131,6 +144,7 @@ class IncidentForm(RecordForm):
                 pk=self.instance.category_id
             )
         self.fields["category"].queryset = categories.order_by("group", "name")
+        group_categories(self.fields["category"])
 
 
 class CrimeTipForm(RecordForm):
@@ -282,7 +296,8 @@ class TipExtendForm(GuardedForm, forms.Form):
 
 
 class TipDecideForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=TipDecision.choices)
+    # Nothing chosen at first: a decision to prosecute or not is never a default.
+    decision = forms.ChoiceField(label=_("Decision"), choices=[*BLANK_CHOICE_DASH, *TipDecision.choices])
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):

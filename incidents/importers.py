@@ -58,6 +58,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from basecurity.lib import tabular
 from basecurity.lib.tabular import CellError, RowError
@@ -245,8 +246,19 @@ def _cell(row: int, column: str, errors: list[RowError], parse, value, **kwargs)
         return None
 
 
+def choice_names(choices) -> dict[str, str]:
+    """Each choice by its code and by its name in every language of the site ("Tin báo" → "report")."""
+    names = {value: value for value in choices.values}
+    for language in ("vi", "en"):
+        with override(language):
+            names.update({_name_key(str(label)): value for value, label in choices.choices})
+    return names
+
+
 def _choice(row: int, column: str, errors: list[RowError], value, choices) -> str:
-    code = tabular.text(value).lower()
+    """A choice written as its code or its name (an export for people writes names)."""
+    text = tabular.text(value)
+    code = choice_names(choices).get(_name_key(text), text.lower())
     if code and code not in choices.values:
         errors.append(
             RowError(
@@ -309,11 +321,19 @@ class RecordImporter(tabular.Importer):
 
     model: type[models.Model]
     field_columns: dict[str, str] = {}
+    # The fields that make a row the same record as one already recorded: the unit, the date, the rest.
+    same_record_fields: Sequence[str] = ()
     # Foreign keys set from rows read in this import: full_clean() need not query them again.
     looked_up_fields: Sequence[str] = ("unit", "village", "recorded_by")
     uses_villages = False
 
     filename = ""
+
+    @property
+    def titles(self) -> dict[str, str]:
+        from .exports import import_titles  # exports.py builds on this module's columns
+
+        return import_titles(self.kind)
 
     def run(self, data: bytes, filename: str, *, raise_on_error: bool = False) -> tabular.ImportResult:
         self.filename = filename or ""
@@ -335,13 +355,44 @@ class RecordImporter(tabular.Importer):
     def validate(self, rows, errors):
         self.prepare(rows)
         parsed = []
+        checked = []
         for row, values in rows:
             before = len(errors)
             item = self.build(row, values, errors)
             if len(errors) == before:
                 self.check(self.instance_of(item), row, errors)
+                checked.append((row, self.instance_of(item)))
             parsed.append(item)
+        if not errors:
+            self.check_already_recorded(checked, errors)
         return parsed
+
+    def check_already_recorded(self, checked: list[tuple[int, models.Model]], errors: list[RowError]) -> None:
+        """A row that repeats a record already in the book (every imported column the same) is refused:
+        an exported file imported again into the same database would otherwise double every record.
+        One query for the file: the records of its units between its first and last date."""
+        if not checked:
+            return
+        fields, date_field = self.same_record_fields, self.same_record_fields[1]
+        days = [getattr(instance, date_field) for _row, instance in checked]
+        existing = set(
+            self.model.objects.filter(
+                unit__in={instance.unit_id for _row, instance in checked},
+                **{f"{date_field}__gte": min(days), f"{date_field}__lte": max(days)},
+            ).values_list(*fields)
+        )
+        for row, instance in checked:
+            if tuple(getattr(instance, name) for name in fields) in existing:
+                errors.append(
+                    RowError(
+                        row,
+                        "",
+                        _(
+                            "This record is already in the book (the same values were recorded before): "
+                            "delete this row from the file, or correct the record on its page."
+                        ),
+                    )
+                )
 
     def check(self, instance: models.Model, row: int, errors: list[RowError]) -> None:
         # validate_constraints=False: Django checks each CheckConstraint with one query per row
@@ -388,6 +439,7 @@ class IncidentsImporter(RecordImporter):
     kind = "incidents"
     columns = INCIDENT_COLUMNS
     model = Incident
+    same_record_fields = ("unit_id", "occurred_on", "village_id", "category_id", "subjects", "description")
     uses_villages = True
     looked_up_fields = ("unit", "village", "recorded_by", "category")
     field_columns = {
@@ -401,14 +453,16 @@ class IncidentsImporter(RecordImporter):
 
     def prepare(self, rows) -> None:
         super().prepare(rows)
-        self.categories = {c.code: c for c in IncidentCategory.objects.all()}
+        # By code, or by name as an export for people writes it.
+        categories = list(IncidentCategory.objects.all())
+        self.categories = {_name_key(c.name): c for c in categories} | {c.code: c for c in categories}
 
     def build(self, row, values, errors):
         unit = self.places.unit(values["unit_code"], row, errors, on=values["occurred_on"])
         village = self.places.village(unit, values["village"], row, errors)
         occurred_on = _cell(row, "occurred_on", errors, parse_date, values["occurred_on"], today=self.today)
         code = tabular.text(values["category"]).lower()
-        category = self.categories.get(code)
+        category = self.categories.get(code) or self.categories.get(_name_key(code))
         if category is None:
             errors.append(
                 RowError(
@@ -442,6 +496,7 @@ class TrafficAccidentsImporter(RecordImporter):
     kind = "traffic_accidents"
     columns = ACCIDENT_COLUMNS
     model = TrafficAccident
+    same_record_fields = ("unit_id", "occurred_on", "deaths", "injuries", "description")
     field_columns = {
         "unit": "unit_code",
         "occurred_on": "occurred_on",
@@ -486,6 +541,7 @@ class CrimeTipsImporter(RecordImporter):
     kind = "crime_tips"
     columns = TIP_COLUMNS
     model = CrimeTip
+    same_record_fields = ("unit_id", "received_on", "kind", "summary")
     field_columns = {
         "unit": "unit_code",
         "kind": "kind",
@@ -570,6 +626,7 @@ class ForeignerStaysImporter(RecordImporter):
     kind = "foreigner_stays"
     columns = STAY_COLUMNS
     model = ForeignerStay
+    same_record_fields = ("unit_id", "arrived_at", "passport_number", "full_name")
     field_columns = {
         "unit": "unit_code",
         "full_name": "full_name",

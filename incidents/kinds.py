@@ -52,11 +52,15 @@ class ChoiceFilter:
     choices: Callable | list
     lookup: str = ""
     apply: Callable[[QuerySet, object], QuerySet] | None = None
+    group: Callable[[forms.ModelChoiceField], None] | None = None  # arranges the options in <optgroup>s
 
     def form_field(self) -> forms.Field:
         choices = self.choices() if callable(self.choices) else self.choices
         if isinstance(choices, QuerySet):
-            return forms.ModelChoiceField(label=self.label, queryset=choices, required=False, empty_label=_("All"))
+            field = forms.ModelChoiceField(label=self.label, queryset=choices, required=False, empty_label=_("All"))
+            if self.group:
+                self.group(field)
+            return field
         return forms.ChoiceField(label=self.label, choices=[("", _("All")), *choices], required=False)
 
     def filter(self, queryset: QuerySet, value) -> QuerySet:
@@ -138,7 +142,12 @@ KINDS: dict[str, RecordKind] = {
             search_fields=("description", "category__name", "village__name"),
             filters=(
                 ChoiceFilter("group", _("Group"), list(CategoryGroup.choices), "category__group"),
-                ChoiceFilter("category", _("Category"), lambda: IncidentCategory.objects.order_by("group", "name")),
+                ChoiceFilter(
+                    "category",
+                    _("Category"),
+                    lambda: IncidentCategory.objects.order_by("group", "name"),
+                    group=record_forms.group_categories,
+                ),
                 ChoiceFilter("status", _("Handling status"), list(IncidentStatus.choices)),
             ),
             related=("category",),

@@ -216,7 +216,13 @@ def tip_attention(request):
     today = timezone.localdate()
     tips = KINDS["tip"].records(request.user).needing_attention(as_of=today)
     page = Paginator(tips, 50).get_page(request.GET.get("page"))
-    return render(request, "incidents/tip_attention.html", {"page": page, "today": today, "kind": "tip"})
+    # Not handed to the investigating body in time (24 h, 48 h in remote communes): listed first, in red.
+    late_handovers = KINDS["tip"].records(request.user).handover_overdue().order_by("handover_due_at", "id")
+    return render(
+        request,
+        "incidents/tip_attention.html",
+        {"page": page, "today": today, "kind": "tip", "late_handovers": late_handovers},
+    )
 
 
 def _tip_action(request, pk, form_class, form_name: str, service, *, creates: bool = False):

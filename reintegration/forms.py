@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communes.forms import DateInput
+from communes.forms import DateInput, preselect_only_choice
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
 
@@ -87,6 +87,7 @@ class PersonForm(GuardedForm, forms.ModelForm):
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
         self.fields["citizen_id"].required = False
+        preselect_only_choice(self, "unit")
         self.helper = _helper()
 
     def clean_citizen_id(self):

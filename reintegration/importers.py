@@ -18,9 +18,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from basecurity.lib import tabular
-from basecurity.lib.tabular import CellError, RowError
+from basecurity.lib.tabular import CellError, Column, RowError, field_column
 from communes.locks import LockChecker
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can
@@ -41,6 +42,63 @@ PERSON_COLUMNS = (
     "reoffended_on",
 )
 STATUS_COLUMNS = ("unit_code", "ref", "as_of", "employed", "stable_life", "note")
+
+# The exports for people: titles in the user's language, sex, category and yes/no in words, dates
+# dd/mm/yyyy; each column says which import column it gives back, so an exported file imports back.
+PERSON_PEOPLE = (
+    Column(gettext_lazy("Commune code"), lambda p: p.unit.code, "unit_code"),
+    Column(gettext_lazy("Commune"), lambda p: p.unit.name),
+    field_column(Person, "ref", source="ref"),
+    field_column(Person, "full_name", source="full_name"),
+    field_column(Person, "date_of_birth", source="birth_date"),
+    field_column(Person, "sex", source="sex"),
+    field_column(Person, "citizen_id", source="id_number"),
+    field_column(Person, "category", source="category"),
+    field_column(Person, "offence"),
+    field_column(Person, "returned_on", source="returned_on"),
+    field_column(Person, "management_start"),
+    field_column(Person, "management_end", source="management_ended_on"),
+    Column(gettext_lazy("reoffended on"), lambda p: p.last_reoffence, "reoffended_on"),
+)
+STATUS_PEOPLE = (
+    Column(gettext_lazy("Commune code"), lambda s: s.person.unit.code, "unit_code"),
+    Column(gettext_lazy("Commune"), lambda s: s.person.unit.name),
+    Column(Person._meta.get_field("ref").verbose_name, lambda s: s.person.ref, "ref"),
+    Column(Person._meta.get_field("full_name").verbose_name, lambda s: s.person.full_name),
+    field_column(Status, "as_of", source="as_of"),
+    field_column(Status, "has_job", source="employed"),
+    field_column(Status, "stable_life", source="stable_life"),
+    field_column(Status, "occupation"),
+    field_column(Status, "income_band"),
+    field_column(Status, "note", source="note"),
+)
+
+
+def import_guide(kind: str) -> list[dict]:
+    """One row per import column of `kind`: its code, its title in an export, the values it accepts."""
+    people = PERSON_PEOPLE if kind == "reintegration_persons" else STATUS_PEOPLE
+    titles: dict[str, str] = {}
+    for heading, column in zip(tabular.people_headings(people), people, strict=True):
+        if column.source:
+            titles.setdefault(column.source, heading)
+    yes_no = [("có", _("Yes")), ("không", _("No"))]
+    allowed = {"sex": list(Sex.choices), "category": list(Category.choices), "employed": yes_no, "stable_life": yes_no}
+    return [
+        {"column": name, "title": titles.get(name, ""), "allowed": allowed.get(name, [])}
+        for name in IMPORTERS[kind].columns
+    ]
+
+
+def _choice_code(value: Any, choices) -> str:
+    """A choice written as its code or its name in any language of the site (an export writes names)."""
+    text = tabular.text(value)
+    for language in ("vi", "en"):
+        with override(language):
+            for code, label in choices.choices:
+                if text.casefold() in (code.casefold(), str(label).casefold()):
+                    return code
+    return text
+
 
 # The person file has no offence column, but a person's offence is required: imported persons get
 # this marker, which the officer replaces on the person's page.
@@ -141,6 +199,10 @@ class PersonsImporter(tabular.Importer):
     kind = "reintegration_persons"
     columns = PERSON_COLUMNS
 
+    @property
+    def titles(self) -> dict[str, str]:
+        return tabular.people_titles(PERSON_PEOPLE)
+
     def validate(self, rows, errors):
         units = _UnitResolver(rows, self.user)
         locks = LockChecker()  # dates in a locked period (communes/locks.py) are refused per row
@@ -170,7 +232,7 @@ class PersonsImporter(tabular.Importer):
             if not full_name:
                 errors.append(RowError(row, "full_name", _("The full name is required.")))
             birth_date = _cell(row, "birth_date", errors, tabular.parse_date, values["birth_date"])
-            sex = tabular.text(values["sex"]).upper()
+            sex = _choice_code(values["sex"], Sex).upper()
             if sex not in Sex.values:
                 errors.append(RowError(row, "sex", _("Write M (male) or F (female).")))
             id_number = _code(values["id_number"], 12)
@@ -185,7 +247,7 @@ class PersonsImporter(tabular.Importer):
                         )
                     )
                 seen_ids.setdefault(id_number, row)
-            category = tabular.text(values["category"]).lower()
+            category = _choice_code(values["category"], Category).lower()
             if category not in Category.values:
                 errors.append(
                     RowError(
@@ -319,6 +381,10 @@ class StatusesImporter(tabular.Importer):
     kind = "reintegration_statuses"
     columns = STATUS_COLUMNS
 
+    @property
+    def titles(self) -> dict[str, str]:
+        return tabular.people_titles(STATUS_PEOPLE)
+
     def validate(self, rows, errors):
         units = _UnitResolver(rows, self.user)
         locks = LockChecker()  # dates in a locked period (communes/locks.py) are refused per row
@@ -403,11 +469,13 @@ IMPORTERS = {
 # --- export ----------------------------------------------------------------------------------------
 
 
-def person_rows(persons) -> list[list[Any]]:
+def person_rows(persons, *, layout: str = "import") -> list[list[Any]]:
     """Rows of the persons file for `persons` (a scoped queryset): one query."""
     persons = (
         persons.select_related("unit").annotate(last_reoffence=Max("reoffences__date")).order_by("unit__code", "ref")
     )
+    if layout == "people":
+        return [[column.value(p) for column in PERSON_PEOPLE] for p in persons]
     return [
         [
             p.unit.code,
@@ -425,6 +493,8 @@ def person_rows(persons) -> list[list[Any]]:
     ]
 
 
-def status_rows(statuses) -> list[list[Any]]:
+def status_rows(statuses, *, layout: str = "import") -> list[list[Any]]:
     statuses = statuses.select_related("person__unit").order_by("person__unit__code", "person__ref", "as_of")
+    if layout == "people":
+        return [[column.value(s) for column in STATUS_PEOPLE] for s in statuses]
     return [[s.person.unit.code, s.person.ref, s.as_of, s.has_job, s.stable_life, s.note] for s in statuses]

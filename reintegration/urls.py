@@ -10,6 +10,7 @@ urlpatterns = [
     path("attention/", views.needs_attention, name="needs_attention"),
     path("counts/", views.counts, name="counts"),
     path("import/", views.import_file, name="import"),
+    path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),
     path("export/<str:kind>.<str:fmt>", views.export, name="export"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit/", views.person_edit, name="person_update"),

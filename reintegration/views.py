@@ -22,7 +22,16 @@ from django.views.decorators.http import require_POST
 from basecurity.lib import periods, tabular
 from communes import submissions
 from communes.models import Level
-from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, scope, units_with
+from communes.permissions import (
+    Capability,
+    can,
+    get_scoped_or_404,
+    has_capability,
+    require,
+    scope,
+    scope_label,
+    units_with,
+)
 from communes.querysets import text_search
 from incidents.models import Incident
 
@@ -89,6 +98,9 @@ def person_list(request):
             "filter_form": form,
             "can_write": can_write,
             "import_form": ImportForm() if can_write else None,
+            "import_guides": [(kind, importers.import_guide(kind)) for kind in importers.IMPORTERS]
+            if can_write
+            else [],
             "query": request.GET.urlencode(),
         },
     )
@@ -290,19 +302,32 @@ def export(request, kind, fmt):
     require(request.user, Capability.PERSONS_READ)
     if fmt not in EXPORT_FORMATS or kind not in importers.IMPORTERS:
         raise Http404
-    _form, persons = _filtered_persons(request)
+    layout = request.GET.get("layout", "people")
+    if layout not in ("people", "import"):
+        raise Http404
+    form, persons = _filtered_persons(request)
     if kind == "reintegration_persons":
-        columns, rows = importers.PERSON_COLUMNS, importers.person_rows(persons)
+        columns, people, rows = importers.PERSON_COLUMNS, importers.PERSON_PEOPLE, importers.person_rows
+        title = _("Persons managed in the community")
+        records = persons
     else:
-        statuses = Status.objects.filter(person__in=persons.values("pk"))
-        columns, rows = importers.STATUS_COLUMNS, importers.status_rows(statuses)
+        columns, people, rows = importers.STATUS_COLUMNS, importers.STATUS_PEOPLE, importers.status_rows
+        title = _("Statuses of the persons managed")
+        records = Status.objects.filter(person__in=persons.values("pk"))
+    heading = ()
+    if layout == "people":  # for people: titles and names, under the title rows
+        columns = tabular.people_headings(people)
+        unit = form.cleaned_data.get("unit") if form.is_valid() else None
+        heading = tabular.heading_lines(
+            str(title), units=scope_label(request.user, Capability.PERSONS_READ, unit), user=request.user
+        )
     services.log_persons_export(
         user=request.user, persons=Person.objects.filter(pk__in=persons.values("pk")), what=f"export {kind} ({fmt})"
     )
     if fmt == "csv":
-        content = tabular.write_csv(columns, rows)
+        content = tabular.write_csv(columns, rows(records, layout=layout), heading=heading)
     else:
-        content = tabular.write_xlsx(columns, rows, title=kind)
+        content = tabular.write_xlsx(columns, rows(records, layout=layout), title=kind, heading=heading)
     response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
@@ -345,3 +370,15 @@ def import_file(request):
         {"form": form, "result": result},
         status=outcome.status if outcome.status != 200 else (400 if result is not None or form.errors else 200),
     )
+
+
+@login_required
+def import_template(request, kind):
+    """The import layout of `kind` with no rows ("Tệp mẫu để nhập"), to fill in and upload."""
+    require(request.user, Capability.PERSONS_WRITE)
+    if kind not in importers.IMPORTERS:
+        raise Http404
+    content = tabular.write_xlsx(importers.IMPORTERS[kind].columns, [], title=kind)
+    response = HttpResponse(content, content_type=EXPORT_FORMATS["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    return response

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.models import AdministrativeUnit, Level
 
@@ -95,7 +96,7 @@ class AnswerForm(forms.Form):
 class DecisionForm(forms.Form):
     CONFIRM, RETURN = "confirm", "return"
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("criteria assessment", "Decision"),
         choices=[(CONFIRM, _("Confirm the assessment")), (RETURN, _("Return it to the commune"))],
         widget=forms.RadioSelect,
     )

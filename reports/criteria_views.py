@@ -26,7 +26,7 @@ from communes.permissions import Capability, can, get_scoped_or_404, require, sc
 
 from . import criteria
 from .criteria_forms import AnswerForm, AssessmentStartForm, DecisionForm, YearForm
-from .models import Assessment, AssessmentAnswer, AssessmentState, CriteriaGroup, CriteriaKind
+from .models import Assessment, AssessmentAnswer, AssessmentState, CriteriaGroup, CriteriaKind, CriteriaSet
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,17 @@ def assessment_start(request):
         else:
             messages.success(request, _("The assessment was started. Answer each criterion, then submit it."))
             return redirect("reports:assessment_answers", pk=assessment.pk)
-    return render(request, "reports/assessment_start.html", {"form": form})
+    return render(request, "reports/assessment_start.html", {"form": form, "missing": missing_criteria(current_year())})
+
+
+def missing_criteria(year: int) -> list[str]:
+    """The kinds of assessment that cannot start for `year`: no list with criteria is in force."""
+    in_force = set(
+        CriteriaSet.objects.filter(year_from__lte=year, year_to__gte=year, groups__items__is_active=True)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return [label for kind, label in CriteriaKind.choices if kind not in in_force]
 
 
 def _sections(assessment, answers: dict, forms: dict | None = None) -> list:

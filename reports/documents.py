@@ -11,18 +11,26 @@ approved commune reports (reports/querysets.py `district_report`) in the same la
 from datetime import date
 from io import BytesIO
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
+from basecurity.lib import official
 from communes.models import AdministrativeUnit
-from dashboards import engine
+from dashboards import engine, selectors
 from dashboards.engine import COUNT_KEYS
-from dashboards.reports import MOTTO, MOTTO_LINE_2, place_and_date
+from dashboards.models import TargetCode
+from dashboards.reports import MOTTO, MOTTO_LINE_2
 from dashboards.rules import vietnamese_unit_name
+from incidents.models import WeaponItemType
 
 from .models import Report
+from .querysets import SUMMARY_KINDS
 
 PERIOD_WORDS = {
     "month": "tháng {number} năm {year}",
@@ -48,20 +56,15 @@ SECTIONS = (
     ("next_tasks", "III. NHIỆM VỤ TRỌNG TÂM KỲ TỚI"),
     ("proposals", "IV. ĐỀ XUẤT, KIẾN NGHỊ"),
 )
-
-
-# The district police's words and document symbol by kind of district-level unit ("Số: .../BC-CAH").
-DISTRICT_POLICE = {
-    "huyen": ("HUYỆN", "CAH"),
-    "thi_xa": ("THỊ XÃ", "CATX"),
-    "thanh_pho": ("THÀNH PHỐ", "CATP"),
-    "quan": ("QUẬN", "CAQ"),
-    # Since 1/7/2025 the superior of a commune is the province (Nghị định 02/2025/NĐ-CP).
-    "tinh": ("TỈNH", "CAT"),
-    "thanh_pho_tw": ("THÀNH PHỐ", "CATP"),
-}
 FIGURE_HEADINGS = ("Chỉ tiêu", "Kỳ này", "Cùng kỳ", "Tăng (+) / giảm (-)")
-SIGN_HERE = "(Ký, ghi rõ họ tên)"
+TARGET_HEADINGS = ("Chỉ tiêu", "Kỳ này", "Cùng kỳ", "Thay đổi", "Kết quả")
+
+# The page of Nghị định 30/2020/NĐ-CP, Phụ lục I: A4, margins top and bottom 20-25 mm, left 30-35 mm,
+# right 15-20 mm; Times New Roman 13-14 for the text.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGINS = {"top_margin": Mm(20), "bottom_margin": Mm(20), "left_margin": Mm(30), "right_margin": Mm(15)}
+FONT = "Times New Roman"
+TEXT_SIZE = Pt(14)
 
 
 def _period_words(period_kind: str, year: int, number: int) -> str:
@@ -77,18 +80,25 @@ def period_words(report: Report) -> str:
 def issuing_body(report: Report) -> tuple[str, str]:
     """(superior line, own line): "CÔNG AN HUYỆN BA CHẼ" / "CÔNG AN XÃ THANH LÂM"."""
     parent = report.unit.parent
-    return (f"CÔNG AN {parent.name.upper()}" if parent else "", f"CÔNG AN {report.unit.name.upper()}")
+    return (official.police_body(parent) if parent else "", official.police_body(report.unit))
 
 
 def number_line(report: Report) -> str:
-    return f"Số: {report.document_number or '......'}/BC-CAX"
+    """ "Số: 25/BC-CATT": the number the officer typed, the symbol of the unit's police."""
+    return official.number_line(report.unit, report.document_number)
 
 
 def place_date_line(report: Report) -> str:
-    day = report.report_date
-    if day is None:
-        return f"{report.place}, ngày ... tháng ... năm ..."
-    return f"{report.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return official.place_and_date(report.place, report.report_date)
+
+
+def signer_title(report: Report) -> str:
+    return official.police_head(report.unit)
+
+
+def signer_line(report: Report) -> str:
+    """ "Thiếu tá Nguyễn Văn An" (rank and full name under the signature)."""
+    return " ".join(filter(None, [report.signer_rank.strip(), report.signer_name.strip()]))
 
 
 def title_lines(report: Report) -> tuple[str, str]:
@@ -106,61 +116,225 @@ def figure_rows(report: Report) -> list[tuple[str, int, int, int]]:
     return _change_rows(report.figures.get("counts", {}), report.figures.get("previous_counts", {}))
 
 
-def _paragraph(document, text, *, bold=False, italic=False, align=None, size=None):
-    paragraph = document.add_paragraph()
-    run = paragraph.add_run(text)
+def target_rows(figures: dict) -> list[tuple[str, str, str, str, str]]:
+    """Every target's result as the dashboards show it: (target, this period, same period, change, result)."""
+    targets = figures.get("targets")
+    if not targets:
+        return []
+    with translation.override("vi"):
+        cells = selectors.cells({"code": "", "targets": targets}, {}, None)
+        return [
+            (str(TargetCode(cell["code"]).label), cell["current"], cell["previous"], cell["change"], str(cell["label"]))
+            for cell in cells
+        ]
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def activity_lines(activities: dict) -> list[str]:
+    """The activities of the period in the officials' words, numbers of two digits at least."""
+    if not activities:
+        return []
+    outreach, checks = activities["outreach"], activities["door_to_door"]
+    with translation.override("vi"):
+        weapons = ", ".join(
+            f"{WeaponItemType(kind).label.lower()}: {quantity}"
+            for kind, quantity in sorted(activities["weapons"].items())
+        )
+    return [
+        f"- Tổ chức {activities['patrols']:02d} lượt tuần tra, kiểm soát.",
+        f"- Tuyên truyền {outreach['sessions']:02d} buổi, {outreach['attendees']:02d} lượt người nghe.",
+        f"- Vận động thu hồi vũ khí, vật liệu nổ, công cụ hỗ trợ: {weapons or 'không có'}.",
+        f"- Kiểm tra {activities['inspections']:02d} lượt cơ sở kinh doanh có điều kiện về ANTT, "
+        f"xử phạt {_money(activities['fines_vnd'])} đồng.",
+        f"- Hòa giải {activities['mediations']:02d} vụ việc, thành {activities['reconciled']:02d} vụ.",
+        f"- Kiểm tra cư trú {checks['checks']:02d} lượt, {checks['households']:02d} hộ, "
+        f"phát hiện {checks['violations']:02d} trường hợp vi phạm.",
+        f"- Giúp đỡ người được quản lý tại cộng đồng {activities['support_actions']:02d} lượt.",
+    ]
+
+
+def criteria_lines(criteria: dict | None, year: int) -> list[str]:
+    if not criteria:
+        return [f"- Chưa có kết quả tự đánh giá các nhóm tiêu chí năm {year}."]
+    total = len(criteria["groups"])
+    # Only a result the superior level confirmed counts (reports/criteria.py); say which this is.
+    confirmed = "đã được cấp trên xác nhận" if criteria["state"] == "confirmed" else "tự đánh giá, chưa được xác nhận"
+    lines = [f"- Đạt {criteria['met_groups']:02d}/{total:02d} nhóm tiêu chí của mô hình năm {year} ({confirmed}):"]
+    for group in criteria["groups"]:
+        verdict = "đạt" if group["met"] else "chưa đạt"
+        lines.append(f"  + Nhóm {group['number']}. {group['name']}: {verdict} ({group['met_items']}/{group['items']}).")
+    return lines
+
+
+# --- The page --------------------------------------------------------------------------------------
+
+
+def _font(run, *, size=None, bold=False, italic=False) -> None:
     run.bold, run.italic = bold, italic
     if size:
         run.font.size = Pt(size)
+
+
+def _paragraph(document, text, *, bold=False, italic=False, align=None, size=None, indent=True):
+    paragraph = document.add_paragraph()
+    _font(paragraph.add_run(text), size=size, bold=bold, italic=italic)
     if align is not None:
         paragraph.alignment = align
+    elif indent:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Mm(10)
     return paragraph
 
 
-def _cell_lines(cell, lines):
+def _cell_lines(cell, lines, *, align=WD_ALIGN_PARAGRAPH.CENTER, size=13):
+    """Lines (text, bold, italic) in a table cell, the first replacing the cell's empty paragraph."""
     cell.paragraphs[0].text = ""
     for index, (text, bold, italic) in enumerate(lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
+        paragraph.alignment = align
+        paragraph.paragraph_format.space_after = Pt(0)
+        _font(paragraph.add_run(text), size=size, bold=bold, italic=italic)
+
+
+def _page_number(section) -> None:
+    """The page number, centred in the header, from page 2 on (the first page has its own, empty header)."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
 
 
 def _new_document():
+    """A4 portrait: every table of these reports fits its width (5 columns at most)."""
     document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    for name, value in MARGINS.items():
+        setattr(section, name, value)
+    section.header_distance = section.footer_distance = Mm(10)
+    _page_number(section)
     style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
+    style.font.name = FONT
+    style.font.size = TEXT_SIZE
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # Vietnamese text in every script slot
+    style.paragraph_format.space_after = Pt(6)
+    style.paragraph_format.line_spacing = 1.0
     return document
 
 
+def _text_width(document):
+    section = document.sections[0]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _widths(table, shares: tuple[float, ...], total) -> None:
+    """Fixed column widths (shares of `total`), written on the grid and on every cell: Word and
+    LibreOffice both read them, so a label keeps its room and the table its place on the page."""
+    table.autofit = False
+    widths = [int(total * share) for share in shares]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _two_columns(document, left_share: float):
+    table = document.add_table(rows=1, cols=2)  # the default style has no borders
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, (left_share, 1 - left_share), _text_width(document))
+    return table.rows[0].cells
+
+
 def _header(document, *, superior: str, own: str, number: str, place_date: str, title: tuple[str, str]) -> None:
-    header = document.add_table(rows=1, cols=2)  # the default style has no borders
-    left, right = header.rows[0].cells
-    _cell_lines(left, [(superior, False, False), (own, True, False), (number, False, False)])
-    _cell_lines(right, [(MOTTO, True, False), (MOTTO_LINE_2, True, False), (place_date, False, True)])
-    _paragraph(document, title[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    """The decree's header: body names and motto in 12-13 pt, the motto on one line (Phụ lục I)."""
+    left, right = _two_columns(document, 0.42)
+    _cell_lines(left, [(superior, False, False), (own, True, False), (number, False, False)], size=12)
+    _cell_lines(right, [(MOTTO, True, False), (MOTTO_LINE_2, True, False), (place_date, False, True)], size=12)
+    right.paragraphs[1].runs[0].font.size = Pt(13.5)
+    right.paragraphs[2].runs[0].font.size = Pt(13.5)
+    _paragraph(
+        document, title[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14
+    ).paragraph_format.space_before = Pt(18)
     _paragraph(document, title[1], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
-def _figures_table(document, rows) -> None:
-    table = document.add_table(rows=1, cols=4)
+def _grid(document, headings, rows, *, shares: tuple[float, ...], size=12) -> None:
+    table = document.add_table(rows=1 + len(rows), cols=len(headings))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, FIGURE_HEADINGS, strict=True):
-        cell.text = text
-    for label, current, previous, change in rows:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text, cells[2].text = label, str(current), str(previous)
-        cells[3].text = f"{change:+d}" if change else "0"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, shares, _text_width(document))
+    for cell, text in zip(table.rows[0].cells, headings, strict=True):
+        _cell_lines(cell, [(text, True, False)], size=size)
+    for table_row, row in zip(table.rows[1:], rows, strict=True):
+        for index, (cell, value) in enumerate(zip(table_row.cells, row, strict=True)):
+            align = WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.CENTER
+            _cell_lines(cell, [(str(value), False, False)], align=align, size=size)
 
 
-def _footer(document, *, recipients: str, signer: str) -> None:
-    footer = document.add_table(rows=1, cols=2)
-    recipients_cell, signature_cell = footer.rows[0].cells
-    _cell_lines(recipients_cell, [("Nơi nhận:", True, True)])
-    for line in recipients.splitlines():
-        recipients_cell.add_paragraph(line)
-    _cell_lines(signature_cell, [(signer, True, False), (SIGN_HERE, False, True)])
+def _figures_table(document, rows) -> None:
+    _grid(
+        document,
+        FIGURE_HEADINGS,
+        [(label, cur, prev, f"{change:+d}" if change else "0") for label, cur, prev, change in rows],
+        shares=(0.46, 0.15, 0.15, 0.24),
+    )
+
+
+def district_criteria_lines(approved: list[Report], missing: list, year: int) -> list[str]:
+    """Each commune's criteria groups met, from its approved report."""
+    lines = []
+    for report in approved:
+        criteria = report.figures.get("criteria")
+        if criteria:
+            unconfirmed = "" if criteria["state"] == "confirmed" else " (chưa được xác nhận)"
+            lines.append(
+                f"- {report.unit.name}: đạt {criteria['met_groups']:02d}/{len(criteria['groups']):02d} "
+                f"nhóm tiêu chí{unconfirmed}."
+            )
+        else:
+            lines.append(f"- {report.unit.name}: chưa có kết quả tự đánh giá năm {year}.")
+    if missing:
+        lines.append("- Chưa có báo cáo được phê duyệt: " + ", ".join(unit.name for unit in missing) + ".")
+    return lines
+
+
+def _summary(document, figures: dict, year: int, criteria: list[str] | None = None) -> None:
+    """Sơ kết / tổng kết: every target's result, the activities, the criteria groups."""
+    _paragraph(document, "1. Kết quả thực hiện các chỉ tiêu", bold=True)
+    _grid(document, TARGET_HEADINGS, target_rows(figures), shares=(0.36, 0.15, 0.13, 0.18, 0.18), size=11)
+    _paragraph(document, "2. Kết quả các mặt công tác", bold=True)
+    for line in activity_lines(figures.get("activities", {})):
+        _paragraph(document, line)
+    _paragraph(document, "3. Kết quả thực hiện các nhóm tiêu chí", bold=True)
+    for line in criteria if criteria is not None else criteria_lines(figures.get("criteria"), year):
+        _paragraph(document, line)
+
+
+def _footer(document, *, recipients: list[str], title: str, signer: str) -> None:
+    _paragraph(document, "", indent=False)
+    left, right = _two_columns(document, 0.45)
+    _cell_lines(
+        left,
+        [("Nơi nhận:", True, True)] + [(line, False, False) for line in recipients],
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        size=11,
+    )
+    left.paragraphs[0].runs[0].font.size = Pt(12)
+    _cell_lines(right, [(title, True, False)] + [("", False, False)] * 4 + [(signer, True, False)], size=14)
 
 
 def _bytes(document) -> bytes:
@@ -182,18 +356,25 @@ def build_docx(report: Report) -> bytes:
     )
 
     for field, heading in SECTIONS:
-        _paragraph(document, heading, bold=True)
+        _paragraph(document, heading, bold=True, indent=False)
+        if field == "results" and report.figures.get("narrative_vi"):
+            _paragraph(document, report.figures["narrative_vi"])
+        for line in (getattr(report, field) or "").splitlines():
+            _paragraph(document, line)
         if field == "results":
-            narrative = report.figures.get("narrative_vi")
-            if narrative:
-                _paragraph(document, narrative)
+            # The officer's text, then the figures it speaks of.
             rows = figure_rows(report)
             if rows:
                 _figures_table(document, rows)
-        for line in (getattr(report, field) or "").splitlines():
-            _paragraph(document, line)
+            if report.period_kind in SUMMARY_KINDS and report.figures:
+                _summary(document, report.figures, report.year)
 
-    _footer(document, recipients=report.recipients or "", signer="TRƯỞNG CÔNG AN XÃ")
+    _footer(
+        document,
+        recipients=[line for line in (report.recipients or "").splitlines() if line.strip()],
+        title=signer_title(report),
+        signer=signer_line(report),
+    )
     return _bytes(document)
 
 
@@ -203,6 +384,7 @@ def build_docx(report: Report) -> bytes:
 def _commune_text(document, unit_name: str, lines: list[str]) -> None:
     """ "- Xã Thanh Lâm: first line" in bold name, then the commune's further lines."""
     paragraph = document.add_paragraph()
+    paragraph.paragraph_format.first_line_indent = Mm(10)
     paragraph.add_run(f"- {unit_name}: ").bold = True
     paragraph.add_run(lines[0])
     for line in lines[1:]:
@@ -216,19 +398,19 @@ def build_district_docx(
 
     Figures are the sums of the approved commune reports; each commune's narrative line and text follow
     in its section, and the communes without an approved report are named, so the district can see
-    what its document does not yet cover before it signs.
+    what its document does not yet cover before it signs. A 6-month, 9-month or year report also
+    carries the targets of the whole district (`result["figures"]`, the dashboards' engine) and the
+    sums of the communes' activities.
     """
     today = today or timezone.localdate()
-    words, symbol = DISTRICT_POLICE.get(district.kind, DISTRICT_POLICE["huyen"])
     approved, missing = result["approved"], result["missing"]
-    parent = district.parent
     document = _new_document()
     _header(
         document,
-        superior=f"CÔNG AN {parent.name.upper()}" if parent else "",
-        own=f"CÔNG AN {district.name.upper()}",
-        number=f"Số: ......../BC-{symbol}",
-        place_date=place_and_date(district, today),
+        superior=official.police_body(district.parent) if district.parent else "",
+        own=official.police_body(district),
+        number=official.number_line(district),
+        place_date=official.place_and_date(selectors.place_name(district), today),
         title=(
             "BÁO CÁO",
             f"Kết quả thực hiện mô hình An ninh cơ sở {_period_words(period_kind, year, number)} "
@@ -238,7 +420,7 @@ def build_district_docx(
 
     communes = len(approved) + len(missing)
     for field, heading in SECTIONS:
-        _paragraph(document, heading, bold=True)
+        _paragraph(document, heading, bold=True, indent=False)
         if field == "results":
             _paragraph(
                 document,
@@ -253,6 +435,8 @@ def build_district_docx(
             entry = {"name": district.name, "counts": result["counts"], "previous_counts": result["previous_counts"]}
             _paragraph(document, engine.narrative(entry, year, "vi"))
             _figures_table(document, _change_rows(result["counts"], result["previous_counts"]))
+            if period_kind in SUMMARY_KINDS and result.get("figures"):
+                _summary(document, result["figures"], year, district_criteria_lines(approved, missing, year))
         for report in approved:
             lines = [line for line in (getattr(report, field) or "").splitlines() if line.strip()]
             if field == "results" and report.figures.get("narrative_vi"):
@@ -260,8 +444,10 @@ def build_district_docx(
             if lines:
                 _commune_text(document, report.unit.name, lines)
 
-    recipients = "\n".join(
-        filter(None, [f"- Công an {vietnamese_unit_name(parent.name)};" if parent else "", "- Lưu: VT."])
+    _footer(
+        document,
+        recipients=official.police_recipients(district),
+        title=official.police_head(district),
+        signer="",
     )
-    _footer(document, recipients=recipients, signer=f"TRƯỞNG CÔNG AN {words}")
     return _bytes(document)

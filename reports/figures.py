@@ -5,11 +5,24 @@ year, so the same SQL aggregations run here on a window made of that period (cut
 has not ended) and the same stretch one year earlier ("cùng kỳ").
 """
 
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from basecurity.lib import periods
 from communes import lineage
 from dashboards import engine
+from incidents.models import (
+    BusinessInspection,
+    DoorToDoorCheck,
+    Mediation,
+    MediationOutcome,
+    OutreachSession,
+    Patrol,
+    WeaponSurrenderItem,
+)
+from reintegration.models import SupportAction
+
+from .criteria import units_results
 
 GROUP_KEYS = ("crime", "social_evil", "violation")
 
@@ -22,7 +35,9 @@ def period_window(period: periods.Period, today=None) -> engine.Window:
 
 def period_figures(unit, period: periods.Period, today=None) -> dict:
     """The figures of `unit` for `period`: period, previous_period, as_of, counts, previous_counts,
-    changes (current - previous), targets, narrative_vi, narrative_en."""
+    changes (current - previous), targets, narrative_vi, narrative_en, activities (the period's
+    activity totals) and criteria (the year's self-assessment on the four groups, or None), as they
+    stand when the report is created or its figures refreshed."""
     win = period_window(period, today)
     scope = engine.load_scope(unit, win.as_of, engine.spans(win))
     own = engine.own_components(scope, win)
@@ -58,6 +73,59 @@ def period_figures(unit, period: periods.Period, today=None) -> dict:
         "missing": [stretch.as_json() for stretch in missing],
         "incomplete_vi": lineage.incomplete_note(missing, "vi", unit),
         "incomplete_en": lineage.incomplete_note(missing, "en", unit),
+        "activities": activity_totals(unit, win.current),
+        "criteria": criteria_groups(unit, period.year),
+    }
+
+
+def activity_totals(unit, period: periods.Period) -> dict:
+    """The activities of the unit's subtree in the period, one aggregate query per kind of record:
+    patrols, outreach sessions and attendees, weapons surrendered by type, business inspections and
+    fines, mediations (reconciled), door-to-door checks, support given to persons managed."""
+
+    def dated(queryset):
+        return queryset.within(unit).in_period(period.start, period.end)
+
+    inspections = dated(BusinessInspection.objects.all()).aggregate(inspections=Count("id"), fines_vnd=Sum("fine_vnd"))
+    mediations = dated(Mediation.objects.all()).aggregate(
+        mediations=Count("id"), reconciled=Count("id", filter=Q(outcome=MediationOutcome.RECONCILED))
+    )
+    checks = dated(DoorToDoorCheck.objects.all()).totals()
+    return {
+        "patrols": dated(Patrol.objects.all()).count(),
+        "outreach": dated(OutreachSession.objects.all()).totals(),
+        "weapons": {
+            row["item_type"]: row["quantity"] for row in dated(WeaponSurrenderItem.objects.all()).totals_by_type()
+        },
+        "inspections": inspections["inspections"],
+        "fines_vnd": inspections["fines_vnd"] or 0,
+        "mediations": mediations["mediations"],
+        "reconciled": mediations["reconciled"],
+        "door_to_door": checks,
+        "support_actions": SupportAction.objects.within(unit)
+        .filter(date__gte=period.start, date__lte=period.end)
+        .count(),
+    }
+
+
+def criteria_groups(unit, year: int) -> dict | None:
+    """The unit's self-assessment of the year on the model's four criteria groups, if it has one."""
+    result = units_results([unit], year).get(unit.pk)
+    if result is None:
+        return None
+    return {
+        "state": result.assessment.state,
+        "groups": [
+            {
+                "number": group.group.number,
+                "name": group.group.name,
+                "met": group.met,
+                "met_items": group.met_items,
+                "items": group.items,
+            }
+            for group in result.groups
+        ],
+        "met_groups": sum(group.met for group in result.groups),
     }
 
 

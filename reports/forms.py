@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from basecurity.lib import periods
+from basecurity.lib import official, periods
 from communes.forms import DateInput
 from communes.models import AdministrativeUnit
 
@@ -50,6 +50,8 @@ class ReportForm(forms.ModelForm):
             "place",
             "report_date",
             "recipients",
+            "signer_rank",
+            "signer_name",
         ]
         widgets = {
             "report_date": DateInput(),
@@ -64,7 +66,14 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        self.fields["document_number"].help_text = _(
+            "The number only (e.g. 25): the symbol “/%(symbol)s” is added from the issuing body."
+        ) % {"symbol": official.report_symbol(self.instance.unit)}
         self.helper = _helper()
+
+    def clean_document_number(self) -> str:
+        """ "25/BC-CAX" typed in full keeps "25": the symbol comes from the unit, never twice."""
+        return official.number_only(self.cleaned_data["document_number"])
 
 
 class ReturnForm(forms.Form):
@@ -98,4 +107,25 @@ class PeriodChoiceForm(forms.Form):
                 periods.make_period(data["period_kind"], data["year"], data["number"])
             except ValueError as error:
                 raise forms.ValidationError(str(error)) from error
+        return data
+
+
+class LockExceptionForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
+    start = forms.DateField(label=_("First day"), widget=DateInput())
+    end = forms.DateField(label=_("Last day"), widget=DateInput())
+    hours = forms.IntegerField(
+        label=_("Open for (hours)"), min_value=1, max_value=24 * 14, initial=24, help_text=_("At most 14 days.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The last day cannot be before the first day."))
         return data

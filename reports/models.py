@@ -52,6 +52,8 @@ class Report(models.Model):
     place = models.CharField(_("place"), max_length=100, blank=True)
     report_date = models.DateField(_("date of the report"), null=True, blank=True)
     recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True)
+    signer_rank = models.CharField(_("signer's rank"), max_length=60, blank=True, help_text=_("e.g. Thiếu tá"))
+    signer_name = models.CharField(_("signer's full name"), max_length=120, blank=True)
 
     # The latest submission: the version the district holds and judges for timeliness. Earlier ones
     # (before a return) stay in the ReportEvent history.

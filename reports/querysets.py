@@ -10,7 +10,11 @@ from basecurity.lib import periods
 from communes.models import AdministrativeUnit, Level
 from dashboards.engine import COUNT_KEYS
 
+from .figures import period_figures
 from .models import Report, ReportState, due_days
+
+# Sơ kết (6 and 9 months) and tổng kết (the year): the reports that carry every target and activity.
+SUMMARY_KINDS = (periods.Kind.HALF_YEAR, periods.Kind.NINE_MONTHS, periods.Kind.YEAR)
 
 
 class Timeliness:
@@ -90,6 +94,8 @@ def district_report(district: AdministrativeUnit, period_kind: str, year: int, n
             totals[key] += report.figures.get("counts", {}).get(key, 0)
             previous[key] += report.figures.get("previous_counts", {}).get(key, 0)
     return {
+        # The 6-month, 9-month and year reports also carry the district's targets and activities.
+        "figures": period_figures(district, period) if period_kind in SUMMARY_KINDS else None,
         "approved": approved,
         "missing": [unit for unit in communes if unit.pk not in reported],
         "counts": totals,

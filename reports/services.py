@@ -9,14 +9,16 @@
   the right raises PermissionDenied (views answer 404 before that, through scoping).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from basecurity.lib import periods
-from communes.models import Level, PeriodLock
+from basecurity.lib import official, periods
+from communes.models import Level, LockException, PeriodLock
 from communes.permissions import Capability, can
 from dashboards.selectors import place_name
 
@@ -32,6 +34,8 @@ EDITABLE_FIELDS = (
     "place",
     "report_date",
     "recipients",
+    "signer_rank",
+    "signer_name",
 )
 
 
@@ -77,7 +81,6 @@ def report_create(*, user, unit, period_kind: str, year: int, number: int = 1) -
             _("%(unit)s already has a report for %(period)s: open it from the list.")
             % {"unit": unit.name, "period": period.label}
         )
-    parent = unit.parent
     report = Report(
         unit=unit,
         period_kind=period_kind,
@@ -87,7 +90,8 @@ def report_create(*, user, unit, period_kind: str, year: int, number: int = 1) -
         figures=period_figures(unit, period),
         place=place_name(unit),
         report_date=min(timezone.localdate(), period.end),
-        recipients="\n".join(filter(None, [f"- {parent.name};" if parent else "", "- Lưu: VT."])),
+        recipients="\n".join(official.police_recipients(unit)),
+        signer_name=user.get_full_name(),
     )
     report.set_period()
     try:
@@ -223,3 +227,41 @@ def report_return(*, report: Report, user, comment: str) -> Report:
     _save(report, user)
     _event(report, user=user, from_state=ReportState.SUBMITTED, to_state=ReportState.RETURNED, comment=comment)
     return report
+
+
+# --- Lock exceptions, granted and revoked by the superior level ---------------------------------------
+
+
+@transaction.atomic
+def lock_exception_grant(*, user, unit, start, end, hours: int, reason: str) -> LockException:
+    """Allow records of `unit` dated `start`..`end` to be written for `hours` despite its locks."""
+    if not can_approve(user, unit):
+        raise PermissionDenied(_("Only the superior level can open a locked period of %(unit)s.") % {"unit": unit.name})
+    exception = LockException(
+        unit=unit,
+        start=start,
+        end=end,
+        valid_until=timezone.now() + timedelta(hours=hours),
+        reason=reason,
+        granted_by=user,
+    )
+    exception.full_clean()
+    exception._history_user = user
+    exception.save()
+    return exception
+
+
+@transaction.atomic
+def lock_exception_revoke(*, user, exception: LockException) -> LockException:
+    """End an exception now; it stays in the list and its history says who ended it."""
+    exception = LockException.objects.select_for_update().select_related("unit").get(pk=exception.pk)
+    if not can_approve(user, exception.unit):
+        raise PermissionDenied(
+            _("Only the superior level can close an exception of %(unit)s.") % {"unit": exception.unit.name}
+        )
+    now = timezone.now()
+    if exception.valid_until > now:
+        exception.valid_until = now
+        exception._history_user = user
+        exception.save(update_fields=["valid_until"])
+    return exception

@@ -17,6 +17,8 @@ urlpatterns = [
     path("timeliness/", views.timeliness_table, name="timeliness"),
     path("district/", views.district_report_view, name="district_report"),
     path("district/report.docx", views.district_report_docx, name="district_report_docx"),
+    path("lock-exceptions/", views.lock_exceptions, name="lock_exceptions"),
+    path("lock-exceptions/<int:pk>/revoke/", views.lock_exception_revoke, name="lock_exception_revoke"),
 ]
 
 # The criteria assessment (reports/criteria_views.py).

@@ -13,13 +13,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from basecurity.lib import periods
+from communes.models import LockException
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
 from . import documents, services
-from .forms import SUPERIOR_LEVELS, PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm
+from .forms import SUPERIOR_LEVELS, LockExceptionForm, PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm
 from .models import Report, ReportState
 from .querysets import district_report, timeliness
 
@@ -63,7 +66,9 @@ def can_approve_anywhere(user) -> bool:
 def report_create(request):
     require(request.user, Capability.RECORDS_WRITE)
     units = units_with(request.user, Capability.RECORDS_WRITE)
-    form = ReportCreateForm(request.POST or None, units=units, initial={"year": timezone.localdate().year})
+    # The reporting month under way (15/11-14/12 is month 12; from 15/12 the next reporting year).
+    current = periods.period_of(timezone.localdate(), periods.Kind.MONTH)
+    form = ReportCreateForm(request.POST or None, units=units, initial={"year": current.year, "number": current.number})
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_create(user=request.user, **form.cleaned_data)
@@ -91,6 +96,7 @@ def report_detail(request, pk):
             "rows": documents.figure_rows(report),
             "can_write": report.is_editable and can(request.user, Capability.RECORDS_WRITE, report.unit),
             "can_decide": report.state == ReportState.SUBMITTED and services.can_approve(request.user, report.unit),
+            "early_approval": _early_approval_warning(report),
             "return_form": ReturnForm(),
         },
     )
@@ -152,10 +158,24 @@ def report_refresh(request, pk):
     return redirect(report)
 
 
+def _early_approval_warning(report: Report) -> str:
+    """What approving a report of a period not yet ended locks, in words; "" once the period has ended."""
+    if report.end < timezone.localdate():
+        return ""
+    return _(
+        "The period runs until %(end)s: approving now also locks the days still to come, and records of "
+        "those days can then be entered only with an exception granted by the superior level."
+    ) % {"end": date_format(report.end, "SHORT_DATE_FORMAT")}
+
+
 @login_required
 @require_POST
 def report_approve(request, pk):
     report = get_scoped_or_404(Report.objects.all(), request.user, Capability.REPORTS_APPROVE, pk=pk)
+    warning = _early_approval_warning(report)
+    if warning and request.POST.get("confirm_early") != "1":
+        messages.error(request, warning + " " + _("Tick the box to confirm, or approve after the period ends."))
+        return redirect(report)
     try:
         services.report_approve(report=report, user=request.user)
     except ValidationError as error:
@@ -219,6 +239,8 @@ def report_print(request, pk):
             "rows": documents.figure_rows(report),
             "sections": [(heading, getattr(report, field)) for field, heading in documents.SECTIONS],
             "recipients": [line for line in report.recipients.splitlines() if line.strip()],
+            "signer_title": documents.signer_title(report),
+            "signer": documents.signer_line(report),
         },
     )
 
@@ -284,3 +306,38 @@ def district_report_docx(request):
     filename = f"bao-cao-{district.code}-{kind}-{year}-{number}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Lock exceptions ----------------------------------------------------------------------------------
+
+
+@login_required
+def lock_exceptions(request):
+    """The superior level's exceptions to the locks of its communes: grant one, see them all, revoke one."""
+    require(request.user, Capability.REPORTS_APPROVE)
+    units = units_with(request.user, Capability.REPORTS_APPROVE)
+    form = LockExceptionForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lock_exception_grant(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("The exception was granted: the commune can correct its records now."))
+            return redirect("reports:lock_exceptions")
+    exceptions = (
+        scope(LockException.objects.all(), request.user, Capability.REPORTS_APPROVE)
+        .select_related("unit", "granted_by")
+        .order_by("-valid_until", "-pk")
+    )
+    page = Paginator(exceptions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/lock_exceptions.html", {"form": form, "page": page, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def lock_exception_revoke(request, pk):
+    exception = get_scoped_or_404(LockException.objects.all(), request.user, Capability.REPORTS_APPROVE, pk=pk)
+    services.lock_exception_revoke(user=request.user, exception=exception)
+    messages.success(request, _("The exception was closed."))
+    return redirect("reports:lock_exceptions")

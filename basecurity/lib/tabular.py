@@ -25,21 +25,24 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from basecurity.lib.text import clean_text
 
@@ -496,9 +499,38 @@ def read_rows(data: bytes, filename: str, *, max_col: int | None = None) -> Iter
     raise FileRefused(_("Only .csv and .xlsx files can be imported."))
 
 
-def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = ()) -> Table:
+# An export for people has a few title rows (unit, period, export time) above its header.
+HEADER_SEARCH_ROWS = 12
+
+
+def _title_key(title: Any) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(title)).casefold().split())
+
+
+def _find_header(first_rows: list[tuple[int, list[Any]]], known: set[str]) -> int:
+    """The position of the header among the first rows: the first whose named cells are all known
+    columns or titles; the first row when none is (its unknown columns are then reported)."""
+    for position, (_index, cells) in enumerate(first_rows):
+        names = [_title_key(_clean(cell)) for cell in cells if not isinstance(cell, BadCell) and _clean(cell) != ""]
+        if len(names) >= 2 and all(name in known for name in names):
+            return position
+    return 0
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    columns: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    titles: Mapping[str, str] | None = None,
+) -> Table:
     """Read the file into rows keyed by `columns` (the expected header, in any order and case) and
     those of the `optional` columns the file has.
+
+    `titles` maps the column titles of an export for people ("Ngày xảy ra", any case) to the column
+    each stands for ("occurred_on"), or to "" for a column shown to people and not imported
+    ("Tình trạng"): such a file is read too, below its title rows, so an exported file imports back.
 
     An unknown column, a missing column or a repeated column is an error of row 1. Rows whose
     cells are all empty are skipped. A cell that cannot be read is an error at its row and column.
@@ -509,8 +541,9 @@ def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Seq
     table = Table()
     rows: Iterator[tuple[int, list[Any]]] | None = None
     try:
-        rows = read_rows(data, filename, max_col=len(columns) + len(optional) + EXTRA_COLUMNS_READ)
-        _fill_table(table, rows, columns, optional)
+        width = len(columns) + len(optional) + len(titles or ()) + EXTRA_COLUMNS_READ
+        rows = read_rows(data, filename, max_col=width)
+        _fill_table(table, rows, columns, optional, titles or {})
     except CellError as error:
         table.rows = []
         table.errors = [RowError(0, "", str(error))]
@@ -521,41 +554,60 @@ def read_table(data: bytes, filename: str, columns: Sequence[str], optional: Seq
 
 
 def _fill_table(
-    table: Table, rows: Iterator[tuple[int, list[Any]]], columns: Sequence[str], optional: Sequence[str] = ()
+    table: Table,
+    rows: Iterator[tuple[int, list[Any]]],
+    columns: Sequence[str],
+    optional: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
 ) -> None:
-    first = next(rows, None)
-    if first is None or first[0] != 1 or not any(_clean(cell) not in ("", None) for cell in first[1]):
+    titles = {_title_key(title): column for title, column in (titles or {}).items()}
+    first_rows = []
+    for row in rows:  # the header may sit below a few title rows (an export for people)
+        first_rows.append(row)
+        if len(first_rows) >= HEADER_SEARCH_ROWS:
+            break
+    known = titles.keys() | {column.lower() for column in (*columns, *optional)}
+    start = _find_header(first_rows, known) if first_rows else 0
+    first = first_rows[start] if first_rows else None
+    if first is None or not any(_clean(cell) not in ("", None) for cell in first[1]):
         table.errors.append(RowError(1, "", _("The file has no header row.")))
         return
-    header = [str(_clean(cell)).lower() if not isinstance(cell, BadCell) else "?" for cell in first[1]]
+    header_row = first[0]
+    header = [_title_key(_clean(cell)) if not isinstance(cell, BadCell) else "?" for cell in first[1]]
     # Trailing empty header cells (an XLSX sheet often has them) are not columns.
     while header and header[-1] == "":
         header.pop()
+    ignored = {position for position, name in enumerate(header) if titles.get(name) == ""}
+    header = [titles.get(name) or name for name in header]
     expected = [column.lower() for column in (*columns, *optional)]
     required = [column.lower() for column in columns]
     seen = set()
-    for name in header:
+    for position, name in enumerate(header):
+        if position in ignored:
+            continue
         if name == "":
-            table.errors.append(RowError(1, "", _("A column has no name in the header row.")))
+            table.errors.append(RowError(header_row, "", _("A column has no name in the header row.")))
         elif name not in expected:
             table.errors.append(
                 RowError(
-                    1,
+                    header_row,
                     name,
                     _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join((*columns, *optional))},
                 )
             )
         elif name in seen:
-            table.errors.append(RowError(1, name, _("This column appears twice.")))
+            table.errors.append(RowError(header_row, name, _("This column appears twice.")))
         seen.add(name)
     for name in required:
         if name not in seen:
-            table.errors.append(RowError(1, name, _("This column is missing.")))
+            table.errors.append(RowError(header_row, name, _("This column is missing.")))
     if table.errors:
         return
-    for index, cells in rows:
+    for index, cells in itertools.chain(first_rows[start + 1 :], rows):
         values = {}
         for position, name in enumerate(header):
+            if position in ignored:
+                continue
             cell = cells[position] if position < len(cells) else ""
             if isinstance(cell, BadCell):
                 table.errors.append(RowError(index, name, cell.message))
@@ -701,6 +753,8 @@ class Importer:
 
     kind: str = ""
     columns: Sequence[str] = ()
+    # Titles of an export for people → the column each stands for ("" = shown, not imported).
+    titles: Mapping[str, str] = {}
 
     def __init__(self, *, user=None):
         self.user = user
@@ -715,7 +769,7 @@ class Importer:
         from communes.models import ImportedFile  # the model lives in an app; this module does not
 
         result = ImportResult()
-        table = read_table(data, filename, self.columns)
+        table = read_table(data, filename, self.columns, titles=self.titles)
         result.errors.extend(table.errors)
         if not table.errors and not table.rows:
             result.errors.append(RowError(0, "", _("The file has no rows to import.")))
@@ -768,6 +822,81 @@ def _conflict_message() -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of an export for people: its title, its value, the import column it gives back."""
+
+    title: Any  # a lazy translation
+    value: Callable[[Any], Any]
+    source: str = ""  # the import column this one stands for; "" = shown, not imported
+
+
+def field_column(model, name: str, *, source: str = "") -> Column:
+    """A model field as people read it: its verbose name; a choice's name, a related row's name,
+    a yes/no in words."""
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+
+        def value(record):
+            return getattr(record, f"get_{name}_display")() if getattr(record, name) else ""
+
+    elif model_field.is_relation:
+
+        def value(record):
+            return str(getattr(record, name)) if getattr(record, f"{name}_id") else ""
+
+    elif model_field.get_internal_type() == "BooleanField":
+
+        def value(record):
+            return str(_("Yes") if getattr(record, name) else _("No"))
+
+    else:
+
+        def value(record):
+            return getattr(record, name)
+
+    return Column(model_field.verbose_name, value, source)
+
+
+def heading_lines(title: str, *, units: str, user, start: date | None = None, end: date | None = None) -> list[str]:
+    """The title rows of an export for people: what, which unit, which period, when and by whom."""
+    from django.utils.formats import date_format
+
+    if start or end:
+        period = _("from %(start)s to %(end)s") % {
+            "start": date_format(start, "SHORT_DATE_FORMAT") if start else "…",
+            "end": date_format(end, "SHORT_DATE_FORMAT") if end else "…",
+        }
+    else:
+        period = _("all dates")
+    return [
+        title,
+        _("Unit: %(units)s") % {"units": units},
+        _("Period: %(period)s") % {"period": period},
+        _("Exported at %(time)s by %(user)s")
+        % {
+            "time": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
+            "user": user.get_full_name() or user.get_username(),
+        },
+    ]
+
+
+def people_headings(columns: Sequence[Column]) -> list[str]:
+    return [str(capfirst(column.title)) for column in columns]
+
+
+def people_titles(columns: Sequence[Column], languages: Sequence[str] = ("vi", "en")) -> dict[str, str]:
+    """Every title of `columns` in each language → the import column it gives back ("" = not imported):
+    what an importer reads, whichever language the file was exported in."""
+    titles: dict[str, str] = {}
+    for language in languages:
+        with override(language):
+            titles.update(
+                {heading: column.source for heading, column in zip(people_headings(columns), columns, strict=True)}
+            )
+    return titles
+
+
 # A spreadsheet opening a CSV splits lines at its list separator, which is "," or ";" by regional
 # settings (Vietnamese Windows uses ";"), and LibreOffice may also split at tabs: a cell such as
 # "ghi chú;=10+20" becomes two cells in Excel, the second a formula. So a quote goes before every
@@ -795,40 +924,66 @@ def restore(value: str) -> str:
     return _NEUTRALISED_AFTER_SEPARATOR.sub(r"\1", value)
 
 
-def _csv_cell(value: Any) -> str:
+def _csv_cell(value: Any, *, day_first: bool = False) -> str:
+    """A cell of a CSV file: ISO dates for the import layout, dd/mm/yyyy for people (`day_first`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return (
-            timezone.localtime(value, LOCAL_TIMEZONE).strftime("%Y-%m-%d %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%Y-%m-%d %H:%M")
-        )
+        moment = timezone.localtime(value, LOCAL_TIMEZONE) if timezone.is_aware(value) else value
+        return moment.strftime("%d/%m/%Y %H:%M" if day_first else "%Y-%m-%d %H:%M")
     if isinstance(value, date):
-        return value.isoformat()
+        return value.strftime("%d/%m/%Y") if day_first else value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     return neutralise(str(value))
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM (so Excel shows Vietnamese letters), comma-separated, header first."""
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, heading: Sequence[str] = ()) -> bytes:
+    """UTF-8 with BOM (so Excel shows Vietnamese letters), comma-separated, header first.
+
+    With `heading` (an export for people): those lines first, one cell each, then an empty row,
+    then the header; dates are written dd/mm/yyyy.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in heading:
+        writer.writerow([neutralise(line)])
+    if heading:
+        writer.writerow([])
     writer.writerow(columns)
+    day_first = bool(heading)
     for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([_csv_cell(value, day_first=day_first) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "export") -> bytes:
-    """One sheet, header in row 1; dates are real Excel dates shown as DD/MM/YYYY."""
+def write_xlsx(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "export", heading: Sequence[str] = ()
+) -> bytes:
+    """One sheet, header in row 1 (below the `heading` lines, in bold, and an empty row, when given);
+    dates are real Excel dates shown as DD/MM/YYYY."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(columns))
-    from openpyxl.cell import WriteOnlyCell
+    for index, line in enumerate(heading):
+        cell = WriteOnlyCell(sheet, value=neutralise(line))
+        cell.font = Font(bold=True, size=13 if index == 0 else 11)
+        sheet.append([cell])
+    if heading:
+        sheet.append([])
+        header = []
+        for name in columns:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+    else:
+        sheet.append(list(columns))
 
     for row in rows:
         cells = []
@@ -846,6 +1001,8 @@ def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
                 cell.number_format = "DD/MM/YYYY HH:MM"
             elif isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(value, time):
+                cell.number_format = "HH:MM"
             elif isinstance(value, str):
                 cell.data_type = "s"
             cells.append(cell)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from basecurity.testing.html import texts as html_texts
 from communes.models import AdministrativeUnit, Level, UnitKind
 from communes.permissions import can_recompute_targets
 from dashboards import engine, selectors
@@ -311,7 +312,12 @@ def test_xlsx_export_is_an_official_report(data, roles, client_for):
     sheet = load_workbook(BytesIO(response.content)).active
     values = {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None}
     texts = [str(value) for value in values.values()]
-    assert values["A1"] == "CÔNG AN HUYỆN BA CHẼ"
+    # The steering committee's report: the committee's own header, not the police's.
+    assert [values["A1"], values["A2"]] == [
+        "ỦY BAN NHÂN DÂN HUYỆN BA CHẼ",
+        "BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ HUYỆN BA CHẼ",
+    ]
+    assert not any(text.startswith("CÔNG AN") for text in texts)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "Độc lập - Tự do - Hạnh phúc" in texts
     assert any(text.startswith("Ba Chẽ, ngày ") for text in texts)
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU MÔ HÌNH AN NINH CƠ SỞ" in texts
@@ -330,7 +336,6 @@ def test_print_page_has_the_official_layout(data, roles, client_for):
     for text in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "CÔNG AN HUYỆN BA CHẼ",
         "Ba Chẽ, ngày ",
         "BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU MÔ HÌNH AN NINH CƠ SỞ",
         "So với cùng kỳ năm 2020, xã Thanh Lâm giảm 02 vụ, 14 đối tượng (so sánh chưa đầy đủ: thiếu số liệu của "
@@ -340,6 +345,10 @@ def test_print_page_has_the_official_layout(data, roles, client_for):
     ):
         assert text in page, text
     assert 'style="' not in page and "<script>" not in page  # the CSP forbids both
+    assert html_texts(page, "//div[@class='issuer']/div[not(@class='doc-number')]") == [
+        "ỦY BAN NHÂN DÂN HUYỆN BA CHẼ",
+        "BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ HUYỆN BA CHẼ",
+    ]
 
 
 # --- Recomputation ---------------------------------------------------------------------------------

@@ -16,9 +16,12 @@ def import_kind(kind: str) -> str:
 
 
 @register.simple_tag
-def export_url(kind: str, query: str, fmt: str) -> str:
-    """The export of the list with its filters and search (`query`, the list's query string), all pages."""
+def export_url(kind: str, query: str, fmt: str, layout: str = "") -> str:
+    """The export of the list with its filters and search (`query`, the list's query string), all pages;
+    for people, or in the import layout with layout="import"."""
     params = QueryDict(query or "", mutable=True)
     params.pop("page", None)
     params["format"] = fmt
+    if layout:
+        params["layout"] = layout
     return f"{reverse('incidents:export', args=[kind])}?{params.urlencode()}"

@@ -557,7 +557,8 @@ LIST_KIND = {"incidents": "incident", "traffic_accidents": "accident", "crime_ti
 
 
 def export(client, kind, fmt, **params):
-    response = client.get(reverse("incidents:export", args=[kind]), {"format": fmt, **params})
+    """The import layout ("Tệp mẫu để nhập"); exports for people are tested in test_exports_for_people.py."""
+    response = client.get(reverse("incidents:export", args=[kind]), {"format": fmt, "layout": "import", **params})
     assert response.status_code == 200, response.status_code
     return response.content
 

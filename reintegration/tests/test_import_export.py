@@ -338,7 +338,9 @@ def test_export_round_trip(roles, client_for, commune_a, fmt):
 def test_export_columns_are_the_import_columns(roles, client_for, commune_a):
     make_person(commune_a)
     content = (
-        client_for(roles.officer_a).get(reverse("reintegration:export", args=["reintegration_persons", "csv"])).content
+        client_for(roles.officer_a)
+        .get(reverse("reintegration:export", args=["reintegration_persons", "csv"]), {"layout": "import"})
+        .content
     )
     assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Vietnamese letters
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
@@ -350,7 +352,10 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
     make_person(commune_a, ref="B", category="completed_sentence")
     content = (
         client_for(roles.officer_a)
-        .get(reverse("reintegration:export", args=["reintegration_persons", "csv"]), {"category": "special_amnesty"})
+        .get(
+            reverse("reintegration:export", args=["reintegration_persons", "csv"]),
+            {"category": "special_amnesty", "layout": "import"},
+        )
         .content.decode("utf-8-sig")
     )
     refs = [row[1] for row in csv.reader(io.StringIO(content))][1:]
@@ -361,7 +366,9 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
 def test_formulas_are_neutralised_in_exports(roles, client_for, commune_a, fmt):
     make_person(commune_a, ref="=1+1", full_name='=HYPERLINK("http://x.invalid","bấm")')
     content = (
-        client_for(roles.officer_a).get(reverse("reintegration:export", args=["reintegration_persons", fmt])).content
+        client_for(roles.officer_a)
+        .get(reverse("reintegration:export", args=["reintegration_persons", fmt]), {"layout": "import"})
+        .content
     )
     if fmt == "csv":
         row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]

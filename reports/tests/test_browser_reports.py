@@ -71,9 +71,11 @@ def test_month_report_returned_fixed_approved_then_locked(live_server, units, br
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and "tuyên truyền 02 buổi" in report.results
 
-    # The district approves.
+    # The district approves (confirming the early lock when the month is still running).
     log_in(page, base, "congan_huyen")
     page.goto(f"{base}{report.get_absolute_url()}")
+    if page.locator("#confirm-early").count():
+        page.check("#confirm-early")
     page.locator("#approve-report").click()
     page.wait_for_load_state()
     report.refresh_from_db()
