@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import F
 
 from communes import lineage, register, services, villages
 from communes.models import AdministrativeUnit, Assignment, Level, Role, Transfer, UnitKind, UnitLineage
@@ -161,7 +162,7 @@ def test_a_superior_seat_sits_at_a_province_and_an_ended_communes_seats_move_in_
     make_user("tinh", Role.DISTRICT_POLICE, units["22"])  # a province seat is accepted
     moved = services.unit_hand_over(unit=units["06976"])
     assert moved["assignments"] == 1
-    seats = Assignment.objects.filter(user=officer).order_by("unit__valid_from")
+    seats = Assignment.objects.filter(user=officer).order_by(F("unit__valid_from").asc(nulls_first=True))
     assert [(seat.unit, seat.starts_on, seat.ends_on) for seat in seats] == [
         (units["06976"], None, date(2025, 6, 30)),
         (units["06979@2025"], date(2025, 7, 1), None),

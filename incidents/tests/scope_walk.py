@@ -19,4 +19,8 @@ OBJECT_OF_COMMUNE_B = {
     "incidents:inspection_delete": inspection_in,
 }
 # Import and export take the list's kind (incidents/exchange_views.py).
-URL_KWARGS = {"incidents:import": {"kind": "incident"}, "incidents:export": {"kind": "incident"}}
+URL_KWARGS = {
+    "incidents:import": {"kind": "incident"},
+    "incidents:export": {"kind": "incident"},
+    "incidents:import_template": {"kind": "incident"},
+}

@@ -200,6 +200,7 @@ def test_incident_types_are_grouped_in_selects(url, officer, client_for):
 # --- The decision on a crime tip starts with nothing chosen ---------------------------------------------
 
 
+@pytest.mark.todays_map  # a tip of November 2026: on the map of 1/7/2025
 def test_the_tip_decision_starts_with_no_outcome_chosen(officer, client_for, commune_a):
     from basecurity.testing.html import tree
     from incidents import services

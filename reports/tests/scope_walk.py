@@ -43,3 +43,21 @@ def answer_of_commune_b(commune_b):
 OBJECT_OF_COMMUNE_B |= {
     f"reports:assessment_{action}": assessment_of_commune_b for action in ("detail", "answers", "submit", "decide")
 } | {"reports:answer_file": answer_of_commune_b}
+
+
+def lock_exception_of_commune_b(commune_b):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from communes.models import LockException
+
+    return LockException.objects.get_or_create(
+        unit=commune_b,
+        start=date(2021, 1, 15),
+        end=date(2021, 2, 14),
+        defaults={"valid_until": timezone.now() + timedelta(days=1), "reason": "sửa số liệu (thử)"},
+    )[0]
+
+
+OBJECT_OF_COMMUNE_B |= {"reports:lock_exception_revoke": lock_exception_of_commune_b}

@@ -87,9 +87,10 @@ def test_docx_has_the_official_header_and_title(roles, client_for, november):
         "IV. ĐỀ XUẤT, KIẾN NGHỊ",
     ]
     recipients, signature = (cell.text.splitlines() for cell in document.tables[-1].rows[0].cells)
-    assert recipients == ["Nơi nhận:", "- Công an tỉnh Quảng Ninh (để b/c);", "- Lưu: VT."]
+    # The province's police reports to no body above it in this product: its own archive only.
+    assert recipients == ["Nơi nhận:", "- Lưu: VT."]
     # The title, then room for the signature; the signer's rank and name are written by hand.
-    assert signature[0] == "TRƯỞNG CÔNG AN HUYỆN" and not any(signature[1:])
+    assert signature[0] == "TRƯỞNG CÔNG AN TỈNH" and not any(signature[1:])
 
 
 def test_docx_figures_count_only_approved_reports(roles, client_for, november):

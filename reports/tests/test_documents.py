@@ -16,6 +16,7 @@ from docx.shared import Pt
 from basecurity.lib import official
 from basecurity.testing.html import text as html_text
 from basecurity.testing.html import texts, tree
+from communes.models import Role
 from conftest import make_user
 from dashboards.reports import place_and_date
 from incidents import services as incident_services
@@ -73,13 +74,13 @@ def test_date_words_have_a_leading_zero_only_for_days_under_10_and_months_1_and_
 
 def test_every_date_line_uses_the_decree_form(roles, units, commune_a, client_for):
     """The committee's report page and the commune's .docx and print page print "tháng 6", not "tháng 06"."""
-    assert place_and_date(units["202"], date(2026, 6, 5)) == "Ba Chẽ, ngày 05 tháng 6 năm 2026"
+    assert place_and_date(units["202"], date(2025, 6, 5)) == "Ba Chẽ, ngày 05 tháng 6 năm 2025"
     report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="half_year", year=2026)
     assert report.report_date == date(2026, 6, 14)  # the period's last day
     client = client_for(roles.officer_a)
-    assert _header_lines(_docx(client, report))[1][-1] == "Thanh Lâm, ngày 14 tháng 6 năm 2026"
+    assert _header_lines(_docx(client, report))[1][-1] == "Kỳ Thượng, ngày 14 tháng 6 năm 2026"
     page = client.get(reverse("reports:report_print", kwargs={"pk": report.pk}))
-    assert html_text(page, "//div[@class='place-date']") == "Thanh Lâm, ngày 14 tháng 6 năm 2026"
+    assert html_text(page, "//div[@class='place-date']") == "Kỳ Thượng, ngày 14 tháng 6 năm 2026"
 
 
 # --- The page -----------------------------------------------------------------------------------
@@ -119,9 +120,12 @@ def test_a_number_typed_with_its_symbol_is_not_doubled(roles, commune_a, client_
     assert documents.number_line(report) == "Số: 26/BC-CAX"
 
 
-def test_the_towns_report_has_the_towns_title_and_symbol(roles, commune_b, client_for):
-    report = services.report_create(user=roles.officer_b, unit=commune_b, period_kind="month", year=2026, number=11)
-    document = _docx(client_for(roles.officer_b), report)
+def test_the_towns_report_has_the_towns_title_and_symbol(units, client_for):
+    """Thị trấn Ba Chẽ (until 30/06/2025), under huyện Ba Chẽ: its month of May 2025."""
+    town = units["06970"]
+    officer = make_user("canbo_thitran", Role.COMMUNE_OFFICER, town)
+    report = services.report_create(user=officer, unit=town, period_kind="month", year=2025, number=5)
+    document = _docx(client_for(officer), report)
     left, _right = _header_lines(document)
     assert left == ["CÔNG AN HUYỆN BA CHẼ", "CÔNG AN THỊ TRẤN BA CHẼ", "Số: ......../BC-CATT"]
     assert _signature(document)[0] == "TRƯỞNG CÔNG AN THỊ TRẤN"
@@ -134,7 +138,7 @@ def _unit(name, kind, level="commune", parent=None):
 @pytest.mark.parametrize(
     ("name", "kind", "body", "head", "symbol"),
     [
-        ("Xã Thanh Lâm", "xa", "CÔNG AN XÃ THANH LÂM", "TRƯỞNG CÔNG AN XÃ", "BC-CAX"),
+        ("Xã Kỳ Thượng", "xa", "CÔNG AN XÃ KỲ THƯỢNG", "TRƯỞNG CÔNG AN XÃ", "BC-CAX"),
         ("Phường Hồng Gai", "phuong", "CÔNG AN PHƯỜNG HỒNG GAI", "TRƯỞNG CÔNG AN PHƯỜNG", "BC-CAP"),
         ("Thị trấn Ba Chẽ", "thi_tran", "CÔNG AN THỊ TRẤN BA CHẼ", "TRƯỞNG CÔNG AN THỊ TRẤN", "BC-CATT"),
         ("Đặc khu Vân Đồn", "dac_khu", "CÔNG AN ĐẶC KHU VÂN ĐỒN", "TRƯỞNG CÔNG AN ĐẶC KHU", "BC-CAĐK"),
@@ -171,7 +175,7 @@ def test_the_signature_block_has_the_title_rank_and_full_name(units, commune_a, 
 def test_recipients_are_bodies_not_places(roles, commune_a):
     report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="month", year=2026, number=11)
     assert report.recipients.splitlines() == [
-        "- Công an huyện Ba Chẽ (để b/c);",
+        "- Công an tỉnh Quảng Ninh (để b/c);",
         "- Đảng ủy, UBND xã (để b/c);",
         "- Lưu: VT.",
     ]
@@ -235,17 +239,17 @@ def test_the_district_year_report_carries_targets_and_names_the_missing_communes
     report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="year", year=2026)
     services.report_submit(report=report, user=roles.officer_a)
     services.report_approve(report=report, user=roles.district_police)
-    result = district_report(units["202"], "year", 2026, 1)
+    result = district_report(units["22"], "year", 2026, 1)
     assert result["figures"]["targets"]["crime_reduction"]["current"] == 1
-    params = {"district": units["202"].pk, "period_kind": "year", "year": 2026, "number": 1}
+    params = {"district": units["22"].pk, "period_kind": "year", "year": 2026, "number": 1}
     response = client_for(roles.district_police).get(reverse("reports:district_report_docx"), params)
     document = Document(BytesIO(response.content))
     text = _text(document)
-    assert "Kết quả thực hiện mô hình An ninh cơ sở năm 2026 trên địa bàn huyện Ba Chẽ" in text
+    assert "Kết quả thực hiện mô hình An ninh cơ sở năm 2026 trên địa bàn tỉnh Quảng Ninh" in text
     assert "1. Kết quả thực hiện các chỉ tiêu" in text and "2. Kết quả các mặt công tác" in text
-    assert "- Xã Thanh Lâm: chưa có kết quả tự đánh giá năm 2026." in text
+    assert "- Xã Kỳ Thượng: chưa có kết quả tự đánh giá năm 2026." in text
     missing = [paragraph.text for paragraph in document.paragraphs if paragraph.text.startswith("Chưa có báo cáo")]
-    assert missing and "Thị trấn Ba Chẽ" in missing[0] and "Xã Thanh Lâm" not in missing[0]
+    assert missing and "Xã Ba Chẽ" in missing[0] and "Xã Kỳ Thượng" not in missing[0]
 
 
 def test_a_business_inspection_fine_is_summed(roles, commune_a):

@@ -6,7 +6,6 @@ With BASECURITY_WRITE_SAMPLES=1 each rendered PDF is kept in docs/samples/ (the 
 """
 
 import os
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from django.urls import reverse
 
 import conftest
 from basecurity.testing.pdf import A4_POINTS, pages, render_docx
+from communes.models import Role
+from conftest import make_user
 from reports import services
 
 from .helpers import IN_NOVEMBER, TODAY, make_incident
@@ -60,8 +61,8 @@ def _assert_numbered_from_page_2(rendered) -> None:
         assert page.lines[0] == str(index)
 
 
-def _commune_report(roles, unit, officer, kind, number=1, **text):
-    report = services.report_create(user=officer, unit=unit, period_kind=kind, year=2026, number=number)
+def _commune_report(roles, unit, officer, kind, number=1, year=2026, **text):
+    report = services.report_create(user=officer, unit=unit, period_kind=kind, year=year, number=number)
     services.report_update(
         report=report,
         user=officer,
@@ -102,10 +103,10 @@ def test_the_monthly_report_prints_on_a4_and_fits(roles, commune_a, client_for, 
     # The figures' labels fit their column: a row reads on one line.
     assert "Tai nạn giao thông (người bị thương) 0 0 0" in first
     for line in (
-        "CÔNG AN HUYỆN BA CHẼ",
-        "CÔNG AN XÃ THANH LÂM",
+        "CÔNG AN TỈNH QUẢNG NINH",
+        "CÔNG AN XÃ KỲ THƯỢNG",
         "Số: 25/BC-CAX",
-        "Thanh Lâm, ngày 14 tháng 11 năm 2026",
+        "Kỳ Thượng, ngày 14 tháng 11 năm 2026",
     ):
         assert any(line in text for text in first), line
     assert "Kết quả thực hiện mô hình An ninh cơ sở tháng 11 năm 2026" in first
@@ -113,18 +114,19 @@ def test_the_monthly_report_prints_on_a4_and_fits(roles, commune_a, client_for, 
     assert "TRƯỞNG CÔNG AN XÃ" in " ".join(last) and "Thiếu tá Nguyễn Văn An" in " ".join(last)
 
 
-def test_the_towns_six_month_report_prints_with_the_towns_title(roles, commune_b, client_for, soffice, tmp_path):
-    make_incident(commune_b, roles.officer_b, date(2026, 3, 1))
-    _activities(commune_b, roles.officer_b, date(2026, 3, 1))
-    report = _commune_report(roles, commune_b, roles.officer_b, "half_year", **SECTIONS_TEXT)
-    rendered = _rendered(soffice, _docx(client_for(roles.officer_b), report), tmp_path, "bao-cao-so-ket-6-thang")
+def test_the_towns_six_month_report_prints_with_the_towns_title(units, client_for, soffice, tmp_path):
+    """Thị trấn Ba Chẽ's first half of 2025 (15/12/2024–14/6/2025), its last one before the merger."""
+    town = units["06970"]
+    officer = make_user("canbo_thitran", Role.COMMUNE_OFFICER, town)
+    report = _commune_report(None, town, officer, "half_year", year=2025, **SECTIONS_TEXT)
+    rendered = _rendered(soffice, _docx(client_for(officer), report), tmp_path, "bao-cao-so-ket-6-thang")
     _assert_a4_portrait(rendered)
     assert 2 <= len(rendered) <= 4
     _assert_numbered_from_page_2(rendered)
     first = rendered[0].lines
     assert any("CÔNG AN THỊ TRẤN BA CHẼ" in text for text in first)
     assert any("Số: 25/BC-CATT" in text for text in first)
-    assert any("Ba Chẽ, ngày 14 tháng 6 năm 2026" in text for text in first)
+    assert any("Ba Chẽ, ngày 14 tháng 6 năm 2025" in text for text in first)
     text = "\n".join(" ".join(page.lines) for page in rendered)
     assert "Kết quả thực hiện các chỉ tiêu" in text and "TRƯỞNG CÔNG AN THỊ TRẤN" in text
 
@@ -137,7 +139,7 @@ def test_the_year_report_prints_on_a4(roles, commune_a, client_for, soffice, tmp
     _assert_a4_portrait(rendered)
     assert 2 <= len(rendered) <= 4
     _assert_numbered_from_page_2(rendered)
-    assert any("Thanh Lâm, ngày 28 tháng 11 năm 2026" in text for text in rendered[0].lines)
+    assert any("Kỳ Thượng, ngày 28 tháng 11 năm 2026" in text for text in rendered[0].lines)
     assert "Kết quả thực hiện mô hình An ninh cơ sở năm 2026" in rendered[0].lines
 
 
@@ -146,15 +148,15 @@ def test_the_district_report_prints_on_a4_and_names_the_missing(roles, units, co
     report = _commune_report(roles, commune_a, roles.officer_a, "year", **SECTIONS_TEXT)
     services.report_submit(report=report, user=roles.officer_a)
     services.report_approve(report=report, user=roles.district_police)
-    params = {"district": units["202"].pk, "period_kind": "year", "year": 2026, "number": 1}
+    params = {"district": units["22"].pk, "period_kind": "year", "year": 2026, "number": 1}
     response = client_for(roles.district_police).get(reverse("reports:district_report_docx"), params)
-    rendered = _rendered(soffice, response.content, tmp_path, "bao-cao-tong-hop-huyen")
+    rendered = _rendered(soffice, response.content, tmp_path, "bao-cao-tong-hop-tinh")
     _assert_a4_portrait(rendered)
     assert 2 <= len(rendered) <= 5
     _assert_numbered_from_page_2(rendered)
     first = rendered[0].lines
-    assert any("Số: ......../BC-CAH" in text for text in first)
-    assert any("Ba Chẽ, ngày 28 tháng 11 năm 2026" in text for text in first)
+    assert any("Số: ......../BC-CAT" in text for text in first)
+    assert any("Quảng Ninh, ngày 28 tháng 11 năm 2026" in text for text in first)
     text = " ".join(" ".join(page.lines) for page in rendered)
-    assert "Chưa có báo cáo được phê duyệt:" in text and "Thị trấn Ba Chẽ" in text
-    assert "TRƯỞNG CÔNG AN HUYỆN" in text
+    assert "Chưa có báo cáo được phê duyệt:" in text and "Xã Ba Chẽ" in text
+    assert "TRƯỞNG CÔNG AN TỈNH" in text

@@ -39,7 +39,7 @@ def test_the_district_grants_lists_and_revokes_an_exception(roles, client_for, c
     assert exception.valid_until == timezone.now() + timedelta(hours=24)
     assert not LockChecker().reason(commune_a, IN_NOVEMBER)  # the commune can correct its records
     page = district.get(reverse("reports:lock_exceptions"))
-    assert texts(page, f"//tr[@data-pk='{exception.pk}']/td[1]") == ["Xã Thanh Lâm"]
+    assert texts(page, f"//tr[@data-pk='{exception.pk}']/td[1]") == ["Xã Kỳ Thượng"]
     district.post(reverse("reports:lock_exception_revoke", args=[exception.pk]))
     exception.refresh_from_db()
     assert exception.valid_until == timezone.now()  # closed at once
