@@ -312,7 +312,7 @@ def assessment_decide(*, assessment: Assessment, user, confirm: bool, comment: s
     stored = Assessment.objects.select_for_update(of=("self",)).select_related("unit").get(pk=assessment.pk)
     if not can(user, Capability.ORGANISATION_CONFIRM, stored.unit):
         raise PermissionDenied(
-            _("Only the district can confirm or return the assessment of %(unit)s.") % {"unit": stored.unit.name}
+            _("Only the superior level can confirm or return the assessment of %(unit)s.") % {"unit": stored.unit.name}
         )
     if stored.state != AssessmentState.SUBMITTED:
         raise ValidationError(

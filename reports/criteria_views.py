@@ -235,7 +235,7 @@ def _submit(request, assessment):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _("The assessment was submitted to the district."))
+        messages.success(request, _("The assessment was submitted to the superior level."))
     return redirect(assessment)
 
 

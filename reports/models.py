@@ -67,7 +67,7 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    return_comment = models.TextField(_("comment of the district"), blank=True)
+    return_comment = models.TextField(_("comment of the superior level"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -261,7 +261,7 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    return_comment = models.TextField(_("comment of the district"), blank=True)
+    return_comment = models.TextField(_("comment of the superior level"), blank=True)
     # Optimistic concurrency of the answers page: two people answering at once, the second is told.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 

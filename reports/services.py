@@ -177,7 +177,7 @@ def _decide(report: Report, user) -> Report:
     report = Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
     if not can_approve(user, report.unit):
         raise PermissionDenied(
-            _("Only the district can approve or return the reports of %(unit)s.") % {"unit": report.unit.name}
+            _("Only the superior level can approve or return the reports of %(unit)s.") % {"unit": report.unit.name}
         )
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(

@@ -133,7 +133,7 @@ def _submit(request, report):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _("The report was submitted to the district."))
+        messages.success(request, _("The report was submitted to the superior level."))
     return redirect("reports:report_detail", pk=report.pk)
 
 
