@@ -251,22 +251,25 @@ def incomplete_note(stretches: list[Stretch], language: str = "vi", context: Adm
     if not stretches:
         return ""
     vietnamese = (language or "").lower().startswith("vi")
+    by_unit: dict[int, list[Stretch]] = {}
+    for stretch in stretches:  # a unit missing in both periods compared is named once
+        by_unit.setdefault(stretch.unit.pk, []).append(stretch)
     parts = []
-    for stretch in stretches:
-        unit = stretch.unit
+    for unit_stretches in by_unit.values():
+        unit = unit_stretches[0].unit
         parent = unit.parent if unit.parent_id else None
         former = parent is not None and parent.level == Level.DISTRICT
         if former and context is not None and context.path.startswith(parent.path):
             former = False
         if vietnamese:
             origin = f" ({_district_short(parent.name)} cũ)" if former else ""
-            parts.append(
-                f"{running_name(unit)}{origin} từ {official_date(stretch.start)} đến {official_date(stretch.until)}"
-            )
+            days = " và ".join(f"từ {official_date(s.start)} đến {official_date(s.until)}" for s in unit_stretches)
+            parts.append(f"{running_name(unit)}{origin} {days}")
         else:
             origin = f" (former {parent.name})" if former else ""
-            parts.append(f"{unit.name}{origin} from {stretch.start:%d/%m/%Y} to {stretch.until:%d/%m/%Y}")
-    if len(parts) > NAMED_STRETCHES:  # a province's row: the first few, then how many more
+            days = " and ".join(f"from {s.start:%d/%m/%Y} to {s.until:%d/%m/%Y}" for s in unit_stretches)
+            parts.append(f"{unit.name}{origin} {days}")
+    if len(parts) > NAMED_STRETCHES:  # a province's row: the first few units, then how many more
         more = len(parts) - NAMED_STRETCHES
         parts = parts[:NAMED_STRETCHES] + [f"{more:02d} đơn vị khác" if vietnamese else f"{more} other units"]
     if vietnamese:

@@ -22,8 +22,9 @@ WIDTHS = [360, 1366]
 
 @pytest.fixture
 def people(units):
-    officer = conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06976"])
-    conftest.make_user("congan_huyen", Role.DISTRICT_POLICE, units["202"])
+    # Today's work, on today's map: xã Kỳ Thượng under the province's police.
+    officer = conftest.make_user("canbo_kythuong", Role.COMMUNE_OFFICER, units["06979@2025"])
+    conftest.make_user("congan_tinh", Role.DISTRICT_POLICE, units["22"])
     # The live server's database is flushed after each browser test, seeded taxonomy included.
     for code, name, group in (
         ("crime.theft", "Trộm cắp tài sản", CategoryGroup.CRIME),
@@ -41,7 +42,7 @@ def test_report_of_the_month_under_way_is_approved_only_when_confirmed(width, li
     page.set_viewport_size({"width": width, "height": 800})
     current = periods.period_of(timezone.localdate(), periods.Kind.MONTH)
 
-    log_in(page, base, "canbo_thanhlam")
+    log_in(page, base, "canbo_kythuong")
     page.goto(f"{base}{reverse('reports:report_create')}")
     expect(page.locator("input[name=year]")).to_have_value(str(current.year))
     expect(page.locator("input[name=number]")).to_have_value(str(current.number))
@@ -51,7 +52,7 @@ def test_report_of_the_month_under_way_is_approved_only_when_confirmed(width, li
     report = Report.objects.get()
     assert (report.year, report.number, report.state) == (current.year, current.number, ReportState.SUBMITTED)
 
-    log_in(page, base, "congan_huyen")
+    log_in(page, base, "congan_tinh")
     page.goto(f"{base}{report.get_absolute_url()}")
     expect(page.locator("#early-approval")).to_be_visible()
     page.locator("#approve-report").click()  # the box is required: nothing is sent
@@ -72,19 +73,19 @@ def test_officer_forms_start_without_a_trap(width, live_server, units, people, b
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": width, "height": 800})
     tip = CrimeTip(
-        unit=units["06976"], recorded_by=people, kind="report", received_on=timezone.localdate(), summary="Tin thử"
+        unit=units["06979@2025"], recorded_by=people, kind="report", received_on=timezone.localdate(), summary="Tin thử"
     )
     tip.full_clean()
     tip.save()
 
-    log_in(page, base, "canbo_thanhlam")
+    log_in(page, base, "canbo_kythuong")
     page.goto(f"{base}{reverse('incidents:tip_detail', args=[tip.pk])}")
     expect(page.locator("select[name=decide-decision]")).to_have_value("")
 
     page.goto(f"{base}{reverse('incidents:incident_create')}")
     labels = page.locator("select[name=category] optgroup").evaluate_all("groups => groups.map(g => g.label)")
     assert len(labels) >= 2 and len(set(labels)) == len(labels)  # one <optgroup> per group of incident types
-    expect(page.locator("select[name=unit]")).to_have_value(str(units["06976"].pk))
+    expect(page.locator("select[name=unit]")).to_have_value(str(units["06979@2025"].pk))
 
     page.goto(f"{base}{reverse('reports:assessment_list')}")
     expect(page.locator("#id_year")).to_be_visible()
@@ -109,6 +110,6 @@ CONTRAST = """(selector) => {
 def test_the_navigation_bar_meets_wcag_aa(live_server, people, browser_page):  # noqa: F811
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 1366, "height": 800})
-    log_in(page, base, "canbo_thanhlam")
+    log_in(page, base, "canbo_kythuong")
     assert page.evaluate(CONTRAST, "nav .nav-link") >= 4.5
     assert page.evaluate(CONTRAST, "nav .navbar-brand") >= 4.5
