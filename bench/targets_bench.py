@@ -191,7 +191,7 @@ def explain_engine(win) -> None:
 
     from dashboards import engine
 
-    scope = engine.load_scope(None)
+    scope = engine.load_scope(None, win.as_of, engine.spans(win))
     querysets = {
         "incidents": engine._incident_rows(scope, win),
         "traffic": engine._traffic_rows(scope, win),
