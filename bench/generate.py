@@ -58,6 +58,7 @@ class Scale:
     districts: int  # per province
     communes: int  # per district
     incidents: int
+    register: bool = False  # the units of the real register (communes/data/) instead of synthetic ones
 
     @property
     def total_communes(self) -> int:
@@ -79,6 +80,9 @@ SCALES = {
     "small": Scale(1, 1, 8, 20_000),
     "province": Scale(1, 5, 40, 1_000_000),
     "country": Scale(50, 8, 25, 10_000_000),
+    # The country of the official register: 34 provinces, 3,321 communes of 1/7/2025, and Quảng Ninh's
+    # map before it (13 districts, 171 communes) with the 2025 lineage; about 1,000 incidents a commune.
+    "register": Scale(34, 0, 0, 3_500_000, register=True),
 }
 
 
@@ -219,8 +223,8 @@ AFTER = [
     # One extension per tip whose deadline is 60 days (the tip's stored deadline is the new one).
     """
     INSERT INTO incidents_crimetipextension (tip_id, extended_on, new_deadline, reason, recorded_by_id,
-        created_at, updated_at)
-    SELECT id, received_on + 15, deadline, 'Vụ việc phức tạp', recorded_by_id, now(), now()
+        created_at, updated_at, version)
+    SELECT id, received_on + 15, deadline, 'Vụ việc phức tạp', recorded_by_id, now(), now(), 1
     FROM incidents_crimetip WHERE deadline = received_on + 60
     """,
     # Three statuses per person, 200, 400 and 600 days after the return (not after 14/12/2025).
@@ -282,6 +286,64 @@ def _create_units(cursor, scale: Scale) -> None:
     cursor.execute("UPDATE communes_administrativeunit SET history_path = '/' || id || '/' WHERE code LIKE 'B%%'")
 
 
+def _register_units(cursor) -> None:
+    """The official register (load_units --all, and Quảng Ninh's pre-2025 map with its lineage).
+
+    The snapshot holds the map before 1/7/2025 of Quảng Ninh only: the other provinces' communes are
+    made to span both benchmark years (no start day), so their records have a unit every day; Quảng
+    Ninh's records are moved onto the units of their day afterwards (_on_the_map_of_their_day).
+    Every commune is covered for both years (complete comparisons: the cost measured is the folding's).
+    """
+    from communes import register
+
+    register.register_load(None)
+    cursor.execute(
+        """
+        UPDATE communes_administrativeunit
+        SET valid_from = NULL, path = replace(path, '@20250701', '')
+        WHERE level = 'commune' AND valid_from = date '2025-07-01' AND path NOT LIKE '/22/%%'
+        """
+    )
+    cursor.execute("UPDATE communes_administrativeunit SET covered_from = date '2019-12-15' WHERE level = 'commune'")
+
+
+# (table, date column) of the records placed on units: moved onto the unit in force on their date.
+DATED = [
+    ("incidents_incident", "occurred_on"),
+    ("incidents_trafficaccident", "occurred_on"),
+    ("incidents_crimetip", "received_on"),
+    ("incidents_foreignerstay", "arrived_on"),
+]
+
+
+def _on_the_map_of_their_day(cursor) -> None:
+    """Quảng Ninh's records dated before 1/7/2025 on a predecessor of their commune, after it on the
+    successor (the one that kept the code when the commune was divided), as officers recorded them."""
+    for table, column in DATED:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS r SET unit_id = (
+                SELECT l.successor_id FROM communes_unitlineage AS l
+                JOIN communes_administrativeunit AS p ON p.id = l.predecessor_id
+                JOIN communes_administrativeunit AS s ON s.id = l.successor_id
+                WHERE l.predecessor_id = r.unit_id
+                ORDER BY (l.transfer = 'whole' OR s.code = p.code) DESC, l.successor_id LIMIT 1
+            )
+            FROM communes_administrativeunit AS u
+            WHERE u.id = r.unit_id AND u.valid_until = date '2025-06-30' AND r.{column} >= date '2025-07-01'
+            """  # noqa: S608 (fixed table names)
+        )
+        cursor.execute(
+            f"""
+            UPDATE {table} AS r SET unit_id = (
+                SELECT min(l.predecessor_id) FROM communes_unitlineage AS l WHERE l.successor_id = r.unit_id
+            )
+            FROM communes_administrativeunit AS u
+            WHERE u.id = r.unit_id AND u.valid_from = date '2025-07-01' AND r.{column} < date '2025-07-01'
+            """  # noqa: S608 (fixed table names)
+        )
+
+
 TABLES = [
     "communes_administrativeunit",
     "incidents_incident",
@@ -308,10 +370,14 @@ def generate(scale_name: str, seed: int, log=print) -> dict:
     timings = {}
     with connection.cursor() as cursor:
         with transaction.atomic():
-            _create_units(cursor, scale)
+            if scale.register:
+                _register_units(cursor)
+            else:
+                _create_units(cursor, scale)
         cursor.execute(
             "SELECT id, is_remote FROM communes_administrativeunit"
-            " WHERE level = 'commune' AND code LIKE 'B%%' ORDER BY id"
+            " WHERE level = 'commune' AND (code LIKE 'B%%' OR %s) ORDER BY id",
+            [scale.register],
         )
         rows = cursor.fetchall()
         units, remote = [row[0] for row in rows], [row[1] for row in rows]
@@ -342,6 +408,11 @@ def generate(scale_name: str, seed: int, log=print) -> dict:
             with transaction.atomic():
                 cursor.execute(statement, {})
         timings["extensions, statuses, reoffences"] = time.perf_counter() - t0
+        if scale.register:
+            t0 = time.perf_counter()
+            with transaction.atomic():
+                _on_the_map_of_their_day(cursor)
+            timings["records on the map of their day"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
         timings["vacuum analyze"] = time.perf_counter() - t0

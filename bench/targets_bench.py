@@ -315,6 +315,8 @@ def main() -> int:
         district = (
             AdministrativeUnit.objects.filter(level=Level.DISTRICT, code__startswith="B").order_by("code").first()
         )
+        if province is None:  # the register's country: Quảng Ninh, whose superior seat sits at the province
+            province = district = AdministrativeUnit.objects.get(level=Level.PROVINCE, code="22")
         member = User.objects.filter(username="bench.district").first() or User.objects.create_user(
             "bench.district", password=None
         )
