@@ -211,11 +211,17 @@ def candidates_for(listed: list[AdministrativeUnit], root: AdministrativeUnit | 
         .only(*fields, "parent__name", "parent__level", "parent__kind", "parent__path")
         .filter(level=Level.COMMUNE)
     )
+    # The listed communes are in force on `as_of`: only the others (ended, or not yet formed) are read.
+    units = units.exclude(
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+    )
+    in_force = [unit for unit in listed if unit.level == Level.COMMUNE]
     predecessors_of: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         predecessors_of[row.successor_id].append(row.predecessor_id)
     if root is None:
-        return list(units), rows
+        return in_force + list(units), rows
     wanted: set[int] = set()
     frontier = [unit.pk for unit in listed if unit.level == Level.COMMUNE]
     while frontier:
@@ -225,7 +231,7 @@ def candidates_for(listed: list[AdministrativeUnit], root: AdministrativeUnit | 
                 wanted.add(predecessor_id)
                 frontier.append(predecessor_id)
     found = list(units.filter(Q(path__startswith=root.path) | Q(pk__in=wanted)))
-    return found, rows
+    return in_force + found, rows
 
 
 def official_date(day: date) -> str:
