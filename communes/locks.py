@@ -1,7 +1,7 @@
 """Locked periods: once a unit's report is approved, or a while after a period ends, its records freeze.
 
 A record dated `day` of unit U cannot be created, changed or deleted when
-- a PeriodLock of U or of a unit above U covers `day` (written when the district approves U's report),
+- a PeriodLock of U or of a unit above U covers `day` (written when the superior level approves U's report),
   or
 - settings.REPORT_AUTO_LOCK_DAYS is a number N and the reporting month of `day`
   (basecurity/lib/periods.py, 15th-14th by default) ended more than N days ago;
@@ -90,7 +90,7 @@ class LockChecker:
             if lock["start"] <= day <= lock["end"]:
                 return _(
                     "The period %(start)s–%(end)s of %(unit)s is locked: its report was approved on %(approved)s. "
-                    "Ask the district to grant an exception."
+                    "Ask the superior level to grant an exception."
                 ) % {
                     "start": _short(lock["start"]),
                     "end": _short(lock["end"]),
@@ -104,7 +104,7 @@ class LockChecker:
             if (self.today - month.end).days > self.auto_days:
                 return _(
                     "The period %(start)s–%(end)s of %(unit)s is locked: it ended more than %(days)d days ago. "
-                    "Ask the district to grant an exception."
+                    "Ask the superior level to grant an exception."
                 ) % {"start": _short(month.start), "end": _short(month.end), "unit": unit.name, "days": self.auto_days}
         return None
 

@@ -375,7 +375,7 @@ class SteeringCommittee(Versioned):
 
     def clean(self) -> None:
         if self.unit_id and self.unit.level == Level.VILLAGE:
-            raise ValidationError({"unit": _("Steering committees are set up at district or commune level.")})
+            raise ValidationError({"unit": _("Steering committees are set up at a commune or a level above it.")})
 
 
 class CommitteeRole(models.TextChoices):

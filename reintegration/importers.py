@@ -334,7 +334,7 @@ class PersonsImporter(tabular.Importer):
                     "",
                     _(
                         "Nothing was imported: %(hits)d of the file's %(asked)d citizen ID numbers are already "
-                        "recorded, more than a commune's own list would hold. The district police have been "
+                        "recorded, more than a commune's own list would hold. The superior police have been "
                         "informed; ask them to check the file."
                     )
                     % {"hits": len(existing_ids), "asked": len(ids)},

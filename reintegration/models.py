@@ -327,7 +327,7 @@ class ReadAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     SUBJECT_ACCESS = "subject_access", _("Subject access report")
     LOOKUP = "lookup", _("Looked up by citizen ID")
-    PROBE = "probe", _("Import refused: many known citizen IDs (for the district)")
+    PROBE = "probe", _("Import refused: many known citizen IDs (for the superior level)")
 
 
 class PersonTransfer(models.Model):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 LOCK_MESSAGE = (
     "The period 15/10/2026–14/11/2026 of Xã Kỳ Thượng is locked: its report was approved on 28/11/2026. "
-    "Ask the district to grant an exception."
+    "Ask the superior level to grant an exception."
 )
 
 

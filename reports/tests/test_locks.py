@@ -36,7 +36,7 @@ def test_message_names_the_period_the_unit_and_the_way_out(commune_a):
     message = error.value.messages[0]
     assert message == (
         "The period 15/10/2026–14/11/2026 of Xã Kỳ Thượng is locked: its report was approved on 28/11/2026. "
-        "Ask the district to grant an exception."
+        "Ask the superior level to grant an exception."
     )
     ensure_unlocked(commune_a, IN_DECEMBER)  # the next month is open
     assert lock_reason(commune_a, date(2026, 10, 14)) is None  # the day before the period
