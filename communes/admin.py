@@ -26,26 +26,25 @@ from .models import (
 )
 
 
-class FormationInline(admin.TabularInline):
+class LineageInline(admin.TabularInline):
+    model = UnitLineage
+    extra = 0
+
+
+class FormationInline(LineageInline):
     """The units this one was formed from (lineage rows whose successor it is)."""
 
-    model = UnitLineage
     fk_name = "successor"
-    extra = 0
     autocomplete_fields = ["predecessor", "villages"]
-    verbose_name = _("formed from")
-    verbose_name_plural = _("formed from")
+    verbose_name = verbose_name_plural = _("formed from")
 
 
-class SuccessionInline(admin.TabularInline):
+class SuccessionInline(LineageInline):
     """The units this one passed into (lineage rows whose predecessor it is)."""
 
-    model = UnitLineage
     fk_name = "predecessor"
-    extra = 0
     autocomplete_fields = ["successor", "villages"]
-    verbose_name = _("passed into")
-    verbose_name_plural = _("passed into")
+    verbose_name = verbose_name_plural = _("passed into")
 
 
 class ValidOnFilter(admin.SimpleListFilter):

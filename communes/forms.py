@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
@@ -26,10 +27,14 @@ class DateInput(forms.DateInput):
 
 
 def preselect_only_choice(form: forms.ModelForm, name: str) -> None:
-    """A new record's unit is preselected when the user can choose only one (an officer of one commune)."""
-    choices = list(form.fields[name].queryset[:2])
-    if not form.instance.pk and not form.initial.get(name) and len(choices) == 1:
-        form.initial[name] = choices[0].pk
+    """A new record's unit is preselected when the user can choose only one: the one in force today
+    among them (a seat kept at a commune that ended stays in the list, for the records of its days),
+    else the only one there is."""
+    today = timezone.localdate()
+    choices = list(form.fields[name].queryset)
+    candidates = [unit for unit in choices if unit.is_valid_on(today)] or choices
+    if not form.instance.pk and not form.initial.get(name) and len(candidates) == 1:
+        form.initial[name] = candidates[0].pk
 
 
 class SteeringCommitteeForm(GuardedForm, forms.ModelForm):

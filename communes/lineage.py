@@ -17,6 +17,8 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from basecurity.lib.official import short_date
+
 from .models import AdministrativeUnit, Level, Transfer, UnitLineage
 
 
@@ -234,13 +236,6 @@ def candidates_for(listed: list[AdministrativeUnit], root: AdministrativeUnit | 
     return in_force + found, rows
 
 
-def official_date(day: date) -> str:
-    """A date as officials write it in a sentence: 01/7/2025, 15/12/2024, 05/02/2026 (a leading zero for
-    days under 10 and for months 1 and 2 only, Nghị định 30/2020/NĐ-CP)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{day.day:02d}/{month}/{day.year}"
-
-
 def _district_short(name: str) -> str:
     for long, short in (("Thành phố ", "TP "), ("Thị xã ", "TX "), ("Huyện ", "huyện "), ("Quận ", "quận ")):
         if name.startswith(long):
@@ -269,7 +264,7 @@ def incomplete_note(stretches: list[Stretch], language: str = "vi", context: Adm
             former = False
         if vietnamese:
             origin = f" ({_district_short(parent.name)} cũ)" if former else ""
-            days = " và ".join(f"từ {official_date(s.start)} đến {official_date(s.until)}" for s in unit_stretches)
+            days = " và ".join(f"từ {short_date(s.start)} đến {short_date(s.until)}" for s in unit_stretches)
             parts.append(f"{running_name(unit)}{origin} {days}")
         else:
             origin = f" (former {parent.name})" if former else ""
@@ -294,12 +289,6 @@ def running_name(unit: AdministrativeUnit) -> str:
     return unit.name
 
 
-def successors_named(unit: AdministrativeUnit) -> str:
-    """The units `unit` passed into, by name ("Xã Kỳ Thượng"; "Xã Ba Chẽ, Xã Hải Hòa")."""
-    names = [row.successor.name for row in unit.successions.select_related("successor").order_by("successor__name")]
-    return ", ".join(names)
-
-
 def history_lines(unit: AdministrativeUnit, language: str | None = None) -> list[str]:
     """A unit's history on the map, one sentence each, in the active language:
     "Thành lập ngày 01/7/2025 từ xã Thanh Lâm, xã Đạp Thanh, xã Kỳ Thượng (TP Hạ Long cũ)." /
@@ -317,14 +306,14 @@ def history_lines(unit: AdministrativeUnit, language: str | None = None) -> list
         main_district = districts.most_common(1)[0][0] if districts else None
         names = ", ".join(_source_name(row.predecessor, row.transfer, vietnamese, main_district) for row in rows)
         if vietnamese:
-            lines.append(f"Thành lập ngày {official_date(day)} từ {names}.")
+            lines.append(f"Thành lập ngày {short_date(day)} từ {names}.")
         else:
             lines.append(f"Formed on {day:%d/%m/%Y} from {names}.")
     for row in unit.successions.select_related("successor").order_by("date", "successor__code"):
         whole = row.transfer == Transfer.WHOLE
         if vietnamese:
             verb = "Hợp nhất vào" if whole else "Một phần chuyển vào"
-            lines.append(f"{verb} {running_name(row.successor)} ngày {official_date(row.date)}.")
+            lines.append(f"{verb} {running_name(row.successor)} ngày {short_date(row.date)}.")
         else:
             verb = "Merged into" if whole else "Part passed into"
             lines.append(f"{verb} {row.successor.name} on {row.date:%d/%m/%Y}.")
@@ -357,23 +346,23 @@ def unit_validity_error(unit: AdministrativeUnit, day: date) -> str | None:
                 "%(unit)s ceased to exist on %(date)s: records of later days belong to the unit that replaced it."
             ) % {
                 "unit": unit.name,
-                "date": official_date(unit.valid_until),
+                "date": short_date(unit.valid_until),
             }
         names = ", ".join(running_name(row.successor) for row in rows)
         return _("%(unit)s merged into %(successors)s on %(date)s: record it for %(successors)s.") % {
             "unit": unit.name,
             "successors": names,
-            "date": official_date(rows[0].date),
+            "date": short_date(rows[0].date),
         }
     rows = list(unit.formations.select_related("predecessor").order_by("predecessor__code"))
     names = ", ".join(running_name(row.predecessor) for row in rows)
     if not names:
         return _("%(unit)s was formed on %(date)s: records of earlier days cannot be entered for it.") % {
             "unit": unit.name,
-            "date": official_date(unit.valid_from),
+            "date": short_date(unit.valid_from),
         }
     return _("%(unit)s was formed on %(date)s: record earlier days for %(predecessors)s.") % {
         "unit": unit.name,
-        "date": official_date(unit.valid_from),
+        "date": short_date(unit.valid_from),
         "predecessors": names,
     }

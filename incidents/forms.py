@@ -13,7 +13,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.forms import DateInput
+from communes.forms import DateInput, preselect_only_choice
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
 
@@ -105,11 +105,7 @@ class RecordForm(GuardedForm, forms.ModelForm):
         self.fields["village"].error_messages["invalid_choice"] = _(
             "This village is not one of your communes' villages: choose a village of the selected commune."
         )
-        # A new record is most often today's: preselect the one commune in force today (a seat kept at a
-        # commune that ended stays in the list, for the records of its days).
-        in_force = [unit for unit in self.fields["unit"].queryset if unit.is_valid_on(timezone.localdate())]
-        if not self.instance.pk and not self.initial.get("unit") and len(in_force) == 1:
-            self.initial["unit"] = in_force[0].pk
+        preselect_only_choice(self, "unit")
         # Phones open their date picker no later than today (the server refuses future dates too).
         today = timezone.localdate().isoformat()
         for name in self.instance.no_future_fields:

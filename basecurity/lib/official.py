@@ -27,6 +27,12 @@ def date_words(day: date | None) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def short_date(day: date) -> str:
+    """ "01/7/2025", "05/02/2026": a date inside a sentence, with the same leading zeros as the date line."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
 def place_and_date(place: str, day: date | None) -> str:
     """ "Ba Chẽ, ngày 05 tháng 6 năm 2026"."""
     return f"{place}, {date_words(day)}"
