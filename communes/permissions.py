@@ -142,14 +142,29 @@ def can_recompute_targets(user, unit: AdministrativeUnit) -> bool:
     )
 
 
+def scope_unit_ids(user, capability: Capability) -> list[int]:
+    """The ids of the units whose records the user reaches for `capability` (the subtrees of their
+    seats; for reading, a commune seat's predecessors too), read once per user object and capability.
+
+    A list, not a join on the unit paths: `unit_id IN (...)` lets PostgreSQL walk an index in the
+    list's order and stop at the page (docs/benchmarks.md, "Lists that scale")."""
+    cache = user.__dict__.setdefault("_basecurity_scope_ids", {})
+    if capability not in cache:
+        units = AdministrativeUnit.objects.reached_from(
+            root_units(user, capability), with_history=capability in READ_CAPABILITIES
+        )
+        cache[capability] = list(units.order_by("id").values_list("id", flat=True))
+    return cache[capability]
+
+
 def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
-    """Restrict records of a UnitScopedQuerySet to the units where the user holds `capability`."""
+    """Restrict records of a UnitScopedQuerySet to the units where the user holds `capability`
+    (the same units as `within_any(roots, with_history=...)`, given as a list of ids)."""
     if user.is_authenticated and user.is_superuser:
         return queryset
-    roots = root_units(user, capability)
-    if not roots:
+    if not root_units(user, capability):
         return queryset.none()
-    return queryset.within_any(roots, with_history=capability in READ_CAPABILITIES)
+    return queryset.in_unit_ids(scope_unit_ids(user, capability))
 
 
 def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup):

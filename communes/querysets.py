@@ -19,6 +19,17 @@ def text_search(fields, term: str) -> Q:
     return condition
 
 
+def _reach(units, with_history: bool, prefix: str) -> Q:
+    """Units under any of `units` (path prefix), and with `with_history` the units that passed into a
+    commune-level one (history_path prefix); `prefix` leads from a record to its unit."""
+    condition = Q()
+    for unit in units:
+        condition |= Q(**{f"{prefix}path__startswith": unit.path})
+        if with_history and unit.level == "commune" and unit.history_path:
+            condition |= Q(**{f"{prefix}history_path__startswith": unit.history_path})
+    return condition
+
+
 class AdministrativeUnitQuerySet(models.QuerySet):
     def subtree_of(self, *units) -> "AdministrativeUnitQuerySet":
         """The given units and every unit below them (one indexed prefix match per unit)."""
@@ -51,6 +62,11 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             units = units.order_by(models.Case(models.When(level="commune", then=0), default=1), "path")
         return units.first()
 
+    def reached_from(self, units, *, with_history: bool = False) -> "AdministrativeUnitQuerySet":
+        """The units whose records `UnitScopedQuerySet.within_any(units, with_history=...)` holds:
+        the subtrees of `units`, and with `with_history` the predecessors of the commune-level ones."""
+        return self.filter(_reach(units, with_history, "")) if units else self.none()
+
     def lineage_sources(self, units) -> "AdministrativeUnitQuerySet":
         """`units` and every unit whose records fold into one of them across the map's changes
         (predecessors passed whole, transitively: one prefix match on `history_path` per unit)."""
@@ -75,6 +91,11 @@ class UnitScopedQuerySet(models.QuerySet):
         """Records whose unit is one of `units` (a queryset, used as a subquery)."""
         return self.filter(**{f"{self.unit_field}__in": units})
 
+    def in_unit_ids(self, ids) -> "UnitScopedQuerySet":
+        """Records whose unit is one of `ids` (a list): `unit_id IN (...)` with no join, so an index
+        that starts with the unit or one that serves the list's sort applies (lists that scale)."""
+        return self.filter(**{f"{self.unit_field}__in": list(ids)})
+
     def within(self, unit) -> "UnitScopedQuerySet":
         """Records of `unit` and of every unit below it."""
         return self.within_any([unit])
@@ -83,14 +104,7 @@ class UnitScopedQuerySet(models.QuerySet):
         """Records of any of `units` or of a unit below one of them; `with_history` adds the records of
         the units that passed into a commune-level one across the map's changes (its predecessors,
         read as its history: docs/units.md). Units above a commune hold their past communes by path."""
-        if not units:
-            return self.none()
-        condition = Q()
-        for unit in units:
-            condition |= Q(**{f"{self.unit_field}__path__startswith": unit.path})
-            if with_history and unit.level == "commune" and unit.history_path:
-                condition |= Q(**{f"{self.unit_field}__history_path__startswith": unit.history_path})
-        return self.filter(condition)
+        return self.filter(_reach(units, with_history, f"{self.unit_field}__")) if units else self.none()
 
 
 class VillageScopedQuerySet(UnitScopedQuerySet):

@@ -4,10 +4,11 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+
+from basecurity.lib.paging import paginate
 
 from . import services, submissions
 from .forms import (
@@ -61,7 +62,7 @@ def committee_list(request):
         .order_by("unit__path", "name")
     )
     form, committees = _filtered(request, committees, units, ["name", "decision_number", "unit__name"])
-    page = Paginator(committees, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, committees, PAGE_SIZE)
     return render(
         request,
         "communes/steeringcommittee_list.html",
@@ -96,7 +97,7 @@ def team_list(request):
         .order_by("village__path", "name")
     )
     form, teams = _filtered(request, teams, units, ["name", "leader_name", "village__name"])
-    page = Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, teams, PAGE_SIZE)
     return render(
         request,
         "communes/selfmanagementteam_list.html",

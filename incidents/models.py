@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from basecurity.lib.paging import list_indexes
 from communes import lineage
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import Versioned
@@ -279,7 +280,7 @@ class Incident(UnitRecord):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["unit", "occurred_on"], name="incident_unit_occurred")]
+        indexes = list_indexes("incident", "occurred_on")
         constraints = [
             models.CheckConstraint(condition=Q(subjects__gte=0), name="incident_subjects_non_negative"),
             models.CheckConstraint(
@@ -365,7 +366,7 @@ class CrimeTip(UnitRecord):
         verbose_name_plural = _("crime tips")
         ordering = ["-received_on", "-id"]
         indexes = [
-            models.Index(fields=["unit", "received_on"], name="tip_unit_received"),
+            *list_indexes("tip", "received_on"),
             models.Index(fields=["deadline"], name="tip_deadline"),
         ]
         constraints = [
@@ -491,7 +492,7 @@ class TrafficAccident(UnitRecord):
         verbose_name = _("traffic accident")
         verbose_name_plural = _("traffic accidents")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["unit", "occurred_on"], name="accident_unit_occurred")]
+        indexes = list_indexes("accident", "occurred_on")
         constraints = [
             models.CheckConstraint(
                 condition=_non_negative("deaths", "injuries", "vehicles", "damage_vnd"),
@@ -534,6 +535,7 @@ class ConditionalBusiness(UnitRecord):
         verbose_name = _("conditional business")
         verbose_name_plural = _("conditional businesses")
         ordering = ["unit__path", "name"]
+        indexes = list_indexes("business", "created_at")
         constraints = [
             models.CheckConstraint(
                 condition=Q(security_certificate_number="", security_certificate_date__isnull=True)
@@ -666,7 +668,7 @@ class ForeignerStay(UnitRecord):
         verbose_name = _("foreigner's stay")
         verbose_name_plural = _("foreigners' stays")
         ordering = ["-arrived_at", "-id"]
-        indexes = [models.Index(fields=["unit", "arrived_on"], name="stay_unit_arrived")]
+        indexes = list_indexes("stay", "arrived_on")
         constraints = [
             models.CheckConstraint(
                 condition=_optional_after("declared_at", "arrived_at"), name="stay_declared_after_arrived"
@@ -741,6 +743,7 @@ class WeaponSurrender(UnitRecord):
         verbose_name = _("weapon surrender")
         verbose_name_plural = _("weapon surrenders")
         ordering = ["-surrendered_on", "-id"]
+        indexes = list_indexes("surrender", "surrendered_on")
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.surrendered_on:%d/%m/%Y}"
@@ -810,6 +813,7 @@ class Patrol(UnitRecord):
         verbose_name = _("patrol")
         verbose_name_plural = _("patrols")
         ordering = ["-patrolled_on", "-id"]
+        indexes = list_indexes("patrol", "patrolled_on")
         constraints = [
             models.CheckConstraint(condition=_non_negative("participants"), name="patrol_participants_non_negative"),
         ]
@@ -835,6 +839,7 @@ class OutreachSession(UnitRecord):
         verbose_name = _("legal-education session")
         verbose_name_plural = _("legal-education sessions")
         ordering = ["-held_on", "-id"]
+        indexes = list_indexes("outreach", "held_on")
         constraints = [
             models.CheckConstraint(condition=Q(attendees__gte=0), name="outreach_attendees_non_negative"),
         ]
@@ -867,6 +872,7 @@ class Mediation(UnitRecord):
         verbose_name = _("mediation")
         verbose_name_plural = _("mediations")
         ordering = ["-mediated_on", "-id"]
+        indexes = list_indexes("mediation", "mediated_on")
 
     def __str__(self) -> str:
         return f"{self.parties} · {self.mediated_on:%d/%m/%Y}"
@@ -889,6 +895,7 @@ class DoorToDoorCheck(UnitRecord):
         verbose_name = _("door-to-door check")
         verbose_name_plural = _("door-to-door checks")
         ordering = ["-checked_on", "-id"]
+        indexes = list_indexes("door_check", "checked_on")
         constraints = [
             models.CheckConstraint(
                 condition=Q(households_checked__gte=0, violations_found__gte=0), name="door_check_counts_non_negative"

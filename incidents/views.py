@@ -11,12 +11,12 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from basecurity.lib.paging import paginate
 from communes import submissions
 from communes.forms import add_service_error
 from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, units_with
@@ -55,7 +55,7 @@ def record_list(request, kind):
     kind = KINDS[kind]
     require(request.user, Capability.RECORDS_READ)
     filter_form, records = filtered_records(kind, request.user, request.GET)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, records, PAGE_SIZE)
     return render(
         request,
         _templates(kind, "list"),
@@ -215,7 +215,7 @@ def tip_attention(request):
     require(request.user, Capability.RECORDS_READ)
     today = timezone.localdate()
     tips = KINDS["tip"].records(request.user).needing_attention(as_of=today)
-    page = Paginator(tips, 50).get_page(request.GET.get("page"))
+    page = paginate(request, tips, 50)
     # Not handed to the investigating body in time (24 h, 48 h in remote communes): listed first, in red.
     late_handovers = KINDS["tip"].records(request.user).handover_overdue().order_by("handover_due_at", "id")
     return render(

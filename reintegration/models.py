@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from basecurity.lib.paging import list_indexes
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import Versioned
 
@@ -108,6 +109,7 @@ class Person(Versioned):
         verbose_name = _("reintegrated person")
         verbose_name_plural = _("reintegrated persons")
         ordering = ["unit__path", "ref"]
+        indexes = list_indexes("person", "returned_on")
         constraints = [
             models.UniqueConstraint(fields=["unit", "ref"], name="person_unique_ref_per_unit"),
             models.UniqueConstraint(

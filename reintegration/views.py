@@ -11,7 +11,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods, tabular
+from basecurity.lib.paging import paginate
 from communes import submissions
 from communes.models import Level
 from communes.permissions import (
@@ -87,7 +87,7 @@ def _filtered_persons(request):
 def person_list(request):
     require(request.user, Capability.PERSONS_READ)
     form, persons = _filtered_persons(request)
-    page = Paginator(persons.select_related("unit", "village"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, persons.select_related("unit", "village"), PAGE_SIZE)
     services.log_persons_listed(user=request.user, persons=page, what=f"person list page {page.number}")
     can_write = has_capability(request.user, Capability.PERSONS_WRITE)
     return render(
@@ -256,7 +256,7 @@ def needs_attention(request):
         .select_related("unit", "village")
         .order_by("management_end", "-returned_on", "pk")
     )
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, persons, PAGE_SIZE)
     services.log_persons_listed(user=request.user, persons=page, what=f"needs attention page {page.number}")
     return render(request, "reintegration/needs_attention.html", {"page": page, "today": today})
 

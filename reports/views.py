@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
+from basecurity.lib.paging import paginate
 from communes.models import LockException
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
@@ -44,7 +44,7 @@ def report_list(request):
     state = request.GET.get("state")
     if state in ReportState.values:
         reports = reports.filter(state=state)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, reports, PAGE_SIZE)
     return render(
         request,
         "reports/report_list.html",
@@ -330,7 +330,7 @@ def lock_exceptions(request):
         .select_related("unit", "granted_by")
         .order_by("-valid_until", "-pk")
     )
-    page = Paginator(exceptions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, exceptions, PAGE_SIZE)
     return render(request, "reports/lock_exceptions.html", {"form": form, "page": page, "now": timezone.now()})
 
 

@@ -221,14 +221,15 @@ def _make_teams(commune, count):
 
 
 # The queries of a list page for a logged-in officer, the same for 2 rows and for 30.
-LIST_QUERIES = 9
+LIST_QUERIES = 10
 #  1. the session
 #  2. the user
 #  3. the user's assignments with their units (read once, then cached on the user object)
-#  4. COUNT(*) of the scoped rows, for the paginator
-#  5. the units offered by the filter's <select> (the user's subtree, villages excluded)
-#  6. the page of rows JOIN unit (JOIN parent unit) with the member count, in one query
-#  7-9. SAVEPOINT, UPDATE of the session (SESSION_SAVE_EVERY_REQUEST: the idle timer), RELEASE
+#  4. the ids of the units in scope (permissions.scope_unit_ids, once per request)
+#  5. COUNT(*) of the scoped rows, up to the cap, for the paginator
+#  6. the units offered by the filter's <select> (the user's subtree, villages excluded)
+#  7. the page of rows JOIN unit (JOIN parent unit) with the member count, in one query
+#  8-10. SAVEPOINT, UPDATE of the session (SESSION_SAVE_EVERY_REQUEST: the idle timer), RELEASE
 
 
 @pytest.mark.parametrize("count", [2, 30])

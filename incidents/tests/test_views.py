@@ -75,13 +75,14 @@ def list_queries(client, kind: str) -> int:
 
 # Queries of every list page, whatever the number of rows:
 #  1. the session, 2. the user, 3. the user's assignments (communes/permissions.py),
-#  4. COUNT of the filtered records (the running count and the paginator),
-#  5. the filter's communes, 6. the filter's villages (with their commune),
-#  7. the page of records joined with unit, village, recorder (and category, kind, business),
-#  8.-10. the session saved again (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
+#  4. the ids of the units in scope (permissions.scope_unit_ids, once per request),
+#  5. COUNT of the filtered records, up to the cap (the running count and the paginator),
+#  6. the filter's communes, 7. the filter's villages (with their commune),
+#  8. the page of records joined with unit, village, recorder (and category, kind, business),
+#  9.-11. the session saved again (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
 # Kinds with a taxonomy filter read it once more (incident categories, business kinds),
 # weapon surrenders prefetch the items of the page.
-BASE_LIST_QUERIES = 10
+BASE_LIST_QUERIES = 11
 EXTRA_LIST_QUERIES = {"incident": 1, "business": 1, "surrender": 1}
 
 
@@ -117,9 +118,10 @@ def test_tips_page_runs_the_same_queries_for_10_and_200_tips(roles, client_for, 
     client = client_for(roles.officer_a)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url("tip_attention"))
-    # session, user, assignments, the tips past their handover limit, COUNT, the page of tips with
-    # unit, village and recorder, and the session saved (savepoint, update, release).
-    assert len(few) == len(many) == 9
+    # session, user, assignments, the ids of the units in scope, the tips past their handover limit,
+    # COUNT, the page of tips with unit, village and recorder, and the session saved (savepoint,
+    # update, release).
+    assert len(few) == len(many) == 10
     assert "200 tips" in response.text
 
 

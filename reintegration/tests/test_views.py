@@ -242,16 +242,17 @@ def test_list_is_newest_first(roles, client_for, commune_a):
 
 
 # The queries of the person list for a logged-in officer, the same for 3 persons and for 30.
-LIST_QUERIES = 11
+LIST_QUERIES = 12
 #  1. the session
 #  2. the user
 #  3. the user's assignments with their units (read once, then cached on the user object)
-#  4. COUNT(*) of the scoped persons, for the paginator
-#  5. the page of persons JOIN unit JOIN village, with the latest status as subqueries, in one query
-#  6. the communes offered by the filter's unit <select>
-#  7. the villages (JOIN their commune) offered by the filter's village <select>
-#  8. INSERT of the read-log entry naming the persons shown (issue 12)
-#  9-11. SAVEPOINT, UPDATE of the session (SESSION_SAVE_EVERY_REQUEST: the idle timer), RELEASE
+#  4. the ids of the units in scope (permissions.scope_unit_ids, once per request)
+#  5. COUNT(*) of the scoped persons, up to the cap, for the paginator
+#  6. the page of persons JOIN unit JOIN village, with the latest status as subqueries, in one query
+#  7. the communes offered by the filter's unit <select>
+#  8. the villages (JOIN their commune) offered by the filter's village <select>
+#  9. INSERT of the read-log entry naming the persons shown (issue 12)
+#  10-12. SAVEPOINT, UPDATE of the session (SESSION_SAVE_EVERY_REQUEST: the idle timer), RELEASE
 
 
 @pytest.mark.parametrize("count", [3, 30])
