@@ -275,6 +275,9 @@ DASHBOARDS_RUN_TIME_LIMIT = env.int(
 # ends; records of a reporting month lock by themselves this many days after the month ends (-1: never).
 REPORT_DUE_DAYS = env.int("REPORT_DUE_DAYS", default=5)
 REPORT_AUTO_LOCK_DAYS = env.int("REPORT_AUTO_LOCK_DAYS", default=30)
+# One-time tokens of create forms (communes/submissions.py) older than this are deleted every night:
+# a form is resent within minutes (a retry, a double click), and a session lasts 12 hours at most.
+SUBMISSION_TOKEN_DAYS = env.int("SUBMISSION_TOKEN_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

@@ -22,7 +22,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -184,6 +184,20 @@ def create_once(request, create: Callable[[], models.Model | None]) -> tuple[mod
     return record, True
 
 
+def tokens_purge(*, days: int | None = None) -> int:
+    """Delete the tokens older than `days` (default SUBMISSION_TOKEN_DAYS); returns how many.
+
+    Run every night (communes.purge_submission_tokens): a token only has to outlive the form it
+    came with, and without this the table would grow with every record created."""
+    from django.conf import settings
+
+    from .models import SubmissionToken
+
+    days = settings.SUBMISSION_TOKEN_DAYS if days is None else days
+    deleted, _by_model = SubmissionToken.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted
+
+
 def already_saved_message() -> str:
     return _("Saved: this form had already been sent; here is what it saved.")
 
@@ -248,7 +262,8 @@ def stale_versions(form, error: StaleEdit) -> dict[str, Any]:
     data[form.add_prefix(VERSION_FIELD)] = str(stored.version)
     form.data = data
     rows = []
-    for name in form._meta.fields:
+    names = form._meta.fields if hasattr(form, "_meta") else [name for name in form.fields if name != VERSION_FIELD]
+    for name in names:
         try:
             model_field = stored._meta.get_field(name)
         except FieldDoesNotExist:

@@ -273,12 +273,21 @@ SurrenderItemFormSet = inlineformset_factory(
 # --- Tip actions ------------------------------------------------------------------------------
 
 
-class TipHandOverForm(forms.Form):
-    handed_over_at = forms.DateTimeField(label=_("Handed to the investigating body at"), widget=DateTimeInput())
+class TipActionForm(GuardedForm, forms.Form):
+    """An action on a tip (hand-over, decision): carries the tip's version like an edit form, so an
+    action sent from a page opened before someone else's save is refused (communes/submissions.py)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="handover", **kwargs)
+    prefix_name = ""
+
+    def __init__(self, *args, tip=None, **kwargs):
+        self.instance = tip
+        super().__init__(*args, prefix=self.prefix_name, **kwargs)
         self.helper = _helper()
+
+
+class TipHandOverForm(TipActionForm):
+    prefix_name = "handover"
+    handed_over_at = forms.DateTimeField(label=_("Handed to the investigating body at"), widget=DateTimeInput())
 
 
 class TipExtendForm(GuardedForm, forms.Form):
@@ -291,14 +300,11 @@ class TipExtendForm(GuardedForm, forms.Form):
         self.helper = _helper()
 
 
-class TipDecideForm(forms.Form):
+class TipDecideForm(TipActionForm):
+    prefix_name = "decide"
     # Nothing chosen at first: a decision to prosecute or not is never a default.
     decision = forms.ChoiceField(label=_("Decision"), choices=[*BLANK_CHOICE_DASH, *TipDecision.choices])
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="decide", **kwargs)
-        self.helper = _helper()
 
 
 class DeleteForm(forms.Form):

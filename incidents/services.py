@@ -238,9 +238,11 @@ def tip_delete(*, tip: CrimeTip, user, reason: str) -> None:
 
 
 @transaction.atomic
-def tip_hand_over(*, tip: CrimeTip, user, handed_over_at: datetime) -> CrimeTip:
-    """Record when the tip was handed to the investigating body (due in 24 h / 48 h, TTLT 01/2017)."""
-    return _update(tip, user=user, fields={"handed_over_at": handed_over_at})
+def tip_hand_over(*, tip: CrimeTip, user, handed_over_at: datetime, version: int | None = None) -> CrimeTip:
+    """Record when the tip was handed to the investigating body (due in 24 h / 48 h, TTLT 01/2017).
+
+    `version`: the tip's version the page was opened with (StaleEdit when it was saved since)."""
+    return _update(tip, user=user, fields={"handed_over_at": handed_over_at, "version": version})
 
 
 @transaction.atomic
@@ -291,9 +293,11 @@ def tip_extension_delete(*, extension: CrimeTipExtension, user, reason: str) -> 
 
 
 @transaction.atomic
-def tip_decide(*, tip: CrimeTip, user, decision: str, decided_on: date) -> CrimeTip:
-    """Record the decision (prosecute / not prosecute / suspend) and its date, not before receipt."""
-    return _update(tip, user=user, fields={"decision": decision, "decided_on": decided_on})
+def tip_decide(*, tip: CrimeTip, user, decision: str, decided_on: date, version: int | None = None) -> CrimeTip:
+    """Record the decision (prosecute / not prosecute / suspend) and its date, not before receipt.
+
+    `version`: the tip's version the page was opened with (StaleEdit when it was saved since)."""
+    return _update(tip, user=user, fields={"decision": decision, "decided_on": decided_on, "version": version})
 
 
 # --- Foreigners' stays ------------------------------------------------------------------------

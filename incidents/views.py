@@ -70,7 +70,7 @@ def record_list(request, kind):
     )
 
 
-def _render_detail(request, kind: RecordKind, record, status=200, **forms):
+def _render_detail(request, kind: RecordKind, record, status=200, stale=None, **forms):
     can_write = can(request.user, Capability.RECORDS_WRITE, record.unit)
     context = {
         "kind": kind.kind,
@@ -79,12 +79,13 @@ def _render_detail(request, kind: RecordKind, record, status=200, **forms):
         "history": record.history.select_related("history_user")[:50],
         "can_write": can_write,
         "today": timezone.localdate(),
+        "stale": stale,
     }
     if kind.kind == "tip" and can_write:
         context |= {
-            "handover_form": forms.get("handover_form") or TipHandOverForm(),
+            "handover_form": forms.get("handover_form") or TipHandOverForm(tip=record),
             "extend_form": forms.get("extend_form") or TipExtendForm(),
-            "decide_form": forms.get("decide_form") or TipDecideForm(),
+            "decide_form": forms.get("decide_form") or TipDecideForm(tip=record),
         }
     if kind.kind == "business" and can_write:
         context["inspection_form"] = forms.get("inspection_form") or BusinessInspectionForm()
@@ -236,7 +237,7 @@ def _tip_action(request, pk, form_class, form_name: str, service, *, creates: bo
     if creates and submissions.already_created(request) is not None:
         messages.success(request, submissions.already_saved_message())
         return redirect(_detail_url(kind, tip))
-    form = form_class(request.POST)
+    form = form_class(request.POST, **({} if creates else {"tip": tip}))
     outcome = submissions.SaveOutcome(status=400)
     if form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name != submissions.TOKEN_FIELD}
@@ -247,8 +248,16 @@ def _tip_action(request, pk, form_class, form_name: str, service, *, creates: bo
                 request, submissions.already_saved_message() if outcome.again else _("The crime tip was updated.")
             )
             return redirect(_detail_url(kind, tip))
-    # The service may have changed the instance before refusing: show the tip as stored.
-    return _render_detail(request, kind, _record_or_404(request, kind, pk), status=outcome.status, **{form_name: form})
+    # The service may have changed the instance before refusing: show the tip as stored (a stale action:
+    # next to the officer's values, and the form holds the stored version to apply them deliberately).
+    return _render_detail(
+        request,
+        kind,
+        _record_or_404(request, kind, pk),
+        status=outcome.status,
+        stale=outcome.stale,
+        **{form_name: form},
+    )
 
 
 @login_required

@@ -2,8 +2,14 @@
 create form posted twice makes one, a save from a stale edit form is refused and can be reapplied,
 a database failure keeps what was typed (communes/submissions.py)."""
 
+import uuid
+from datetime import timedelta
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from basecurity.testing.submissions import (
     Pages,
@@ -12,7 +18,8 @@ from basecurity.testing.submissions import (
     assert_stale_edit_refused,
     new_record_data,
 )
-from communes.models import SelfManagementTeam, SteeringCommittee
+from communes import submissions, tasks
+from communes.models import SelfManagementTeam, SteeringCommittee, SubmissionToken
 
 from .factories import make_committee, make_team, village_of
 
@@ -68,3 +75,41 @@ def test_a_post_without_a_token_is_keyed_by_its_content(roles, client_for, commu
     assert client.post(pages.create_url, data).status_code == 302
     assert client.post(pages.create_url, data).status_code == 302
     assert SteeringCommittee.objects.filter(name="Mới lập").count() == 1
+
+
+# --- The nightly purge of old tokens ---------------------------------------------------------------
+
+
+def _token(user, record, age: timedelta) -> SubmissionToken:
+    token = SubmissionToken.objects.create(
+        token=uuid.uuid4(), user=user, content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    )
+    SubmissionToken.objects.filter(pk=token.pk).update(created_at=timezone.now() - age)  # auto_now_add
+    return token
+
+
+@override_settings(SUBMISSION_TOKEN_DAYS=7)
+def test_the_nightly_task_deletes_the_tokens_older_than_the_setting(roles, commune_a):
+    record = make_committee(commune_a)
+    old = _token(roles.officer_a, record, timedelta(days=7, minutes=1))
+    recent = _token(roles.officer_a, record, timedelta(days=6, hours=23))
+    assert tasks.purge_submission_tokens.delay().get() == 1
+    assert list(SubmissionToken.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not SubmissionToken.objects.filter(pk=old.pk).exists()
+    assert SteeringCommittee.objects.filter(pk=record.pk).exists()  # what the token named stays
+
+
+@override_settings(SUBMISSION_TOKEN_DAYS=1)
+def test_the_age_comes_from_the_setting(roles, commune_a):
+    record = make_committee(commune_a)
+    _token(roles.officer_a, record, timedelta(days=2))
+    assert submissions.tokens_purge() == 1
+    assert not SubmissionToken.objects.exists()
+
+
+def test_the_purge_is_scheduled_every_night():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="communes.purge_submission_tokens")
+    assert task.enabled and task.crontab is not None
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("45", "2", "*")

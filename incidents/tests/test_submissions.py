@@ -133,6 +133,67 @@ def test_a_save_by_a_tip_action_makes_an_edit_form_opened_before_it_stale(roles,
     assert tip.handed_over_at is not None
 
 
+def _tip_action_forms(client, tip) -> tuple[dict, dict]:
+    """The hand-over and decision forms of the tip's page, as shown."""
+    page = client.get(reverse("incidents:tip_detail", args=[tip.pk]))
+    return form_values(page, "//form[@id='handover-form']"), form_values(page, "//form[@id='decide-form']")
+
+
+def test_a_stale_hand_over_is_refused_and_overwrites_nothing(roles, commune_a):
+    tip = f.record_in("tip", commune_a)
+    mine, theirs = logged_in(roles.officer_a), logged_in(roles.officer_a)
+    handover, _decide = _tip_action_forms(mine, tip)
+    assert handover["handover-version"] == [str(tip.version)]
+    their_handover, _decide = _tip_action_forms(theirs, tip)
+    saved = theirs.post(
+        reverse("incidents:tip_hand_over", args=[tip.pk]),
+        their_handover | {"handover-handed_over_at": "2021-03-02T10:00"},
+    )
+    assert saved.status_code == 302
+    tip.refresh_from_db()
+    their_time, their_version = tip.handed_over_at, tip.version
+
+    response = mine.post(
+        reverse("incidents:tip_hand_over", args=[tip.pk]), handover | {"handover-handed_over_at": "2021-03-03T08:00"}
+    )
+    assert response.status_code == 409
+    tip.refresh_from_db()
+    assert (tip.handed_over_at, tip.version) == (their_time, their_version)
+    assert texts(response, "//*[@id='stale-edit']/p")  # the message says someone saved it meanwhile
+    row = "//table[@id='stale-versions']//tr[td]"
+    assert texts(response, f"{row}/td[@class='stale-mine']") == ["08:00 03/03/2021"]
+    assert texts(response, f"{row}/td[@class='stale-saved']") == ["10:00 02/03/2021"]
+
+
+def test_a_stale_decision_is_refused_and_can_be_reapplied(roles, commune_a):
+    tip = f.record_in("tip", commune_a)
+    mine, theirs = logged_in(roles.officer_a), logged_in(roles.officer_a)
+    _handover, decide = _tip_action_forms(mine, tip)
+    # Someone records the hand-over meanwhile (a save of the tip): the decision form is now stale.
+    their_handover, _decide = _tip_action_forms(theirs, tip)
+    assert (
+        theirs.post(
+            reverse("incidents:tip_hand_over", args=[tip.pk]),
+            their_handover | {"handover-handed_over_at": "2021-03-02T10:00"},
+        ).status_code
+        == 302
+    )
+    decided_on = tip.received_on.isoformat()
+    data = decide | {"decide-decision": "prosecute", "decide-decided_on": decided_on}
+
+    response = mine.post(reverse("incidents:tip_decide", args=[tip.pk]), data)
+    assert response.status_code == 409
+    tip.refresh_from_db()
+    assert (tip.decision, tip.decided_on) == ("", None)
+    # The form shown again holds the stored version: sending it applies the decision deliberately.
+    again = form_values(response, "//form[@id='decide-form']")
+    assert again["decide-version"] == [str(tip.version)]
+    assert again["decide-decision"] == ["prosecute"]
+    assert mine.post(reverse("incidents:tip_decide", args=[tip.pk]), again).status_code == 302
+    tip.refresh_from_db()
+    assert tip.decision == "prosecute"
+
+
 @pytest.mark.todays_map  # today's work: on the map of 1/7/2025
 def test_an_extension_form_posted_twice_extends_once(roles, commune_a):
     today = timezone.localdate()
