@@ -142,19 +142,21 @@ def can_recompute_targets(user, unit: AdministrativeUnit) -> bool:
     )
 
 
-def scope_unit_ids(user, capability: Capability) -> list[int]:
+def scope_unit_ids(user, capability: Capability, levels: tuple[str, ...] = ()) -> list[int]:
     """The ids of the units whose records the user reaches for `capability` (the subtrees of their
-    seats; for reading, a commune seat's predecessors too), read once per user object and capability.
+    seats; for reading, a commune seat's predecessors too), of `levels` only when given; the units
+    are read once per user object and capability.
 
     A list, not a join on the unit paths: `unit_id IN (...)` lets PostgreSQL walk an index in the
-    list's order and stop at the page (docs/benchmarks.md, "Lists that scale")."""
-    cache = user.__dict__.setdefault("_basecurity_scope_ids", {})
+    list's order and stop at the page; a commune seat's records (`levels=("commune",)`) are then
+    one unit's stretch of the (unit, date, id) index (docs/benchmarks.md, "Lists that scale")."""
+    cache = user.__dict__.setdefault("_basecurity_scope_units", {})
     if capability not in cache:
         units = AdministrativeUnit.objects.reached_from(
             root_units(user, capability), with_history=capability in READ_CAPABILITIES
         )
-        cache[capability] = list(units.order_by("id").values_list("id", flat=True))
-    return cache[capability]
+        cache[capability] = list(units.order_by("id").values_list("id", "level"))
+    return [pk for pk, level in cache[capability] if not levels or level in levels]
 
 
 def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
@@ -164,7 +166,7 @@ def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
         return queryset
     if not root_units(user, capability):
         return queryset.none()
-    return queryset.in_unit_ids(scope_unit_ids(user, capability))
+    return queryset.in_unit_ids(scope_unit_ids(user, capability, queryset.unit_levels))
 
 
 def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup):

@@ -86,6 +86,8 @@ class UnitScopedQuerySet(models.QuerySet):
     """Records that belong to an administrative unit through `unit_field`."""
 
     unit_field = "unit"
+    # The levels a record's unit can be at (empty: any); the scope lists only the units of these levels.
+    unit_levels: tuple[str, ...] = ()
 
     def in_units(self, units) -> "UnitScopedQuerySet":
         """Records whose unit is one of `units` (a queryset, used as a subquery)."""

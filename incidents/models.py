@@ -668,7 +668,11 @@ class ForeignerStay(UnitRecord):
         verbose_name = _("foreigner's stay")
         verbose_name_plural = _("foreigners' stays")
         ordering = ["-arrived_at", "-id"]
-        indexes = list_indexes("stay", "arrived_on")
+        indexes = [
+            # The figures' period (local arrival day); the list sorts on the arrival time.
+            models.Index(fields=["unit", "arrived_on"], name="stay_unit_arrived"),
+            *list_indexes("stay", "arrived_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=_optional_after("declared_at", "arrived_at"), name="stay_declared_after_arrived"

@@ -22,6 +22,7 @@ class DatedRecordQuerySet(UnitScopedQuerySet):
     """Records with a date of their own (`date_field`) that periods filter on."""
 
     date_field = ""
+    unit_levels = ("commune",)  # UnitRecord.clean: a record's unit is a commune
 
     def in_period(self, start, end: date | None = None) -> "DatedRecordQuerySet":
         """Records dated from `start` to `end`, both included (local dates).
@@ -163,6 +164,8 @@ class ForeignerStayQuerySet(DatedRecordQuerySet):
 
 
 class ConditionalBusinessQuerySet(UnitScopedQuerySet):
+    unit_levels = ("commune",)  # UnitRecord.clean: a business's unit is a commune
+
     def active(self) -> "ConditionalBusinessQuerySet":
         return self.filter(status="active")
 

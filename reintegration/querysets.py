@@ -36,6 +36,7 @@ def _models():
 
 class PersonQuerySet(UnitScopedQuerySet):
     unit_field = "unit"
+    unit_levels = ("commune",)  # Person.clean: managed by a commune
 
     # --- cohorts (targets.md) ---------------------------------------------------------------
     def reoffending_cohort(self, start: date, end: date) -> "PersonQuerySet":
@@ -150,6 +151,7 @@ class PersonRecordQuerySet(UnitScopedQuerySet):
     """Support actions, statuses and reoffences: scoped through their person's unit."""
 
     unit_field = "person__unit"
+    unit_levels = ("commune",)
 
 
 class ReadLogQuerySet(UnitScopedQuerySet):

@@ -23,9 +23,9 @@ COUNT_CAP = 5000
 class CappedPaginator(Paginator):
     """A Paginator whose `count` stops at `cap` (`capped` says whether there are more rows)."""
 
-    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def _counted(self) -> int:
@@ -44,7 +44,7 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-def paginate(request, queryset, per_page: int, *, cap: int = COUNT_CAP):
+def paginate(request, queryset, per_page: int, *, cap: int | None = None):
     """The page asked for in `?page=` (the first when missing or not a number, the last one within
     the cap when beyond it)."""
     return CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))
