@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0006_schedule_submission_token_purge'),
+        ('communes', '0005_versions_and_submission_tokens'),
         ('incidents', '0003_record_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
