@@ -14,7 +14,8 @@ that many client threads for a bounded time (`--seconds`, and at most `--max-req
 over a fixed mix of list pages: the incident list (first page, a filtered page, a deep page), the
 crime tip list, the person list. Each thread opens a connection per request (gunicorn's sync
 workers close it anyway) and times the whole response. It prints, per level and per page, the
-requests, the rate, p50 / p95 / p99 and the errors (any status but 200, or a failed connection).
+requests, the rate, p50 / p95 / p99 and the errors (any status but 200, or a failed connection),
+with the CPU time gunicorn's workers spent per request and the machine's load average.
 `--json FILE` also writes the figures.
 """
 
@@ -206,6 +207,19 @@ def pages() -> list[Page]:
     ]
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time of gunicorn's worker processes so far (Linux /proc; 0 elsewhere)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == server.pid:  # ppid: a worker of this master
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def run_level(port: int, sessions: dict, mix: list[Page], threads: int, seconds: float, max_requests: int) -> dict:
     results = Results()
     deadline = time.monotonic() + seconds
@@ -299,8 +313,15 @@ def main() -> int:
         levels = [int(level) for level in args.levels.split(",")]
         summaries = []
         for threads in levels:
+            cpu = server_cpu_seconds(server)
             summary = run_level(port, sessions, mix, threads, args.seconds, args.max_requests)
+            summary["all"]["server_cpu_ms"] = (server_cpu_seconds(server) - cpu) * 1000 / summary["all"]["requests"]
+            load = os.getloadavg()[0]
+            summary["load_average"] = load
             print_level(summary)
+            print(
+                f"  web workers' CPU per request {summary['all']['server_cpu_ms']:.0f} ms; 1-min load average {load:.1f}"
+            )
             summaries.append(summary)
         if args.json:
             args.json.write_text(json.dumps({"users": users, "levels": summaries}, indent=2))
