@@ -54,8 +54,9 @@ def _explain(queryset) -> str:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
 @pytest.mark.parametrize("kind", ["incident", "tip", "accident", "stay", "patrol"])
 def test_postgresql_serves_the_list_from_the_index(kind, roles, commune_a, commune_b):
-    for commune in (commune_a, commune_b):
-        records = [f.BUILDERS[kind](commune, f.recorder()) for _ in range(100)]
+    # A commune's rows are a small part of the table, as in a district (the planner weighs that).
+    for commune, count in ((commune_a, 40), (commune_b, 1500)):
+        records = [f.BUILDERS[kind](commune, f.recorder()) for _ in range(count)]
         for record in records:
             record.set_derived_fields()
         KINDS[kind].model.objects.bulk_create(records)
