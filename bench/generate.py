@@ -1,4 +1,4 @@
-"""Synthetic data for the targets benchmark (bench/targets_bench.py, docs/benchmarks.md), PostgreSQL only.
+"""Synthetic data for the benchmarks (bench/targets_bench.py, bench/list_load.py, docs/benchmarks.md), PostgreSQL only.
 
     .venv/bin/python bench/generate.py --scale small|province|country [--seed 1] [--keep]
 
