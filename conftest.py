@@ -31,6 +31,7 @@ def reseed_reference_data() -> None:
         "incidents.migrations.0002_seed_taxonomies",
         "dashboards.migrations.0002_seed_targets_and_schedule",
         "dashboards.migrations.0004_schedule_outbox_drain",
+        "communes.migrations.0007_schedule_import_purge",
         "reports.migrations.0003_seed_model_criteria_groups",
     ):
         importlib.import_module(module).seed(django_apps, None)
