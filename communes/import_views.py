@@ -103,18 +103,20 @@ def job_detail(request, pk):
 @login_required
 @require_POST
 def confirm(request, pk):
-    job = own_or_404(ImportJob.objects.all(), request.user, pk=pk)
-    if not jobs.job_confirm(job=job):
-        messages.warning(request, _("This import is not awaiting confirmation any more."))
-    return redirect(job)
+    return _move_on(request, pk, jobs.job_confirm, _("This import is not awaiting confirmation any more."))
 
 
 @login_required
 @require_POST
 def retry(request, pk):
+    return _move_on(request, pk, jobs.job_retry, _("This import cannot be run again; upload the file again."))
+
+
+def _move_on(request, pk, step, refused: str):
+    """Confirm or retry the user's own job; `refused` when its state does not allow it."""
     job = own_or_404(ImportJob.objects.all(), request.user, pk=pk)
-    if not jobs.job_retry(job=job):
-        messages.warning(request, _("This import cannot be run again; upload the file again."))
+    if not step(job=job):
+        messages.warning(request, refused)
     return redirect(job)
 
 

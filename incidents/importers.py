@@ -202,7 +202,7 @@ class IncidentsImporter(RecordImporter):
     def build(self, row, values, errors):
         unit = self.unit(values["unit_code"], row, errors, on=values["occurred_on"])
         village = self.village(unit, values["village"], row, errors)
-        occurred_on = self.cell(row, "occurred_on", errors, tabular.parse_date, values["occurred_on"], today=self.today)
+        occurred_on = self.date_cell(row, values, "occurred_on", errors, today=self.today)
         code = tabular.text(values["category"]).lower()
         category = self.categories.get(code) or self.categories.get(tabular.name_key(code))
         if category is None:
@@ -249,7 +249,7 @@ class TrafficAccidentsImporter(RecordImporter):
 
     def build(self, row, values, errors):
         unit = self.unit(values["unit_code"], row, errors, on=values["occurred_on"])
-        occurred_on = self.cell(row, "occurred_on", errors, tabular.parse_date, values["occurred_on"], today=self.today)
+        occurred_on = self.date_cell(row, values, "occurred_on", errors, today=self.today)
         deaths = self.cell(row, "deaths", errors, tabular.parse_int, values["deaths"])
         injuries = self.cell(row, "injuries", errors, tabular.parse_int, values["injuries"])
         return TrafficAccident(
@@ -304,19 +304,16 @@ class CrimeTipsImporter(RecordImporter):
             errors.append(
                 RowError(row, "kind", _("The kind is required: %(codes)s.") % {"codes": ", ".join(TipKind.values)})
             )
-        received_on = self.cell(row, "received_on", errors, tabular.parse_date, values["received_on"], today=self.today)
-        extended_until = self.cell(
+        received_on = self.date_cell(row, values, "received_on", errors, today=self.today)
+        extended_until = self.date_cell(
             row,
+            values,
             "extended_until",
             errors,
-            tabular.parse_date,
-            values["extended_until"],
             required=False,
             allow_future=True,
         )
-        decided_on = self.cell(
-            row, "resolved_on", errors, tabular.parse_date, values["resolved_on"], required=False, today=self.today
-        )
+        decided_on = self.date_cell(row, values, "resolved_on", errors, required=False, today=self.today)
         decision = self.choice(row, "decision", errors, values["decision"], TipDecision)
         extensions, deadline = self._extensions(row, errors, received_on, extended_until, decided_on)
         tip = CrimeTip(
@@ -397,9 +394,7 @@ class ForeignerStaysImporter(RecordImporter):
         declared_at = self.cell(
             row, "declared_at", errors, tabular.parse_datetime, values["declared_at"], required=False
         )
-        departed_on = self.cell(
-            row, "departed_on", errors, tabular.parse_date, values["departed_on"], required=False, today=self.today
-        )
+        departed_on = self.date_cell(row, values, "departed_on", errors, required=False, today=self.today)
         return ForeignerStay(
             unit=unit,
             full_name=tabular.restore_text(values["full_name"]),

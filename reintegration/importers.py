@@ -155,7 +155,7 @@ class PersonsImporter(_ReintegrationImporter):
             unit=unit,
             ref=ref,
             full_name=full_name,
-            date_of_birth=self.cell(row, "birth_date", errors, tabular.parse_date, values["birth_date"]),
+            date_of_birth=self.date_cell(row, values, "birth_date", errors),
             sex=self.choice(
                 row, "sex", errors, values["sex"], Sex, required=True, message=_("Write M (male) or F (female).")
             ),
@@ -203,19 +203,16 @@ class PersonsImporter(_ReintegrationImporter):
 
     def _dates(self, row: int, values, unit, errors: list[RowError]):
         """Return, end of management and reoffence; a reoffence not before the return nor in a locked period."""
-        returned_on = self.cell(row, "returned_on", errors, tabular.parse_date, values["returned_on"])
-        ended_on = self.cell(
+        returned_on = self.date_cell(row, values, "returned_on", errors)
+        ended_on = self.date_cell(
             row,
+            values,
             "management_ended_on",
             errors,
-            tabular.parse_date,
-            values["management_ended_on"],
             required=False,
             allow_future=True,
         )
-        reoffended_on = self.cell(
-            row, "reoffended_on", errors, tabular.parse_date, values["reoffended_on"], required=False
-        )
+        reoffended_on = self.date_cell(row, values, "reoffended_on", errors, required=False)
         if reoffended_on and returned_on and reoffended_on < returned_on:
             errors.append(RowError(row, "reoffended_on", _("A reoffence cannot be dated before the person's return.")))
         self.check_lock(unit, reoffended_on, row, "reoffended_on", errors)
@@ -318,7 +315,7 @@ class StatusesImporter(_ReintegrationImporter):
 
     def build(self, row, values, errors):
         person = self._person(row, values, errors)
-        as_of = self.cell(row, "as_of", errors, tabular.parse_date, values["as_of"])
+        as_of = self.date_cell(row, values, "as_of", errors)
         employed = self.cell(row, "employed", errors, tabular.parse_bool, values["employed"])
         stable = self.cell(row, "stable_life", errors, tabular.parse_bool, values["stable_life"])
         if person is not None and as_of is not None:

@@ -924,6 +924,10 @@ class Importer:
             errors.append(RowError(row, column, str(error)))
             return None
 
+    def date_cell(self, row: int, values: dict[str, Any], column: str, errors: list[RowError], **kwargs):
+        """The row's date in `column` (parse_date's options), or None with its error recorded."""
+        return self.cell(row, column, errors, parse_date, values[column], **kwargs)
+
     def choice(
         self, row: int, column: str, errors: list[RowError], value: Any, choices, *, required=False, message=None
     ) -> str:
