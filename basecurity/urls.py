@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("units/", include("communes.urls")),
+    path("imports/", include("communes.import_urls")),
     path("records/", include("incidents.urls")),
     path("reintegration/", include("reintegration.urls")),
     path("dashboards/", include("dashboards.urls")),

@@ -17,3 +17,6 @@ class CommunesConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_unicode_upper_on_sqlite, dispatch_uid="communes_unicode_upper")
+        from . import imports
+
+        imports.autodiscover()  # every app's importers.py registers its import kinds

@@ -104,3 +104,31 @@ class UnitChoiceFilterForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class ImportForm(GuardedForm, forms.Form):
+    """The upload of a file to import (every kind: communes/import_views.py); one size limit,
+    settings.IMPORT_MAX_MB (tabular.MAX_FILE_BYTES, which the readers also hold)."""
+
+    file = forms.FileField(
+        label=_("File (.csv or .xlsx)"),
+        help_text=_("CSV in UTF-8 or an Excel workbook (first sheet), with the columns below in the first row."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+        from basecurity.lib import tabular
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((*tabular.CSV_EXTENSIONS, *tabular.XLSX_EXTENSIONS)):
+            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
+        if upload.size > tabular.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB.") % {"size": tabular.MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload

@@ -98,10 +98,6 @@ class Export:
             return tabular.write_csv(columns, rows, heading=heading)
         return tabular.write_xlsx(columns, rows, title=title, heading=heading)
 
-    def template(self) -> bytes:
-        """The import layout with no rows: the file a commune fills in ("Tệp mẫu để nhập")."""
-        return tabular.write_xlsx(self.columns, [], title=self.import_kind or "template")
-
 
 def _with_last_extension(tips: QuerySet) -> QuerySet:
     return tips.annotate(extended_until=Max("extensions__new_deadline"))

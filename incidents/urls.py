@@ -19,8 +19,6 @@ def _record_urls(kind: str, slug: str) -> list:
 
 
 urlpatterns = [
-    path("import/<str:kind>/", exchange_views.import_file, name="import"),
-    path("import/<str:kind>/template.xlsx", exchange_views.import_template, name="import_template"),
     path("export/<str:kind>/", exchange_views.export, name="export"),
     path("tips/attention/", views.tip_attention, name="tip_attention"),
     path("tips/<int:pk>/handover/", views.tip_hand_over, name="tip_hand_over"),

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,7 +35,7 @@ from communes.querysets import text_search
 from incidents.models import Incident
 
 from . import importers, services
-from .forms import ImportForm, PersonFilterForm, PersonForm, ReoffenceForm, StatusForm, SupportActionForm
+from .forms import PersonFilterForm, PersonForm, ReoffenceForm, StatusForm, SupportActionForm
 from .models import Person, Status
 
 PAGE_SIZE = 25
@@ -97,10 +96,7 @@ def person_list(request):
             "page": page,
             "filter_form": form,
             "can_write": can_write,
-            "import_form": ImportForm() if can_write else None,
-            "import_guides": [(kind, importers.import_guide(kind)) for kind in importers.IMPORTERS]
-            if can_write
-            else [],
+            "import_kinds": list(importers.IMPORTERS) if can_write else [],
             "query": request.GET.urlencode(),
         },
     )
@@ -293,7 +289,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
-# --- export and import ---------------------------------------------------------------------------
+# --- export ---------------------------------------------------------------------------
 
 
 @login_required
@@ -332,53 +328,4 @@ def export(request, kind, fmt):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-def import_file(request):
-    require(request.user, Capability.PERSONS_WRITE)
-    if submissions.already_created(request) is not None:  # the same form sent again
-        messages.success(request, submissions.already_saved_message())
-        return redirect(reverse("reintegration:person_list"))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    outcome = submissions.SaveOutcome()
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        importer = importers.IMPORTERS[form.cleaned_data["kind"]](user=request.user)
-        runs = []
-
-        def run():
-            runs.append(importer.run(upload.read(), upload.name))
-            return runs[-1].imported_file
-
-        outcome = submissions.save_outcome(request, form, run, create=True)
-        result = runs[-1] if runs and not outcome.again else None
-        if outcome.again:
-            messages.success(request, submissions.already_saved_message())
-            return redirect(reverse("reintegration:person_list"))
-        if result is not None and result.ok:
-            messages.success(
-                request,
-                _("%(count)d records were imported from %(name)s.") % {"count": result.written, "name": upload.name},
-            )
-            return redirect(reverse("reintegration:person_list"))
-    return render(
-        request,
-        "reintegration/import.html",
-        {"form": form, "result": result},
-        status=outcome.status if outcome.status != 200 else (400 if result is not None or form.errors else 200),
-    )
-
-
-@login_required
-def import_template(request, kind):
-    """The import layout of `kind` with no rows ("Tệp mẫu để nhập"), to fill in and upload."""
-    require(request.user, Capability.PERSONS_WRITE)
-    if kind not in importers.IMPORTERS:
-        raise Http404
-    content = tabular.write_xlsx(importers.IMPORTERS[kind].columns, [], title=kind)
-    response = HttpResponse(content, content_type=EXPORT_FORMATS["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
     return response

@@ -17,5 +17,4 @@ OBJECT_OF_COMMUNE_B = {
 }
 URL_KWARGS = {
     "reintegration:export": {"kind": "reintegration_persons", "fmt": "csv"},
-    "reintegration:import_template": {"kind": "reintegration_persons"},
 }

@@ -4,7 +4,6 @@ formula neutralising."""
 
 import csv
 import io
-import re
 from datetime import date, datetime
 
 import pytest
@@ -14,9 +13,10 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from basecurity.lib import tabular
-from basecurity.testing.html import form_values
+from basecurity.testing.html import form_values, table_rows, texts
+from basecurity.testing.imports import confirm, import_file, upload
 from basecurity.testing.submissions import message_texts
-from communes.models import ImportedFile
+from communes.models import ImportedFile, ImportJob
 from reintegration import importers
 from reintegration.importers import IMPORTERS, PersonsImporter, StatusesImporter
 from reintegration.models import Person, Reoffence, Status
@@ -259,22 +259,20 @@ def test_statuses_import_errors(roles, commune_a, commune_b):
 
 def test_import_page_shows_every_error_as_a_table(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    upload = SimpleUploadedFile("persons.csv", csv_bytes(HEADER, GOOD_ROW, GOOD_ROW_2.replace(",F,,", ",F,12345,")))
-    response = client.post(reverse("reintegration:import"), {"kind": "reintegration_persons", "file": upload})
-    assert response.status_code == 400
-    assert 'id="import-errors"' in response.text
-    assert re.search(r"<td>3</td>\s*<td>id_number</td>", response.text)
+    data = csv_bytes(HEADER, GOOD_ROW, GOOD_ROW_2.replace(",F,,", ",F,12345,"))
+    response = upload(client, "reintegration_persons", data, "persons.csv")
+    page = client.get(response["Location"])
+    assert ["3", "id_number"] in [row[:2] for row in table_rows(page, "import-errors")]
     assert not Person.objects.exists()
 
 
-def test_import_page_imports_and_returns_to_the_list(roles, client_for, commune_a):
+def test_import_page_imports_once_confirmed_and_links_the_list(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    upload = SimpleUploadedFile("persons.csv", csv_bytes(HEADER, GOOD_ROW))
-    response = client.post(
-        reverse("reintegration:import"), {"kind": "reintegration_persons", "file": upload}, follow=True
-    )
-    assert response.redirect_chain[-1][0] == reverse("reintegration:person_list")
-    assert "Bàn Văn Sáng" in response.text
+    job = import_file(client, "reintegration_persons", csv_bytes(HEADER, GOOD_ROW), "persons.csv")
+    assert job.state == ImportJob.State.DONE and job.written == 1
+    page = client.get(job.get_absolute_url())
+    assert texts(page, "//a[@id='import-records']/@href") == [reverse("reintegration:person_list")]
+    assert "Bàn Văn Sáng" in texts(client.get(reverse("reintegration:person_list")), "//table//td")
     assert Person.objects.get().history.get().history_user == roles.officer_a
 
 
@@ -426,18 +424,15 @@ def test_the_same_rows_with_lf_line_endings_or_as_xlsx_are_refused(roles, commun
 
 def test_the_import_form_sent_twice_imports_once_and_says_saved(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    token = form_values(client.get(reverse("reintegration:person_list")), "//form[@id='import-form']")
-    data = {"kind": "reintegration_persons", "submission_token": token["submission_token"][0]}
-    first = client.post(
-        reverse("reintegration:import"), data | {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW))}
-    )
-    assert first.status_code == 302
+    url = reverse("imports:start", args=["reintegration_persons"])
+    token = form_values(client.get(url), "//form[@id='import-form']")["submission_token"][0]
+    first = upload(client, "reintegration_persons", csv_bytes(HEADER, GOOD_ROW), "p.csv", submission_token=token)
+    job = ImportJob.objects.get()
+    confirm(client, job)
     client.get(first["Location"])
     second = client.post(
-        reverse("reintegration:import"),
-        data | {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW))},
-        follow=True,
+        url, {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW)), "submission_token": token}, follow=True
     )
-    assert second.redirect_chain[-1][0] == reverse("reintegration:person_list")
+    assert second.redirect_chain[-1][0] == job.get_absolute_url()
     assert message_texts(second)[0].startswith("Đã lưu")
-    assert Person.objects.count() == 1
+    assert Person.objects.count() == 1 and ImportJob.objects.count() == 1

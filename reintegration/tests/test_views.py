@@ -45,7 +45,6 @@ LIST_URLS = [
     ("get", "reintegration:person_list"),
     ("get", "reintegration:person_create"),
     ("get", "reintegration:needs_attention"),
-    ("get", "reintegration:import"),
 ]
 
 
@@ -72,7 +71,7 @@ def test_committee_roles_and_outsiders_get_404_on_every_person_url(role, roles, 
             assert call(client, method, url).status_code == 404, url
     for method, name in LIST_URLS:
         assert call(client, method, reverse(name)).status_code == 404, name
-    assert client.post(reverse("reintegration:import"), {}).status_code == 404
+    assert client.post(reverse("imports:start", args=["reintegration_persons"]), {}).status_code == 404
     for url in export_urls():
         response = client.get(url)
         assert response.status_code == 404, url
@@ -117,9 +116,9 @@ def test_district_police_read_every_commune_but_do_not_write(roles, client_for, 
     assert client.get(reverse("reintegration:person_update", args=[person_a.pk])).status_code == 404
     assert client.get(reverse("reintegration:person_create")).status_code == 404
     assert client.post(reverse("reintegration:status_add", args=[person_a.pk]), {}).status_code == 404
-    assert client.get(reverse("reintegration:import")).status_code == 404
+    assert client.get(reverse("imports:start", args=["reintegration_persons"])).status_code == 404
     assert client.get(reverse("reintegration:export", args=["reintegration_persons", "xlsx"])).status_code == 200
-    assert 'id="new-person"' not in listing.text and 'id="import-form"' not in listing.text
+    assert 'id="new-person"' not in listing.text and 'id="import-links"' not in listing.text
 
 
 def test_admin_sees_everything(roles, client_for, person_a, person_b):
