@@ -116,7 +116,8 @@ class UnitRowsImporter(tabular.Importer):
                 # Two villages with the same name in one commune: the name alone is ambiguous.
                 self.villages[key] = None if key in self.villages else village
         self.today = timezone.localdate()
-        self.locks = LockChecker()  # reads each unit's locks once for the whole file
+        # Reads each unit's locks once for the whole file; a backfill skips only the automatic lock.
+        self.locks = LockChecker(automatic=not self.backfill)
 
     def unit(self, value, row: int, errors: list[RowError], *, on=None) -> AdministrativeUnit | None:
         """The unit the code names (on the row's date `on`, a cell value, when `dated_units`)."""

@@ -862,9 +862,12 @@ class Importer:
     field_columns: Mapping[str, str] = {}
     PROGRESS_EVERY = 500  # rows between two progress reports
 
-    def __init__(self, *, user=None, progress: Progress | None = None):
+    def __init__(self, *, user=None, progress: Progress | None = None, backfill: bool = False):
         self.user = user
         self.progress = progress
+        # A command-line load of past years by the system account (import_records without --user):
+        # the automatic lock of ended months does not apply, the locks of approved reports do.
+        self.backfill = backfill
         self.filename = ""
 
     # --- what a subclass says ---

@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from basecurity.testing.html import form_values, table_rows, texts
 from basecurity.testing.imports import confirm, upload
 from basecurity.testing.submissions import message_texts
-from communes.models import ImportedFile, ImportJob
+from communes.models import ImportedFile, ImportJob, PeriodLock
 from incidents import services
 from incidents.importers import (
     IMPORTERS,
@@ -416,6 +416,31 @@ def test_command_without_user_attributes_to_the_system_account(tmp_path, units):
     assert tip.recorded_by.username == SYSTEM_USERNAME
     assert not tip.recorded_by.is_active and not tip.recorded_by.has_usable_password()
     assert tip.history.first().history_user.username == SYSTEM_USERNAME
+
+
+def test_a_command_line_backfill_of_past_years_is_not_refused_by_the_automatic_lock(
+    tmp_path, settings, roles, commune_a
+):
+    """Loading 2021's records by the system account (no --user) passes the automatic lock of ended
+    months; an officer's import of the same file does not, and an approved report's lock holds for both."""
+    settings.REPORT_AUTO_LOCK_DAYS = 30
+    path = tmp_path / "incidents.csv"
+    path.write_bytes(csv_bytes(HEADERS["incidents"], *GOOD["incidents"]))
+    with pytest.raises(CommandError):
+        call_command("import_records", "incidents", str(path), "--user", "officer_a", stderr=io.StringIO())
+    assert not Incident.objects.exists()
+
+    PeriodLock.objects.create(unit=commune_a, start=date(2021, 4, 1), end=date(2021, 4, 30), locked_at=timezone.now())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_records", "incidents", str(path), stderr=err)
+    assert "3\toccurred_on\t" in err.getvalue() and "2\t" not in err.getvalue()
+    assert not Incident.objects.exists()
+
+    PeriodLock.objects.all().delete()
+    out = io.StringIO()
+    call_command("import_records", "incidents", str(path), stdout=out)
+    assert "2 records created" in out.getvalue() and Incident.objects.count() == 2
 
 
 def test_command_refuses_unknown_kind_user_and_file(tmp_path, roles):

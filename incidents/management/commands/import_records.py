@@ -16,7 +16,8 @@ Who the records are attributed to:
   use. Whoever runs commands on the server can already change the whole database, so this
   account has no unit limit (it is a superuser), but it cannot log in: it is inactive and has no
   usable password. The audit history then says plainly that the rows came from a command-line
-  import rather than from a person's page.
+  import rather than from a person's page. Such a load of past years is not refused by the
+  automatic lock of ended months (REPORT_AUTO_LOCK_DAYS), only by the locks of approved reports.
 """
 
 from pathlib import Path
@@ -93,7 +94,9 @@ class Command(BaseCommand):
                 raise CommandError(_("No active user has the username “%(user)s”.") % {"user": user})
         else:
             importer_user = system_user()
-        result = importers[kind](user=importer_user, progress=self.show_progress).run(data, path.name)
+        result = importers[kind](user=importer_user, progress=self.show_progress, backfill=not user).run(
+            data, path.name
+        )
         if self.progress_shown:
             self.stderr.write("")  # end the progress line
         if result.errors:
