@@ -2,7 +2,6 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
 from .submissions import GuardedForm
@@ -24,6 +23,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VillageSelect(forms.Select):
+    """Village options carry their commune (data-unit): static/js/records.js hides other communes' villages."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if (village := getattr(value, "instance", None)) is not None:
+            option["attrs"]["data-unit"] = village.parent_id
+        return option
+
+
+def village_label(unit: AdministrativeUnit) -> str:
+    return f"{unit.name} ({unit.parent.name})"
 
 
 def preselect_only_choice(form: forms.ModelForm, name: str) -> None:
@@ -93,14 +106,3 @@ CommitteeMemberFormSet = _member_formset(
     SteeringCommittee, CommitteeMember, ["full_name", "position", "committee_role", "joined_on", "left_on"]
 )
 TeamMemberFormSet = _member_formset(SelfManagementTeam, TeamMember, ["full_name", "role", "joined_on", "left_on"])
-
-
-class UnitChoiceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False, empty_label=_("All units")
-    )
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units

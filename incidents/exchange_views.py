@@ -1,10 +1,9 @@
-"""Import (upload) and export (download) of the record lists: incidents:import and incidents:export.
+"""Import (upload) of the record lists: incidents:import and its template.
 
-Both take the list's kind in the URL (incident, tip, accident, ...: kinds.KINDS). Only the four
-kinds that have an import format can be uploaded (exports.IMPORT_KINDS); every kind can be
-exported. Access goes through communes/permissions.py: exporting needs RECORDS_READ and holds the
-user's scope and the list's filters (kinds.filtered_records); uploading needs RECORDS_WRITE, and
-the importer refuses rows of communes where the user may not write. Otherwise 404.
+Both take the list's kind in the URL (incident, tip, accident, ...: records.KINDS). Only the four
+kinds that have an import format can be uploaded (exports.IMPORT_KINDS); exports are the lists'
+own (communes/record_views.py). Uploading needs RECORDS_WRITE, and the importer refuses rows of
+communes where the user may not write. Otherwise 404.
 """
 
 from crispy_forms.helper import FormHelper
@@ -14,22 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from basecurity.lib import tabular
 from communes import submissions
-from communes.permissions import Capability, require, scope_label
+from communes.permissions import Capability, require
 from communes.submissions import GuardedForm
 
 from .exports import EXPORTS, FORMATS, IMPORT_KINDS
 from .importers import IMPORTERS
-from .kinds import KINDS, filtered_records
 from .models import IncidentCategory, TipDecision, TipKind
+from .records import KINDS
 
-LAYOUTS = ("people", "import")
 MAX_UPLOAD_MB = 50  # a commune's yearly book is far smaller; 100,000 incident rows are about 8 MB
 
 
@@ -131,39 +127,6 @@ def import_file(request, kind):
         },
         status=outcome.status if outcome.status != 200 else (400 if result is not None or form.errors else 200),
     )
-
-
-def export_heading(config, form, user) -> list[str]:
-    """The title rows of an export for people: the list, its unit (filter or the user's), its period."""
-    values = form.cleaned_data if form.is_valid() else {}
-    return tabular.heading_lines(
-        str(capfirst(config.verbose_name_plural)),
-        units=scope_label(user, Capability.RECORDS_READ, values.get("unit")),
-        user=user,
-        start=values.get("start"),
-        end=values.get("end"),
-    )
-
-
-@login_required
-def export(request, kind):
-    """The list's records (scope, filters and search of the list page) as ?format=csv or xlsx, for
-    people by default, in the import layout with ?layout=import."""
-    config = _kind_or_404(kind, EXPORTS)
-    require(request.user, Capability.RECORDS_READ)
-    fmt = request.GET.get("format", "csv")
-    layout = request.GET.get("layout", "people")
-    if fmt not in FORMATS or layout not in LAYOUTS:
-        raise Http404
-    form, records = filtered_records(config, request.user, request.GET)
-    name = IMPORT_KINDS.get(kind, config.slug)
-    heading = export_heading(config, form, request.user) if layout == "people" else ()
-    content = EXPORTS[kind].write(records, fmt, title=name, layout=layout, heading=heading)
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

@@ -66,6 +66,7 @@ from communes import lineage
 from communes.locks import LockChecker, record_value
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can
+from communes.record_kinds import lock_paths
 
 from . import deadlines, services
 from .models import CrimeTip, ForeignerStay, Incident, IncidentCategory, TipDecision, TipKind, TrafficAccident
@@ -409,7 +410,7 @@ class RecordImporter(tabular.Importer):
 
     def check_lock(self, instance: models.Model, row: int, errors: list[RowError]) -> None:
         """A row dated in a locked period of its unit (communes/locks.py) is refused at its date column."""
-        paths = services.LOCK_PATHS.get(type(instance))
+        paths = lock_paths(type(instance))
         if paths is None:
             return
         if getattr(self, "_locks", None) is None:

@@ -5,7 +5,7 @@ page can be added without proving that it keeps commune A's officer out of commu
 declares its own URLs in `<app>/tests/scope_walk.py`:
 
     OBJECT_OF_COMMUNE_B = {"incidents:incident_detail": lambda commune_b: make_incident(commune_b)}
-    URL_KWARGS = {"incidents:export": {"fmt": "xlsx"}}  # other URL arguments, if any
+    URL_KWARGS = {"incidents:import": {"kind": "incident"}}  # other URL arguments, if any
 
 They are discovered through the app registry, so communes imports none of the apps built on it.
 """
@@ -48,7 +48,7 @@ OBJECT_OF_COMMUNE_B = {
     "communes:team_update": _team_b,
 }
 # URL name -> its arguments other than `pk`.
-URL_KWARGS: dict[str, dict] = {}
+URL_KWARGS: dict[str, dict] = {"export": {"kind": "incident", "fmt": "csv"}}
 
 
 def _load_app_declarations() -> None:

@@ -21,6 +21,5 @@ OBJECT_OF_COMMUNE_B = {
 # Import and export take the list's kind (incidents/exchange_views.py).
 URL_KWARGS = {
     "incidents:import": {"kind": "incident"},
-    "incidents:export": {"kind": "incident"},
     "incidents:import_template": {"kind": "incident"},
 }

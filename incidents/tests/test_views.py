@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from communes.models import Level
 from communes.tests.factories import another_village
-from incidents.kinds import KINDS
+from incidents.records import KINDS
 from incidents.models import (
     ConditionalBusiness,
     CrimeTip,

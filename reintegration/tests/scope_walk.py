@@ -16,6 +16,5 @@ OBJECT_OF_COMMUNE_B = {
     for name in ("person_detail", "person_update", "support_add", "status_add", "reoffence_add")
 }
 URL_KWARGS = {
-    "reintegration:export": {"kind": "reintegration_persons", "fmt": "csv"},
     "reintegration:import_template": {"kind": "reintegration_persons"},
 }

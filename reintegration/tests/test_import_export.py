@@ -322,8 +322,8 @@ def test_export_round_trip(roles, client_for, commune_a, fmt):
     statuses_before = sorted(status_fields(s) for s in Status.objects.all())
 
     client = client_for(roles.officer_a)
-    persons_file = client.get(reverse("reintegration:export", args=["reintegration_persons", fmt]))
-    statuses_file = client.get(reverse("reintegration:export", args=["reintegration_statuses", fmt]))
+    persons_file = client.get(reverse("export", args=["person", fmt]))
+    statuses_file = client.get(reverse("export", args=["person-statuses", fmt]))
     assert persons_file["Content-Disposition"].startswith("attachment;")
     Person.objects.all().delete()  # an empty database
 
@@ -339,7 +339,7 @@ def test_export_columns_are_the_import_columns(roles, client_for, commune_a):
     make_person(commune_a)
     content = (
         client_for(roles.officer_a)
-        .get(reverse("reintegration:export", args=["reintegration_persons", "csv"]), {"layout": "import"})
+        .get(reverse("export", args=["person", "csv"]), {"layout": "import"})
         .content
     )
     assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Vietnamese letters
@@ -353,7 +353,7 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
     content = (
         client_for(roles.officer_a)
         .get(
-            reverse("reintegration:export", args=["reintegration_persons", "csv"]),
+            reverse("export", args=["person", "csv"]),
             {"category": "special_amnesty", "layout": "import"},
         )
         .content.decode("utf-8-sig")
@@ -367,7 +367,7 @@ def test_formulas_are_neutralised_in_exports(roles, client_for, commune_a, fmt):
     make_person(commune_a, ref="=1+1", full_name='=HYPERLINK("http://x.invalid","bấm")')
     content = (
         client_for(roles.officer_a)
-        .get(reverse("reintegration:export", args=["reintegration_persons", fmt]), {"layout": "import"})
+        .get(reverse("export", args=["person", fmt]), {"layout": "import"})
         .content
     )
     if fmt == "csv":
