@@ -17,3 +17,6 @@ DASHBOARDS_RECOMPUTE_ON_SAVE = False
 REPORT_AUTO_LOCK_DAYS = None
 # Uploaded files (criteria evidence) go to a throw-away folder, never into the project's media/.
 MEDIA_ROOT = os.path.join(__import__("tempfile").gettempdir(), f"basecurity-test-media-{os.getpid()}")
+# A record kind that exists only in the tests: one model and one declaration (communes/record_kinds.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "basecurity.testing.drugcases"]  # noqa: F405
+ROOT_URLCONF = "basecurity.testing.urls"

@@ -175,11 +175,12 @@ class MenuEntry:
 class RecordKind:
     key: str  # registry key and export URL segment: /export/<key>.csv
     model: type[Model]
-    url_prefix: str  # "<namespace>:<name>": <prefix>_list, _detail (pk), _create
+    url_prefix: str  # "<namespace>:<name>": <prefix>_list, and with `pages` _detail (pk), _create
     read: Capability
     write: Capability
     columns: tuple[ListColumn | str | tuple, ...]
     place: Placement = DEFAULT_PLACEMENT
+    pages: bool = True  # the app has the record's page and a create page (else the list only)
     search_fields: tuple[str, ...] = ()
     search_label: Any = None
     filters: dict[str, django_filters.Filter] = field(default_factory=dict)
@@ -261,11 +262,15 @@ class RecordKind:
     def ordered(self, records: QuerySet) -> QuerySet:
         if self.ordering:
             return records.order_by(*self.ordering)
-        if self.dated:
-            return records.newest_first()
+        if self.dated:  # a queryset may say what "newest" means (a stay's arrival time)
+            if hasattr(records, "newest_first"):
+                return records.newest_first()
+            return records.order_by(f"-{self.place.date}", "-id")
         return records.order_by("-created_at", "-id")
 
     def user_can_create(self, user) -> bool:
+        if not self.pages:
+            return False
         return self.can_create(user) if self.can_create else has_capability(user, self.write)
 
     def export(self, name: str = "") -> Export | None:

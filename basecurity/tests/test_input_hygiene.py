@@ -6,12 +6,12 @@ import pytest
 from django import forms
 from django.urls import reverse
 from django.utils import translation
-from incidents.records import KINDS
 
 from basecurity.lib import tabular
 from basecurity.lib.text import clean_text
 from basecurity.testing.html import texts, tree
 from communes import submissions
+from incidents.records import KINDS
 from incidents.tests.factories import record_in
 from reintegration.tests.factories import make_person
 

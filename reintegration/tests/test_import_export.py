@@ -337,11 +337,7 @@ def test_export_round_trip(roles, client_for, commune_a, fmt):
 
 def test_export_columns_are_the_import_columns(roles, client_for, commune_a):
     make_person(commune_a)
-    content = (
-        client_for(roles.officer_a)
-        .get(reverse("export", args=["person", "csv"]), {"layout": "import"})
-        .content
-    )
+    content = client_for(roles.officer_a).get(reverse("export", args=["person", "csv"]), {"layout": "import"}).content
     assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Vietnamese letters
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header == HEADER.split(",")
@@ -365,11 +361,7 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_formulas_are_neutralised_in_exports(roles, client_for, commune_a, fmt):
     make_person(commune_a, ref="=1+1", full_name='=HYPERLINK("http://x.invalid","bấm")')
-    content = (
-        client_for(roles.officer_a)
-        .get(reverse("export", args=["person", fmt]), {"layout": "import"})
-        .content
-    )
+    content = client_for(roles.officer_a).get(reverse("export", args=["person", fmt]), {"layout": "import"}).content
     if fmt == "csv":
         row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]
         ref, name = row[1], row[2]

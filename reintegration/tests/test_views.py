@@ -50,11 +50,7 @@ LIST_URLS = [
 
 
 def export_urls():
-    return [
-        reverse("export", args=[kind, fmt])
-        for kind in ("person", "person-statuses")
-        for fmt in ("csv", "xlsx")
-    ]
+    return [reverse("export", args=[kind, fmt]) for kind in ("person", "person-statuses") for fmt in ("csv", "xlsx")]
 
 
 def call(client, method, url):
@@ -104,9 +100,7 @@ def test_officer_b_gets_404_for_commune_a(roles, client_for, person_a):
     for method, url in person_urls(person_a):
         assert call(client, method, url).status_code == 404, url
     assert NAME_A not in client.get(reverse("reintegration:person_list")).text
-    assert NAME_A not in client.get(
-        reverse("export", args=["person", "csv"])
-    ).content.decode("utf-8-sig")
+    assert NAME_A not in client.get(reverse("export", args=["person", "csv"])).content.decode("utf-8-sig")
 
 
 def test_district_police_read_every_commune_but_do_not_write(roles, client_for, person_a, person_b):
