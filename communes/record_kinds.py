@@ -33,7 +33,15 @@ from .models import AdministrativeUnit, Level
 from .permissions import Capability, has_capability, scope
 from .querysets import text_search
 
-CHUNK_SIZE = 2000  # an export of 100,000 rows is read in chunks: small in memory
+CHUNK_SIZE = 2000
+# (read, write) capabilities of the kinds (communes/permissions.py).
+RECORDS = (Capability.RECORDS_READ, Capability.RECORDS_WRITE)
+PERSONS = (Capability.PERSONS_READ, Capability.PERSONS_WRITE)
+ORGANISATION = (Capability.ORGANISATION_READ, Capability.ORGANISATION_WRITE)
+REPORTS = (
+    Capability.RECORD_COUNTS,
+    Capability.RECORDS_WRITE,
+)  # committees see the reports, officers write them  # an export of 100,000 rows is read in chunks: small in memory
 
 
 @dataclass(frozen=True)
@@ -176,8 +184,7 @@ class RecordKind:
     key: str  # registry key and export URL segment: /export/<key>.csv
     model: type[Model]
     url_prefix: str  # "<namespace>:<name>": <prefix>_list, and with `pages` _detail (pk), _create
-    read: Capability
-    write: Capability
+    access: tuple[Capability, Capability]  # (read, write): e.g. RECORDS, PERSONS below
     columns: tuple[ListColumn | str | tuple, ...]
     place: Placement = DEFAULT_PLACEMENT
     pages: bool = True  # the app has the record's page and a create page (else the list only)
@@ -208,6 +215,14 @@ class RecordKind:
     on_list: Callable[[Any, Any], None] | None = None  # (user, page): the read log of personal data
     on_export: Callable[[Any, QuerySet, str], None] | None = None  # (user, records, what)
     extra: dict[str, Any] = field(default_factory=dict)  # what an app's own views need besides
+
+    @property
+    def read(self) -> Capability:
+        return self.access[0]
+
+    @property
+    def write(self) -> Capability:
+        return self.access[1]
 
     # --- names and URLs ---
     @property

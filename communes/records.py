@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from basecurity.lib.tabular import Column, field_column
 
 from .models import CommitteeMember, Level, SelfManagementTeam, SteeringCommittee, TeamMember
-from .permissions import Capability
-from .record_kinds import Export, ListColumn, MenuEntry, Placement, RecordKind, place, register
+from .record_kinds import ORGANISATION, Export, ListColumn, MenuEntry, Placement, RecordKind, place, register
 
 ORGANISATION_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 MEMBERS = Column(_("Members"), lambda organisation: organisation.member_count)
@@ -28,8 +27,7 @@ register(
         key="committee",
         model=SteeringCommittee,
         url_prefix="communes:committee",
-        read=Capability.ORGANISATION_READ,
-        write=Capability.ORGANISATION_WRITE,
+        access=ORGANISATION,
         columns=(
             ListColumn("name", link=True),
             ListColumn("unit", _("Unit"), "records/cells/unit.html"),
@@ -62,8 +60,7 @@ register(
         key="team",
         model=SelfManagementTeam,
         url_prefix="communes:team",
-        read=Capability.ORGANISATION_READ,
-        write=Capability.ORGANISATION_WRITE,
+        access=ORGANISATION,
         place=Placement(unit="village"),
         columns=(
             ListColumn("name", template="records/cells/team_name.html", link=True),

@@ -15,8 +15,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from communes.permissions import Capability
 from communes.record_kinds import (
+    RECORDS,
     MenuEntry,
     Placement,
     RecordKind,
@@ -27,33 +27,8 @@ from communes.record_kinds import (
 )
 
 from . import forms as record_forms
-from . import services
+from . import models, services
 from .exports import EXPORTS
-from .models import (
-    BusinessInspection,
-    BusinessKind,
-    BusinessStatus,
-    CategoryGroup,
-    ConditionalBusiness,
-    CrimeTip,
-    CrimeTipExtension,
-    DoorToDoorCheck,
-    ForeignerStay,
-    Incident,
-    IncidentCategory,
-    IncidentStatus,
-    Mediation,
-    MediationOutcome,
-    OutreachSession,
-    Patrol,
-    PatrolArea,
-    TipDecision,
-    TipKind,
-    TrafficAccident,
-    WeaponItemType,
-    WeaponSurrender,
-    WeaponSurrenderItem,
-)
 
 
 @dataclass(frozen=True)
@@ -98,8 +73,7 @@ def _kind(key, slug, model, form, *, date, menu, menu_order, related=(), importa
         form=form,
         service=kwargs.pop("service", key),
         url_prefix=f"incidents:{key}",
-        read=Capability.RECORDS_READ,
-        write=Capability.RECORDS_WRITE,
+        access=RECORDS,
         place=Placement(date=date, **kwargs.pop("placement", {})),
         related=("unit", "village", "recorded_by", *related),
         exports={"": replace(EXPORTS[key], name=EXPORTS[key].import_kind or slug)},
@@ -117,7 +91,7 @@ def _kind(key, slug, model, form, *, date, menu, menu_order, related=(), importa
 
 
 def _with_item_type(queryset, name, value):
-    return queryset.filter(Exists(WeaponSurrenderItem.objects.filter(surrender=OuterRef("pk"), item_type=value)))
+    return queryset.filter(Exists(models.WeaponSurrenderItem.objects.filter(surrender=OuterRef("pk"), item_type=value)))
 
 
 def _decision_state(queryset, name, value):
@@ -136,20 +110,20 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "incident",
             "incidents",
-            Incident,
+            models.Incident,
             record_forms.IncidentForm,
             date="occurred_on",
             placement={"figures": True},
             columns=("occurred_on", "category", "place", "subjects", "status", "outcome"),
             search_fields=("description", "category__name", "village__name"),
             filters={
-                "group": choice_filter(_("Group"), CategoryGroup.choices, field_name="category__group"),
+                "group": choice_filter(_("Group"), models.CategoryGroup.choices, field_name="category__group"),
                 "category": CategoryFilter(
                     label=_("Category"),
-                    queryset=IncidentCategory.objects.order_by("group", "name"),
+                    queryset=models.IncidentCategory.objects.order_by("group", "name"),
                     empty_label=_("All"),
                 ),
-                "status": choice_filter(_("Handling status"), IncidentStatus.choices),
+                "status": choice_filter(_("Handling status"), models.IncidentStatus.choices),
             },
             related=("category",),
             importable=True,
@@ -160,16 +134,18 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "tip",
             "tips",
-            CrimeTip,
+            models.CrimeTip,
             record_forms.CrimeTipForm,
             date="received_on",
             placement={"figures": True},
             columns=("received_on", "kind", "place", "deadline", "decision", "summary"),
             search_fields=("summary",),
             filters={
-                "kind": choice_filter(_("Kind"), TipKind.choices),
+                "kind": choice_filter(_("Kind"), models.TipKind.choices),
                 "decision": choice_filter(
-                    _("Decision"), [("pending", _("No decision yet")), *TipDecision.choices], method=_decision_state
+                    _("Decision"),
+                    [("pending", _("No decision yet")), *models.TipDecision.choices],
+                    method=_decision_state,
                 ),
             },
             importable=True,
@@ -184,7 +160,7 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "accident",
             "accidents",
-            TrafficAccident,
+            models.TrafficAccident,
             record_forms.TrafficAccidentForm,
             date="occurred_on",
             placement={"figures": True},
@@ -198,7 +174,7 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "stay",
             "stays",
-            ForeignerStay,
+            models.ForeignerStay,
             record_forms.ForeignerStayForm,
             # The arrival day is derived from its time on save: locks read the time (communes/locks.py).
             date="arrived_on",
@@ -222,16 +198,16 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "business",
             "businesses",
-            ConditionalBusiness,
+            models.ConditionalBusiness,
             record_forms.ConditionalBusinessForm,
             date="",
             columns=("name", "kind", "place", "owner_name", "security_certificate_number", "status"),
             search_fields=("name", "owner_name", "address", "security_certificate_number"),
             filters={
                 "kind": django_filters.ModelChoiceFilter(
-                    label=_("Kind"), queryset=BusinessKind.objects.order_by("name"), empty_label=_("All")
+                    label=_("Kind"), queryset=models.BusinessKind.objects.order_by("name"), empty_label=_("All")
                 ),
-                "status": choice_filter(_("Status"), BusinessStatus.choices),
+                "status": choice_filter(_("Status"), models.BusinessStatus.choices),
             },
             related=("kind",),
             detail_extra="incidents/_business_inspections.html",
@@ -242,13 +218,13 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "surrender",
             "surrenders",
-            WeaponSurrender,
+            models.WeaponSurrender,
             record_forms.WeaponSurrenderForm,
             date="surrendered_on",
             columns=("surrendered_on", "place", ("items", _("Items")), "surrendered_by"),
             search_fields=("surrendered_by", "notes"),
             filters={
-                "item_type": choice_filter(_("Type of item"), WeaponItemType.choices, method=_with_item_type),
+                "item_type": choice_filter(_("Type of item"), models.WeaponItemType.choices, method=_with_item_type),
             },
             prefetch=("items",),
             detail_extra="incidents/_surrender_items.html",
@@ -259,12 +235,12 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "patrol",
             "patrols",
-            Patrol,
+            models.Patrol,
             record_forms.PatrolForm,
             date="patrolled_on",
             columns=("patrolled_on", "area_kind", "place", "forces", "participants"),
             search_fields=("forces", "area", "results"),
-            filters={"area_kind": choice_filter(_("Kind of area"), PatrolArea.choices)},
+            filters={"area_kind": choice_filter(_("Kind of area"), models.PatrolArea.choices)},
             icon="bi-signpost-split",
             menu=_("Patrols"),
             menu_order=70,
@@ -273,7 +249,7 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "outreach",
             "outreach",
-            OutreachSession,
+            models.OutreachSession,
             record_forms.OutreachSessionForm,
             date="held_on",
             columns=("held_on", "topic", "place", "attendees"),
@@ -285,12 +261,12 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "mediation",
             "mediations",
-            Mediation,
+            models.Mediation,
             record_forms.MediationForm,
             date="mediated_on",
             columns=("mediated_on", "parties", "place", "outcome"),
             search_fields=("parties", "subject"),
-            filters={"outcome": choice_filter(_("Outcome"), MediationOutcome.choices)},
+            filters={"outcome": choice_filter(_("Outcome"), models.MediationOutcome.choices)},
             icon="bi-chat-square-text",
             menu=_("Mediations"),
             menu_order=90,
@@ -298,7 +274,7 @@ KINDS: dict[str, IncidentKind] = {
         _kind(
             "doorcheck",
             "door-checks",
-            DoorToDoorCheck,
+            models.DoorToDoorCheck,
             record_forms.DoorToDoorCheckForm,
             date="checked_on",
             service="door_check",
@@ -314,11 +290,11 @@ register(*KINDS.values())
 # Rows shown under their record. An extension belongs to its tip's period (locks, figures); a
 # surrender's items are written with their surrender, whose date the lock checks.
 place(
-    CrimeTipExtension,
+    models.CrimeTipExtension,
     Placement(unit="tip__unit", date="extended_on", lock_date="tip__received_on", figures=True),
 )
-place(BusinessInspection, Placement(unit="business__unit", date="inspected_on"))
-place(WeaponSurrenderItem, Placement(unit="surrender__unit", date="surrender__surrendered_on", lock_date=""))
+place(models.BusinessInspection, Placement(unit="business__unit", date="inspected_on"))
+place(models.WeaponSurrenderItem, Placement(unit="surrender__unit", date="surrender__surrendered_on", lock_date=""))
 
 
 def filtered_records(kind: IncidentKind, user, data):

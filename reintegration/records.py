@@ -15,7 +15,17 @@ from django.utils.translation import pgettext_lazy
 
 from communes.permissions import Capability, has_capability
 from communes.querysets import text_search
-from communes.record_kinds import Export, ListColumn, MenuEntry, Placement, RecordKind, choice_filter, place, register
+from communes.record_kinds import (
+    PERSONS,
+    Export,
+    ListColumn,
+    MenuEntry,
+    Placement,
+    RecordKind,
+    choice_filter,
+    place,
+    register,
+)
 
 from . import importers, services
 from .forms import ImportForm
@@ -80,7 +90,7 @@ def _person_row(p) -> list:
     ]
 
 
-PERSONS = Export(
+PERSON_FILE = Export(
     people=importers.PERSON_PEOPLE,
     columns=importers.PERSON_COLUMNS,
     row=_person_row,
@@ -90,7 +100,7 @@ PERSONS = Export(
     title=_("Persons managed in the community"),
     import_kind="reintegration_persons",
 )
-STATUSES = Export(
+STATUS_FILE = Export(
     people=importers.STATUS_PEOPLE,
     columns=importers.STATUS_COLUMNS,
     row=lambda s: [s.person.unit.code, s.person.ref, s.as_of, s.has_job, s.stable_life, s.note],
@@ -107,8 +117,7 @@ register(
         key="person",
         model=Person,
         url_prefix="reintegration:person",
-        read=Capability.PERSONS_READ,
-        write=Capability.PERSONS_WRITE,
+        access=PERSONS,
         # No date of its own: a person counts in every year of the management (dashboards).
         place=Placement(figures=True, every_year=True),
         columns=(
@@ -131,7 +140,7 @@ register(
         related=("unit", "village"),
         prepare=lambda persons: persons.with_latest_status(timezone.localdate()),
         ordering=("-returned_on", "-pk"),
-        exports={"": PERSONS, "statuses": STATUSES},
+        exports={"": PERSON_FILE, "statuses": STATUS_FILE},
         import_url="reintegration:import",
         menu=MenuEntry(
             "reintegration",

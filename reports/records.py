@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib.tabular import Column, field_column
 from communes.permissions import Capability, units_with
-from communes.record_kinds import Export, ListColumn, MenuEntry, RecordKind, choice_filter, register
+from communes.record_kinds import REPORTS, Export, ListColumn, MenuEntry, RecordKind, choice_filter, register
 
 from .forms import SUPERIOR_LEVELS
 from .models import Report, ReportState
@@ -31,8 +31,7 @@ register(
         key="report",
         model=Report,
         url_prefix="reports:report",
-        read=Capability.RECORD_COUNTS,
-        write=Capability.RECORDS_WRITE,
+        access=REPORTS,
         columns=(
             ListColumn("unit", _("Unit"), "records/cells/unit.html"),
             ListColumn("period", _("Period"), "reports/cells/period.html", link=True),

@@ -17,7 +17,6 @@ from basecurity.lib import tabular
 from basecurity.testing.html import form_values
 from basecurity.testing.submissions import message_texts
 from communes.models import ImportedFile
-from reintegration import importers
 from reintegration.importers import IMPORTERS, PersonsImporter, StatusesImporter
 from reintegration.models import Person, Reoffence, Status
 from reintegration.tests.factories import make_person, make_reoffence, make_status
@@ -381,11 +380,13 @@ def test_neutralise_prefixes_a_quote(value):
 
 
 def test_person_rows_is_one_query(roles, commune_a, django_assert_num_queries):
+    from reintegration.records import PERSON_FILE
+
     for n in range(5):
         make_reoffence(make_person(commune_a, ref=f"R{n}"), date(2021, 1, 1))
     with django_assert_num_queries(1):  # persons JOIN unit, with the latest reoffence as MAX(...) GROUP BY
-        rows = importers.person_rows(Person.objects.all())
-    assert len(rows) == 5
+        rows = list(PERSON_FILE.rows(Person.objects.all(), layout="import"))
+    assert len(rows) == 5 and rows[0][1] == "R0"
 
 
 def test_the_import_records_command_finds_both_kinds(roles, commune_a, tmp_path):

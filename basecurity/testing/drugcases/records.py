@@ -3,8 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib.tabular import field_column
-from communes.permissions import Capability
-from communes.record_kinds import Export, MenuEntry, Placement, RecordKind, choice_filter, register
+from communes.record_kinds import RECORDS, Export, MenuEntry, Placement, RecordKind, choice_filter, register
 
 from .models import DrugCase
 
@@ -13,8 +12,7 @@ register(
         key="drugcase",
         model=DrugCase,
         url_prefix="drugcases:drugcase",
-        read=Capability.RECORDS_READ,
-        write=Capability.RECORDS_WRITE,
+        access=RECORDS,
         place=Placement(date="detected_on"),
         pages=False,
         columns=("detected_on", "substance", "place", "persons"),
