@@ -199,7 +199,14 @@ def tip_attention(request):
     return render(
         request,
         "incidents/tip_attention.html",
-        {"page": page, "today": today, "kind": "tip", "late_handovers": late_handovers},
+        {
+            "page": page,
+            "today": today,
+            "kind": "tip",
+            "late_handovers": late_handovers,
+            "headings": [_("Deadline"), _("Tip"), _("Place"), _("Summary")],
+            "late_headings": [_("Handover due at"), _("Tip"), _("Place"), _("Summary")],
+        },
     )
 
 

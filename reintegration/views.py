@@ -193,7 +193,8 @@ def needs_attention(request):
     )
     page = paginate(request, persons)
     services.log_persons_listed(user=request.user, persons=page, what=f"needs attention page {page.number}")
-    return render(request, "reintegration/needs_attention.html", {"page": page, "today": today})
+    headings = [_("File number"), _("Full name"), _("Commune"), _("Why")]
+    return render(request, "reintegration/needs_attention.html", {"page": page, "today": today, "headings": headings})
 
 
 @login_required

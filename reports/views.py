@@ -300,7 +300,12 @@ def lock_exceptions(request):
         .order_by("-valid_until", "-pk")
     )
     page = paginate(request, exceptions)
-    return render(request, "reports/lock_exceptions.html", {"form": form, "page": page, "now": timezone.now()})
+    headings = [_("Commune"), _("Days"), _("Open until"), _("Reason"), ""]
+    return render(
+        request,
+        "reports/lock_exceptions.html",
+        {"form": form, "page": page, "now": timezone.now(), "headings": headings},
+    )
 
 
 @login_required
