@@ -113,7 +113,7 @@ def test_district_police_read_every_commune_but_do_not_write(roles, client_for, 
     assert client.post(reverse("reintegration:status_add", args=[person_a.pk]), {}).status_code == 404
     assert client.get(reverse("reintegration:import")).status_code == 404
     assert client.get(reverse("export", args=["person", "xlsx"])).status_code == 200
-    assert 'id="new-person"' not in listing.text and 'id="import-form"' not in listing.text
+    assert 'id="new-record"' not in listing.text and 'id="import-form"' not in listing.text
 
 
 def test_admin_sees_everything(roles, client_for, person_a, person_b):
