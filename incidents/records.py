@@ -21,7 +21,6 @@ from communes.record_kinds import (
     Placement,
     RecordKind,
     choice_filter,
-    filtered,
     place,
     register,
 )
@@ -295,9 +294,3 @@ place(
 )
 place(models.BusinessInspection, Placement(unit="business__unit", date="inspected_on"))
 place(models.WeaponSurrenderItem, Placement(unit="surrender__unit", date="surrender__surrendered_on", lock_date=""))
-
-
-def filtered_records(kind: IncidentKind, user, data):
-    """The list's filter form bound to `data` (request.GET) and the matching records, newest first."""
-    filterset, records = filtered(kind, user, data)
-    return filterset.form, records
