@@ -21,3 +21,6 @@ MEDIA_ROOT = os.path.join(__import__("tempfile").gettempdir(), f"basecurity-test
 STORAGES["imports"]["OPTIONS"]["location"] = os.environ.get("IMPORT_FILES_ROOT") or os.path.join(  # noqa: F405
     __import__("tempfile").gettempdir(), f"basecurity-test-imports-{os.getpid()}"
 )
+# A record kind that exists only in the tests: one model and one declaration (communes/record_kinds.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "basecurity.testing.drugcases"]  # noqa: F405
+ROOT_URLCONF = "basecurity.testing.urls"

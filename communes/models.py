@@ -12,10 +12,7 @@ from simple_history.models import HistoricalRecords
 from .querysets import (
     AdministrativeUnitQuerySet,
     AssignmentQuerySet,
-    CommitteeMemberQuerySet,
-    TeamMemberQuerySet,
     UnitScopedQuerySet,
-    VillageScopedQuerySet,
 )
 from .submissions import Versioned
 
@@ -398,7 +395,7 @@ class CommitteeMember(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = CommitteeMemberQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee member")
@@ -439,7 +436,7 @@ class SelfManagementTeam(Versioned):
     activity_notes = models.TextField(_("activity notes"), blank=True)
 
     history = HistoricalRecords()
-    objects = VillageScopedQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("self-management team")
@@ -481,7 +478,7 @@ class TeamMember(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = TeamMemberQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team member")

@@ -64,6 +64,7 @@ from basecurity.lib.tabular import RowError
 from communes import imports
 from communes.locks import record_value
 from communes.permissions import Capability
+from communes.record_kinds import lock_paths
 
 from . import deadlines, services
 from .models import CrimeTip, ForeignerStay, Incident, IncidentCategory, TipDecision, TipKind, TrafficAccident
@@ -116,7 +117,7 @@ class RecordImporter(imports.UnitRowsImporter):
         # that the fields' validators or the model's clean() check with a clearer message, and the
         # database still enforces them on insert (an IntegrityError then writes nothing).
         self.model_errors(instance, row, errors, exclude=self.looked_up_fields, validate_constraints=False)
-        unit_path, day_path = services.LOCK_PATHS[type(instance)]
+        unit_path, day_path = lock_paths(type(instance))
         self.check_lock(
             record_value(instance, unit_path),
             record_value(instance, day_path),
@@ -434,7 +435,7 @@ IMPORTERS: dict[str, type[RecordImporter]] = {
     CrimeTipsImporter.kind: CrimeTipsImporter,
     ForeignerStaysImporter.kind: ForeignerStaysImporter,
 }
-# Each kind's list (incidents/kinds.py), where the imported records are shown.
+# Each kind's list (incidents/records.py), where the imported records are shown.
 LIST_OF = {"incidents": "incident", "traffic_accidents": "accident", "crime_tips": "tip", "foreigner_stays": "stay"}
 ALLOWED = {"incidents": _categories, "crime_tips": _tip_choices}
 

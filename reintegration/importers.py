@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -399,37 +398,3 @@ for _kind, _importer in IMPORTERS.items():
             guide=lambda kind=_kind: import_guide(kind),
         )
     )
-
-
-# --- export ----------------------------------------------------------------------------------------
-
-
-def person_rows(persons, *, layout: str = "import") -> list[list[Any]]:
-    """Rows of the persons file for `persons` (a scoped queryset): one query."""
-    persons = (
-        persons.select_related("unit").annotate(last_reoffence=Max("reoffences__date")).order_by("unit__code", "ref")
-    )
-    if layout == "people":
-        return [[column.value(p) for column in PERSON_PEOPLE] for p in persons]
-    return [
-        [
-            p.unit.code,
-            p.ref,
-            p.full_name,
-            p.date_of_birth,
-            p.sex,
-            p.citizen_id or "",
-            p.category,
-            p.returned_on,
-            p.management_end,
-            p.last_reoffence,
-        ]
-        for p in persons
-    ]
-
-
-def status_rows(statuses, *, layout: str = "import") -> list[list[Any]]:
-    statuses = statuses.select_related("person__unit").order_by("person__unit__code", "person__ref", "as_of")
-    if layout == "people":
-        return [[column.value(s) for column in STATUS_PEOPLE] for s in statuses]
-    return [[s.person.unit.code, s.person.ref, s.as_of, s.has_job, s.stable_life, s.note] for s in statuses]

@@ -13,7 +13,7 @@ from basecurity.lib import tabular
 from basecurity.lib.text import clean_text
 from basecurity.testing.html import texts, tree
 from communes import submissions
-from incidents.kinds import KINDS
+from incidents.records import KINDS
 from incidents.tests.factories import record_in
 from reintegration.tests.factories import make_person
 

@@ -5,7 +5,7 @@ page can be added without proving that it keeps commune A's officer out of commu
 declares its own URLs in `<app>/tests/scope_walk.py`:
 
     OBJECT_OF_COMMUNE_B = {"incidents:incident_detail": lambda commune_b: make_incident(commune_b)}
-    URL_KWARGS = {"incidents:export": {"fmt": "xlsx"}}  # other URL arguments, if any
+    URL_KWARGS = {"export": {"kind": "incident", "fmt": "csv"}}  # other URL arguments, if any
 
 They are discovered through the app registry, so communes imports none of the apps built on it.
 """
@@ -60,7 +60,11 @@ OBJECT_OF_COMMUNE_B = {
     "imports:retry": _import_job_b,
 }
 # URL name -> its arguments other than `pk`.
-URL_KWARGS: dict[str, dict] = {"imports:start": {"kind": "incidents"}, "imports:template": {"kind": "incidents"}}
+URL_KWARGS: dict[str, dict] = {
+    "imports:start": {"kind": "incidents"},
+    "imports:template": {"kind": "incidents"},
+    "export": {"kind": "incident", "fmt": "csv"},
+}
 
 
 def _load_app_declarations() -> None:

@@ -18,5 +18,3 @@ OBJECT_OF_COMMUNE_B = {
     "incidents:inspection_update": inspection_in,
     "incidents:inspection_delete": inspection_in,
 }
-# The export takes the list's kind (incidents/exchange_views.py).
-URL_KWARGS = {"incidents:export": {"kind": "incident"}}

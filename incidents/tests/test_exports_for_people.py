@@ -39,7 +39,7 @@ def officer(roles):
 
 
 def _export(client, kind, fmt="xlsx", **params):
-    response = client.get(reverse("incidents:export", args=[kind]), {"format": fmt, **params})
+    response = client.get(reverse("export", args=[kind, fmt]), params)
     assert response.status_code == 200
     return response.content
 
@@ -174,7 +174,7 @@ def test_tip_kinds_and_decisions_are_read_by_name(officer, client_for):
 def test_the_list_offers_the_import_layout(officer, client_for):
     page = client_for(officer).get(reverse("incidents:incident_list"))
     links = tree_links(page, "export-import-layout")
-    assert links == [f"{reverse('incidents:export', args=['incident'])}?format=xlsx&layout=import"]
+    assert links == [f"{reverse('export', args=['incident', 'xlsx'])}?layout=import"]
 
 
 def tree_links(page, element_id):

@@ -26,8 +26,11 @@ def vietnamese(client):
         yield
 
 
+EXPORT_KEYS = {"reintegration_persons": "person", "reintegration_statuses": "person-statuses"}
+
+
 def _rows(client, kind, **params):
-    response = client.get(reverse("reintegration:export", args=[kind, "xlsx"]), params)
+    response = client.get(reverse("export", args=[EXPORT_KEYS[kind], "xlsx"]), params)
     assert response.status_code == 200
     rows = [list(row) for row in load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)]
     return response.content, rows

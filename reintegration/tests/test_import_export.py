@@ -17,7 +17,6 @@ from basecurity.testing.html import form_values, table_rows, texts
 from basecurity.testing.imports import confirm, import_file, upload
 from basecurity.testing.submissions import message_texts
 from communes.models import ImportedFile, ImportJob
-from reintegration import importers
 from reintegration.importers import IMPORTERS, PersonsImporter, StatusesImporter
 from reintegration.models import Person, Reoffence, Status
 from reintegration.tests.factories import make_person, make_reoffence, make_status
@@ -320,8 +319,8 @@ def test_export_round_trip(roles, client_for, commune_a, fmt):
     statuses_before = sorted(status_fields(s) for s in Status.objects.all())
 
     client = client_for(roles.officer_a)
-    persons_file = client.get(reverse("reintegration:export", args=["reintegration_persons", fmt]))
-    statuses_file = client.get(reverse("reintegration:export", args=["reintegration_statuses", fmt]))
+    persons_file = client.get(reverse("export", args=["person", fmt]))
+    statuses_file = client.get(reverse("export", args=["person-statuses", fmt]))
     assert persons_file["Content-Disposition"].startswith("attachment;")
     Person.objects.all().delete()  # an empty database
 
@@ -335,11 +334,7 @@ def test_export_round_trip(roles, client_for, commune_a, fmt):
 
 def test_export_columns_are_the_import_columns(roles, client_for, commune_a):
     make_person(commune_a)
-    content = (
-        client_for(roles.officer_a)
-        .get(reverse("reintegration:export", args=["reintegration_persons", "csv"]), {"layout": "import"})
-        .content
-    )
+    content = client_for(roles.officer_a).get(reverse("export", args=["person", "csv"]), {"layout": "import"}).content
     assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Vietnamese letters
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header == HEADER.split(",")
@@ -351,7 +346,7 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
     content = (
         client_for(roles.officer_a)
         .get(
-            reverse("reintegration:export", args=["reintegration_persons", "csv"]),
+            reverse("export", args=["person", "csv"]),
             {"category": "special_amnesty", "layout": "import"},
         )
         .content.decode("utf-8-sig")
@@ -363,11 +358,7 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_formulas_are_neutralised_in_exports(roles, client_for, commune_a, fmt):
     make_person(commune_a, ref="=1+1", full_name='=HYPERLINK("http://x.invalid","bấm")')
-    content = (
-        client_for(roles.officer_a)
-        .get(reverse("reintegration:export", args=["reintegration_persons", fmt]), {"layout": "import"})
-        .content
-    )
+    content = client_for(roles.officer_a).get(reverse("export", args=["person", fmt]), {"layout": "import"}).content
     if fmt == "csv":
         row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]
         ref, name = row[1], row[2]
@@ -387,11 +378,13 @@ def test_neutralise_prefixes_a_quote(value):
 
 
 def test_person_rows_is_one_query(roles, commune_a, django_assert_num_queries):
+    from reintegration.records import PERSON_FILE
+
     for n in range(5):
         make_reoffence(make_person(commune_a, ref=f"R{n}"), date(2021, 1, 1))
     with django_assert_num_queries(1):  # persons JOIN unit, with the latest reoffence as MAX(...) GROUP BY
-        rows = importers.person_rows(Person.objects.all())
-    assert len(rows) == 5
+        rows = list(PERSON_FILE.rows(Person.objects.all(), layout="import"))
+    assert len(rows) == 5 and rows[0][1] == "R0"
 
 
 def test_the_import_records_command_finds_both_kinds(roles, commune_a, tmp_path):
