@@ -8,11 +8,19 @@ admin is a superuser; outsider has an account and no assignment.
 import importlib
 import os
 import shutil
+import subprocess
+import sys
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
+from django.db import connection
 
 from communes import seed
 from communes.management.commands.seed_ba_che import load_committees, load_demo_villages, load_units, seeded_units
@@ -31,6 +39,8 @@ def reseed_reference_data() -> None:
         "incidents.migrations.0002_seed_taxonomies",
         "dashboards.migrations.0002_seed_targets_and_schedule",
         "dashboards.migrations.0004_schedule_outbox_drain",
+        "communes.migrations.0007_schedule_import_purge",
+        "communes.migrations.0008_schedule_submission_token_purge",
         "reports.migrations.0003_seed_model_criteria_groups",
     ):
         importlib.import_module(module).seed(django_apps, None)
@@ -175,3 +185,77 @@ def _frozen_today(request):
 
     with time_machine.travel(moment, tick=True):
         yield
+
+
+# --- A real Celery worker -------------------------------------------------------------------------
+
+
+def test_database_url() -> str | None:
+    """A DATABASE_URL for the test database, or None when another process cannot open it."""
+    values = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(values["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            return None
+        return f"sqlite:///{name}"
+    if connection.vendor == "postgresql":
+        credentials = quote(values["USER"] or "", safe="")
+        if values["PASSWORD"]:
+            credentials += ":" + quote(values["PASSWORD"], safe="")
+        host = values["HOST"] or "localhost"
+        port = f":{values['PORT']}" if values["PORT"] else ""
+        return f"postgres://{credentials}@{host}{port}/{values['NAME']}"
+    return None
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture
+def worker_on_test_database(transactional_db):
+    """A `celery worker` subprocess on the test database, taking tasks from its own queue (yielded)."""
+    from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
+
+    if not redis_is_up():
+        skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
+    database_url = test_database_url()
+    if database_url is None:
+        pytest.skip("The test database is in memory (SQLite): a worker process cannot share it; run on PostgreSQL.")
+    queue = f"dashboards-test-{uuid.uuid4().hex}"  # no other worker on this Redis takes our task
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": BROKER_URL,
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "0",
+        "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
+        # Uploaded import files wait in the test's folder (communes/jobs.py): the worker reads them there.
+        "IMPORT_FILES_ROOT": str(storages["imports"].location),
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "basecurity",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+        ],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield queue
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

@@ -197,6 +197,18 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Imports (communes/jobs.py, docs/import-formats.md): the one size limit of an imported file, and
+# where uploaded files wait for their jobs: outside MEDIA_ROOT, never served; the web and the
+# worker processes must both reach it (the same disk or volume). A file is removed when its job
+# finishes; one awaiting confirmation longer than IMPORT_CONFIRM_HOURS is removed by the hourly
+# `communes.purge_import_files`, which also fails jobs stuck longer than IMPORT_JOB_TIME_LIMIT.
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=50)
+IMPORT_FILES_ROOT = env.path("IMPORT_FILES_ROOT", default=BASE_DIR / "var" / "imports")
+IMPORT_CONFIRM_HOURS = env.int("IMPORT_CONFIRM_HOURS", default=24)
+STORAGES["imports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(IMPORT_FILES_ROOT), "base_url": "/not-served/"},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -271,6 +283,8 @@ DASHBOARDS_FAN_OUT_COMMUNES = env.int("DASHBOARDS_FAN_OUT_COMMUNES", default=100
 DASHBOARDS_RUN_TIME_LIMIT = env.int(
     "DASHBOARDS_RUN_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT + CELERY_VISIBILITY_TIMEOUT
 )
+# An import job queued, checking or writing longer than this is shown as failed (may be retried).
+IMPORT_JOB_TIME_LIMIT = env.int("IMPORT_JOB_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT + CELERY_VISIBILITY_TIMEOUT)
 # Periodic reports (reports app, communes/locks.py): a report is due this many days after its period
 # ends; records of a reporting month lock by themselves this many days after the month ends (-1: never).
 REPORT_DUE_DAYS = env.int("REPORT_DUE_DAYS", default=5)

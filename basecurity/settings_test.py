@@ -17,3 +17,10 @@ DASHBOARDS_RECOMPUTE_ON_SAVE = False
 REPORT_AUTO_LOCK_DAYS = None
 # Uploaded files (criteria evidence) go to a throw-away folder, never into the project's media/.
 MEDIA_ROOT = os.path.join(__import__("tempfile").gettempdir(), f"basecurity-test-media-{os.getpid()}")
+# Uploaded import files likewise (a worker started by a test is given the test's folder).
+STORAGES["imports"]["OPTIONS"]["location"] = os.environ.get("IMPORT_FILES_ROOT") or os.path.join(  # noqa: F405
+    __import__("tempfile").gettempdir(), f"basecurity-test-imports-{os.getpid()}"
+)
+# A record kind that exists only in the tests: one model and one declaration (communes/record_kinds.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "basecurity.testing.drugcases"]  # noqa: F405
+ROOT_URLCONF = "basecurity.testing.urls"

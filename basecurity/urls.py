@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from communes import record_views
+
 from . import views
 
 urlpatterns = [
@@ -13,7 +15,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # The export of every list (communes/record_kinds.py): /export/incident.csv?<the list's filters>
+    path("export/<slug:kind>.<slug:fmt>", record_views.export, name="export"),
     path("units/", include("communes.urls")),
+    path("imports/", include("communes.import_urls")),
     path("records/", include("incidents.urls")),
     path("reintegration/", include("reintegration.urls")),
     path("dashboards/", include("dashboards.urls")),

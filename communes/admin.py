@@ -17,6 +17,7 @@ from .models import (
     AdministrativeUnit,
     Assignment,
     CommitteeMember,
+    ImportJob,
     LockException,
     PeriodLock,
     SelfManagementTeam,
@@ -257,3 +258,19 @@ class LockExceptionAdmin(SimpleHistoryAdmin):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(SimpleHistoryAdmin):
+    """Import jobs are made by the import pages only: here they are read, with their history."""
+
+    list_display = ["created_at", "user", "kind", "filename", "state", "written", "error_count", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["filename", "user__username"]
+    exclude = ["file"]  # the stored upload is never served
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

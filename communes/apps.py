@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,8 @@ class CommunesConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_unicode_upper_on_sqlite, dispatch_uid="communes_unicode_upper")
+        # Every app's record kinds (communes/record_kinds.py), declared in its records.py.
+        autodiscover_modules("records")
+        from . import imports
+
+        imports.autodiscover()  # every app's importers.py registers its import kinds

@@ -4,6 +4,8 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basecurity.lib import tabular
+
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
 from .submissions import GuardedForm
 
@@ -24,6 +26,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VillageSelect(forms.Select):
+    """Village options carry their commune (data-unit): static/js/records.js hides other communes' villages."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if (village := getattr(value, "instance", None)) is not None:
+            option["attrs"]["data-unit"] = village.parent_id
+        return option
+
+
+def village_label(unit: AdministrativeUnit) -> str:
+    return f"{unit.name} ({unit.parent.name})"
 
 
 def preselect_only_choice(form: forms.ModelForm, name: str) -> None:
@@ -95,12 +111,28 @@ CommitteeMemberFormSet = _member_formset(
 TeamMemberFormSet = _member_formset(SelfManagementTeam, TeamMember, ["full_name", "role", "joined_on", "left_on"])
 
 
-class UnitChoiceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False, empty_label=_("All units")
+class ImportForm(GuardedForm, forms.Form):
+    """The upload of a file to import (every kind: communes/import_views.py); one size limit,
+    settings.IMPORT_MAX_MB (tabular.MAX_FILE_BYTES, which the readers also hold)."""
+
+    file = forms.FileField(
+        label=_("File (.csv or .xlsx)"),
+        help_text=_("CSV in UTF-8 or an Excel workbook (first sheet), with the columns below in the first row."),
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((*tabular.CSV_EXTENSIONS, *tabular.XLSX_EXTENSIONS)):
+            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
+        if upload.size > tabular.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB.") % {"size": tabular.MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload

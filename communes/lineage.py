@@ -183,16 +183,28 @@ def fold_map(
 
 def roll_up_marks(listed: list[AdministrativeUnit], fold: FoldMap) -> None:
     """A parent's folds and missing stretches are its communes' (every listed unit below it)."""
-    communes = [unit for unit in listed if unit.level == Level.COMMUNE]
-    for unit in listed:
+    parents = {unit.path: unit for unit in listed if unit.level != Level.COMMUNE}
+    below: dict[str, list[AdministrativeUnit]] = defaultdict(list)
+    for unit in listed:  # each commune under the parents its path names: communes × depth, not × parents
         if unit.level == Level.COMMUNE:
-            continue
-        below = [commune for commune in communes if commune.path.startswith(unit.path)]
+            for prefix in _ancestor_paths(unit.path):
+                if prefix in parents:
+                    below[prefix].append(unit)
+    for path, unit in parents.items():
+        communes = below.get(path, [])
         fold.folds[unit.pk] = sorted(
-            {folded.pk: folded for commune in below for folded in fold.folds.get(commune.pk, [])}.values(),
+            {folded.pk: folded for commune in communes for folded in fold.folds.get(commune.pk, [])}.values(),
             key=lambda folded: folded.path,
         )
-        fold.missing[unit.pk] = _merge([stretch for commune in below for stretch in fold.missing.get(commune.pk, [])])
+        fold.missing[unit.pk] = _merge(
+            [stretch for commune in communes for stretch in fold.missing.get(commune.pk, [])]
+        )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """ "/22/202/06976/" -> ["/22/", "/22/202/"]."""
+    segments = path.strip("/").split("/")
+    return ["/" + "/".join(segments[:depth]) + "/" for depth in range(1, len(segments))]
 
 
 def candidates_for(listed: list[AdministrativeUnit], root: AdministrativeUnit | None, as_of: date):

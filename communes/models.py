@@ -12,10 +12,7 @@ from simple_history.models import HistoricalRecords
 from .querysets import (
     AdministrativeUnitQuerySet,
     AssignmentQuerySet,
-    CommitteeMemberQuerySet,
-    TeamMemberQuerySet,
     UnitScopedQuerySet,
-    VillageScopedQuerySet,
 )
 from .submissions import Versioned
 
@@ -398,7 +395,7 @@ class CommitteeMember(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = CommitteeMemberQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee member")
@@ -439,7 +436,7 @@ class SelfManagementTeam(Versioned):
     activity_notes = models.TextField(_("activity notes"), blank=True)
 
     history = HistoricalRecords()
-    objects = VillageScopedQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("self-management team")
@@ -481,7 +478,7 @@ class TeamMember(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = TeamMemberQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team member")
@@ -698,3 +695,93 @@ class LockException(models.Model):
     def clean(self):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The last day cannot be before the first day.")})
+
+
+def import_files_storage():
+    """Where uploaded files wait for their import job: settings.STORAGES["imports"], never served."""
+    from django.core.files.storage import storages
+
+    return storages["imports"]
+
+
+class ImportJob(models.Model):
+    """One import of a file through the pages, run as background jobs (communes/jobs.py).
+
+    queued → checking the rows → refused (row errors) or awaiting confirmation → writing (all or
+    nothing) → done; failed when a job could not run (broker down, a crash, not confirmed in time),
+    which the user may retry while the file is kept. Only its user sees it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        VALIDATING = "validating", _("checking the rows")
+        INVALID = "invalid", _("refused: the file has errors")
+        AWAITING = "awaiting", _("awaiting confirmation")
+        WRITING = "writing", _("writing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    RUNNING = (State.QUEUED, State.VALIDATING, State.WRITING)
+    FINISHED = (State.INVALID, State.DONE, State.FAILED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+        help_text=_("The highest unit where the user could import this kind when uploading."),
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("stored file"), storage=import_files_storage, upload_to="%Y/%m/", blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    row_errors = models.JSONField(_("row errors"), default=list, blank=True)  # [[row, column, message]], capped
+    error_count = models.PositiveIntegerField(_("number of errors"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)  # {"rows": n, "units": [[name, n]]}
+    written = models.PositiveIntegerField(_("records written"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    imported_file = models.ForeignKey(
+        ImportedFile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported file"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["done", "total"])
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "validating", "invalid", "awaiting", "writing", "done", "failed"]),
+                name="import_job_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(state__in=["invalid", "done", "failed"]),
+                name="import_job_finished_only_when_finished",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="import_job_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:job", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.state in self.RUNNING

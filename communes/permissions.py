@@ -174,6 +174,11 @@ def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup
     return get_object_or_404(scope(queryset, user, capability), **lookup)
 
 
+def own_or_404(queryset: QuerySet, user, **lookup):
+    """An object of the user's own (an import job): anyone else's, an administrator's included, is 404."""
+    return get_object_or_404(queryset.filter(user=user), **lookup)
+
+
 def require(user, capability: Capability, unit: AdministrativeUnit | None = None) -> None:
     """Raise 404 unless the user holds `capability` (at `unit` when given)."""
     allowed = can(user, capability, unit) if unit is not None else has_capability(user, capability)

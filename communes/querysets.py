@@ -83,11 +83,22 @@ class AdministrativeUnitQuerySet(models.QuerySet):
 
 
 class UnitScopedQuerySet(models.QuerySet):
-    """Records that belong to an administrative unit through `unit_field`."""
+    """Records that belong to an administrative unit through `unit_field`: the lookup that the
+    app's records.py declares for the model (communes/record_kinds.py, `Placement.unit`)."""
 
-    unit_field = "unit"
-    # The levels a record's unit can be at (empty: any); the scope lists only the units of these levels.
-    unit_levels: tuple[str, ...] = ()
+    @property
+    def unit_field(self) -> str:
+        from .record_kinds import placement
+
+        return placement(self.model).unit
+
+    @property
+    def unit_levels(self) -> tuple[str, ...]:
+        """The levels a record's unit can be at (`Placement.levels`; empty: any): the scope lists
+        only the ids of the units of these levels (communes/permissions.scope_unit_ids)."""
+        from .record_kinds import placement
+
+        return placement(self.model).levels
 
     def in_units(self, units) -> "UnitScopedQuerySet":
         """Records whose unit is one of `units` (a queryset, used as a subquery)."""
@@ -109,10 +120,6 @@ class UnitScopedQuerySet(models.QuerySet):
         return self.filter(_reach(units, with_history, f"{self.unit_field}__")) if units else self.none()
 
 
-class VillageScopedQuerySet(UnitScopedQuerySet):
-    unit_field = "village"
-
-
 class AssignmentQuerySet(models.QuerySet):
     def for_user(self, user) -> "AssignmentQuerySet":
         return self.filter(user=user).select_related("unit")
@@ -122,11 +129,3 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day)).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=day)
         )
-
-
-class CommitteeMemberQuerySet(UnitScopedQuerySet):
-    unit_field = "committee__unit"
-
-
-class TeamMemberQuerySet(UnitScopedQuerySet):
-    unit_field = "team__village"

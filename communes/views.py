@@ -1,14 +1,13 @@
-"""Pages of the communes app: a unit's workspace, steering committees, self-management teams."""
+"""Pages of the communes app: a unit's workspace, steering committees, self-management teams (their
+lists are the generic ones, communes/record_views.py, declared in records.py)."""
 
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-
-from basecurity.lib.paging import paginate
 
 from . import services, submissions
 from .forms import (
@@ -17,13 +16,9 @@ from .forms import (
     SelfManagementTeamForm,
     SteeringCommitteeForm,
     TeamMemberFormSet,
-    UnitChoiceFilterForm,
 )
 from .models import SelfManagementTeam, SteeringCommittee
-from .permissions import Capability, can, get_scoped_or_404, has_capability, require, scope, units_with
-from .querysets import text_search
-
-PAGE_SIZE = 25
+from .permissions import Capability, can, get_scoped_or_404, require, units_with
 
 
 @login_required
@@ -41,35 +36,6 @@ def unit_detail(request, pk):
     return render(request, "communes/unit_detail.html", context)
 
 
-def _filtered(request, queryset, units, search_fields):
-    form = UnitChoiceFilterForm(request.GET or None, units=units)
-    if form.is_valid():
-        if form.cleaned_data["unit"]:
-            queryset = queryset.within(form.cleaned_data["unit"])
-        if term := form.cleaned_data["q"]:
-            queryset = queryset.filter(text_search(search_fields, term))
-    return form, queryset
-
-
-@login_required
-def committee_list(request):
-    require(request.user, Capability.ORGANISATION_READ)
-    units = units_with(request.user, Capability.ORGANISATION_READ).exclude(level="village")
-    committees = (
-        scope(SteeringCommittee.objects.all(), request.user, Capability.ORGANISATION_READ)
-        .select_related("unit")
-        .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
-        .order_by("unit__path", "name")
-    )
-    form, committees = _filtered(request, committees, units, ["name", "decision_number", "unit__name"])
-    page = paginate(request, committees, PAGE_SIZE)
-    return render(
-        request,
-        "communes/steeringcommittee_list.html",
-        {"page": page, "filter_form": form, "can_write": can_write_anywhere(request.user)},
-    )
-
-
 @login_required
 def committee_detail(request, pk):
     return _organisation_detail(request, SteeringCommittee.objects.select_related("unit"), pk, "committee", "unit")
@@ -83,25 +49,6 @@ def committee_edit(request, pk=None):
         form_class=SteeringCommitteeForm,
         members_class=CommitteeMemberFormSet,
         saved_message=_("The steering committee was saved."),
-    )
-
-
-@login_required
-def team_list(request):
-    require(request.user, Capability.ORGANISATION_READ)
-    units = units_with(request.user, Capability.ORGANISATION_READ).exclude(level="village")
-    teams = (
-        scope(SelfManagementTeam.objects.all(), request.user, Capability.ORGANISATION_READ)
-        .select_related("village", "village__parent")
-        .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
-        .order_by("village__path", "name")
-    )
-    form, teams = _filtered(request, teams, units, ["name", "leader_name", "village__name"])
-    page = paginate(request, teams, PAGE_SIZE)
-    return render(
-        request,
-        "communes/selfmanagementteam_list.html",
-        {"page": page, "filter_form": form, "can_write": can_write_anywhere(request.user)},
     )
 
 
@@ -176,7 +123,3 @@ def _organisation_edit(request, pk, *, form_class, members_class, saved_message)
         },
         status=outcome.status,
     )
-
-
-def can_write_anywhere(user) -> bool:
-    return has_capability(user, Capability.ORGANISATION_WRITE)

@@ -20,7 +20,6 @@ transaction, so a second or concurrent run leaves the same rows) and records a C
 
 from __future__ import annotations
 
-import json
 import time
 import traceback
 from collections import defaultdict
@@ -29,7 +28,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -42,8 +40,8 @@ from incidents.models import CrimeTip, ForeignerStay, Incident, TrafficAccident
 from reintegration.models import REOFFENDING_CATEGORIES, Person, PersonTransfer, Reoffence
 from reintegration.models import Status as PersonStatus
 
-from . import rules
-from .models import DEFAULT_TARGETS, ComputationRun, Snapshot, TargetCode, TargetDefinition, UnitFigures
+from . import rules, store
+from .models import DEFAULT_TARGETS, ComputationRun, TargetCode, TargetDefinition, UnitFigures
 
 GROUPS = ("crime", "social_evil", "violation")
 COUNT_KEYS = (
@@ -545,198 +543,6 @@ def narratives(document: dict, language: str = "vi") -> dict[str, str]:
     return {entry["code"]: narrative(entry, document["year"], language) for entry in document["units"]}
 
 
-# --- Snapshots --------------------------------------------------------------------------------
-
-SNAPSHOT_KEY = ["unit", "target", "period_start", "period_end", "as_of"]
-FIGURES_KEY = ["unit", "period_start", "period_end", "as_of"]
-NO_THRESHOLD = {
-    code for code, (_group, rule, _threshold) in DEFAULT_TARGETS.items() if rule in ("all", "all_three_down")
-}
-
-
-def _rows(computation: Computation, units) -> tuple[list[tuple], list[tuple]]:
-    """The rows to store for `units`, as plain tuples: snapshots (unit id, target, status, threshold,
-    result) and figures (unit id, counts, previous counts, components)."""
-    by_id = {unit.id: entry for unit, entry in zip(computation.scope.units, computation.document["units"], strict=True)}
-    snapshots, figures = [], []
-    for unit in units:
-        entry = by_id[unit.id]
-        thresholds = computation.thresholds[unit.id]
-        for code, result in entry["targets"].items():
-            threshold = None if code in NO_THRESHOLD else thresholds[code]
-            snapshots.append((unit.id, code, result["status"], threshold, result))
-        figures.append((unit.id, entry["counts"], entry["previous_counts"], computation.totals[unit.id]))
-    return snapshots, figures
-
-
-def _store(computation: Computation, run: ComputationRun | None, units=None) -> int:
-    """Upsert the snapshots and figures of `units` (default: all listed units); returns the number of
-    rows whose result changed (or are new).
-
-    Only the rows whose status, result, threshold or figures changed are written in full. Every
-    UnitFigures row (one per unit: what the pages read "computed at" from) then points at `run`
-    with the time of this call, with one UPDATE; a Snapshot keeps the run and time of its last
-    change, so a run that changes nothing does not rewrite the 8 snapshots of every unit (83,600
-    rows at country scale, docs/benchmarks.md). One transaction: a second or concurrent run leaves
-    the same rows."""
-    win, now = computation.window, timezone.now()
-    units = computation.scope.units if units is None else units
-    snapshots, figures = _rows(computation, units)
-    unit_ids = [row[0] for row in figures]
-    key = {"period_start": win.current.start, "period_end": win.current.end, "as_of": win.as_of}
-    with transaction.atomic():
-        before_snapshots = {
-            (unit_id, target): (status, threshold, result)
-            for unit_id, target, status, threshold, result in _fetch(
-                Snapshot.objects.filter(unit_id__in=unit_ids, **key).values_list(
-                    "unit_id", "target", "status", "threshold", "result"
-                )
-            )
-        }
-        before_figures = {
-            unit_id: (counts, previous_counts, components)
-            for unit_id, counts, previous_counts, components in _fetch(
-                UnitFigures.objects.filter(unit_id__in=unit_ids, **key).values_list(
-                    "unit_id", "counts", "previous_counts", "components"
-                )
-            )
-        }
-        changed, changed_snapshots, changed_figures = 0, [], []
-        for row in snapshots:
-            unit_id, target, status, threshold, result = row
-            stored = before_snapshots.get((unit_id, target))
-            if stored is None or stored[0] != status or json.loads(stored[2]) != result:
-                changed += 1
-                changed_snapshots.append(row)
-            elif _decimal(stored[1]) != threshold:  # written, not counted: the result is the same
-                changed_snapshots.append(row)
-        for row in figures:
-            stored = before_figures.get(row[0])
-            if stored is None or tuple(map(json.loads, stored)) != row[1:]:
-                changed += 1
-                changed_figures.append(row)
-        UnitFigures.objects.filter(unit_id__in=unit_ids, **key).update(computed_at=now, run=run)
-        if changed_snapshots or changed_figures:
-            write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
-            write(win.year, key, changed_snapshots, changed_figures, now, run)
-    return changed
-
-
-def _fetch(queryset) -> list[tuple]:
-    """The rows of a values_list() as the database driver returns them: JSON columns as text (decoded
-    by the caller only where needed), no per-row conversion by the ORM, which at country scale
-    (94,050 stored rows) cost more than the comparison itself (docs/benchmarks.md)."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _decimal(value) -> Decimal | None:
-    """A stored threshold as a Decimal (PostgreSQL returns one; SQLite an int or a float of 2 decimals)."""
-    return None if value is None else Decimal(str(value))
-
-
-def _write_orm(year: int, key: dict, snapshots: list, figures: list, now: datetime, run) -> None:
-    if snapshots:
-        Snapshot.objects.bulk_create(
-            [
-                Snapshot(
-                    unit_id=unit_id,
-                    target=target,
-                    year=year,
-                    status=status,
-                    threshold=threshold,
-                    result=result,
-                    computed_at=now,
-                    run=run,
-                    **key,
-                )
-                for unit_id, target, status, threshold, result in snapshots
-            ],
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=SNAPSHOT_KEY,
-            update_fields=["year", "status", "threshold", "result", "computed_at", "run"],
-        )
-    if figures:
-        UnitFigures.objects.bulk_create(
-            [
-                UnitFigures(
-                    unit_id=unit_id,
-                    year=year,
-                    counts=counts,
-                    previous_counts=previous_counts,
-                    components=components,
-                    computed_at=now,
-                    run=run,
-                    **key,
-                )
-                for unit_id, counts, previous_counts, components in figures
-            ],
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=FIGURES_KEY,
-            update_fields=["year", "counts", "previous_counts", "components", "computed_at", "run"],
-        )
-
-
-# PostgreSQL: one upsert per table, the rows passed as one JSON array (jsonb_to_recordset) rather
-# than as model instances; a nightly run of the current year (a new as-of date, so every row new)
-# writes 94,050 rows at country scale, where bulk_create's per-field preparation took seconds.
-_UPSERT_SNAPSHOTS = """
-INSERT INTO {table} (unit_id, target, year, period_start, period_end, as_of, status, threshold, result,
-                     computed_at, run_id)
-SELECT unit_id, target, %(year)s, %(period_start)s, %(period_end)s, %(as_of)s, status, threshold, result,
-       %(now)s, %(run_id)s
-FROM jsonb_to_recordset(%(rows)s::jsonb) AS new (unit_id bigint, target text, status text, threshold numeric,
-                                                 result jsonb)
-ON CONFLICT (unit_id, target, period_start, period_end, as_of) DO UPDATE SET
-    year = EXCLUDED.year, status = EXCLUDED.status, threshold = EXCLUDED.threshold, result = EXCLUDED.result,
-    computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id
-"""
-_UPSERT_FIGURES = """
-INSERT INTO {table} (unit_id, year, period_start, period_end, as_of, counts, previous_counts, components,
-                     computed_at, run_id)
-SELECT unit_id, %(year)s, %(period_start)s, %(period_end)s, %(as_of)s, counts, previous_counts, components,
-       %(now)s, %(run_id)s
-FROM jsonb_to_recordset(%(rows)s::jsonb) AS new (unit_id bigint, counts jsonb, previous_counts jsonb,
-                                                 components jsonb)
-ON CONFLICT (unit_id, period_start, period_end, as_of) DO UPDATE SET
-    year = EXCLUDED.year, counts = EXCLUDED.counts, previous_counts = EXCLUDED.previous_counts,
-    components = EXCLUDED.components, computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id
-"""
-
-
-def _write_postgresql(year: int, key: dict, snapshots: list, figures: list, now: datetime, run) -> None:
-    common = {"year": year, **key, "now": now, "run_id": run.pk if run is not None else None}
-    with connection.cursor() as cursor:
-        if snapshots:
-            rows = [
-                {
-                    "unit_id": unit_id,
-                    "target": target,
-                    "status": status,
-                    "threshold": None if threshold is None else str(threshold),  # exact: numeric from text
-                    "result": result,
-                }
-                for unit_id, target, status, threshold, result in snapshots
-            ]
-            cursor.execute(
-                _UPSERT_SNAPSHOTS.format(table=connection.ops.quote_name(Snapshot._meta.db_table)),
-                {**common, "rows": json.dumps(rows)},
-            )
-        if figures:
-            rows = [
-                {"unit_id": unit_id, "counts": counts, "previous_counts": previous_counts, "components": components}
-                for unit_id, counts, previous_counts, components in figures
-            ]
-            cursor.execute(
-                _UPSERT_FIGURES.format(table=connection.ops.quote_name(UnitFigures._meta.db_table)),
-                {**common, "rows": json.dumps(rows)},
-            )
-
-
 def run_scope(year: int, as_of, scope_code) -> AdministrativeUnit | None:
     """The unit a run is about, as the scope names it on the run's as-of date (None: every unit)."""
     if not scope_code:
@@ -765,7 +571,7 @@ def recompute(
     try:
         computation = run_computation(year, as_of, scope_code)
         run.as_of = computation.window.as_of
-        run.rows_changed = _store(computation, run)
+        run.rows_changed = store.store(computation, run)
     except Exception as error:
         run.state = ComputationRun.State.FAILED
         run.error = f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}"[:10000]
@@ -814,5 +620,5 @@ def recompute_parents(year: int, as_of=None, scope_code: str | None = None) -> i
     computation = Computation(
         win, parent_scope, _document(win, parent_scope, totals, unit_thresholds), totals, unit_thresholds
     )
-    _store(computation, None)
+    store.store(computation, None)
     return len(parents)

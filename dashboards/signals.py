@@ -11,26 +11,23 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from basecurity.lib import periods
-from incidents.models import CrimeTip, CrimeTipExtension, ForeignerStay, Incident, TrafficAccident
+from communes.record_kinds import PLACEMENTS
 from incidents.signals import records_created
-from reintegration.models import Person, Reoffence, Status
 
 from . import outbox
 
 # model -> (lookup of the record's unit id, lookup of its date or None, whether a person's
-# undated years count too). A person counts in every year from the return to the end of
-# management: the current and the previous year are refreshed now, older years by an explicit
-# recomputation.
-WATCHED = {
-    Incident: ("unit_id", "occurred_on", False),
-    TrafficAccident: ("unit_id", "occurred_on", False),
-    CrimeTip: ("unit_id", "received_on", False),
-    CrimeTipExtension: ("tip__unit_id", "tip__received_on", False),
-    ForeignerStay: ("unit_id", "arrived_on", False),
-    Person: ("unit_id", None, True),
-    Status: ("person__unit_id", "as_of", True),
-    Reoffence: ("person__unit_id", "date", True),
-}
+# undated years count too), for the rows whose declaration (records.py) says they count in the
+# figures. A person counts in every year from the return to the end of management: the current
+# and the previous year are refreshed now, older years by an explicit recomputation.
+WATCHED: dict = {}
+
+
+def _watch() -> None:
+    WATCHED.clear()
+    for model, placement in PLACEMENTS.items():
+        if placement.figures:
+            WATCHED[model] = (f"{placement.unit}_id", placement.lock_lookup or None, placement.every_year)
 
 
 def _stored(model, pk) -> tuple[int | None, list]:
@@ -102,6 +99,7 @@ def connect() -> None:
 
     lineage_signal.connect(map_changed, dispatch_uid="dashboards-recompute-map-changed")
     records_created.connect(records_imported, dispatch_uid="dashboards-recompute-imported")
+    _watch()
     for model in WATCHED:
         name = model.__name__
         pre_save.connect(record_saving, sender=model, dispatch_uid=f"dashboards-recompute-before-{name}")

@@ -8,6 +8,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from communes.locks import PeriodLockAdminMixin, PeriodLockInlineMixin
+from communes.record_kinds import DeclaredLockPaths
 
 from . import deadlines
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     WeaponSurrender,
     WeaponSurrenderItem,
 )
-from .services import LOCK_PATHS
 
 
 @admin.register(IncidentCategory)
@@ -46,19 +46,7 @@ class BusinessKindAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
 
 
-class LockPathsFromServices:
-    """Records dated in a locked period (communes/locks.py) cannot be added, changed or deleted here."""
-
-    @property
-    def lock_unit_path(self):
-        return LOCK_PATHS.get(self.model, ("unit", ""))[0]
-
-    @property
-    def lock_day_path(self):
-        return LOCK_PATHS.get(self.model, ("unit", ""))[1]
-
-
-class RecordAdmin(LockPathsFromServices, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
     """Common settings: unit and village pickers, the recording user set on creation; locked periods refused."""
 
     autocomplete_fields = ["unit", "village"]
@@ -154,7 +142,7 @@ class ConditionalBusinessAdmin(RecordAdmin):
 
 
 @admin.register(BusinessInspection)
-class BusinessInspectionAdmin(LockPathsFromServices, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class BusinessInspectionAdmin(DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["inspected_on", "business", "kind", "result", "fine_vnd"]
     list_filter = ["kind", "result"]
     autocomplete_fields = ["business"]
@@ -162,9 +150,8 @@ class BusinessInspectionAdmin(LockPathsFromServices, PeriodLockAdminMixin, Simpl
     save_model = RecordAdmin.save_model
 
 
-class WeaponSurrenderItemInline(PeriodLockInlineMixin, admin.TabularInline):
+class WeaponSurrenderItemInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
     model = WeaponSurrenderItem
-    lock_unit_path, lock_day_path = "surrender.unit", "surrender.surrendered_on"
     extra = 1
 
 
@@ -198,8 +185,7 @@ class DoorToDoorCheckAdmin(RecordAdmin):
 
 
 @admin.register(WeaponSurrenderItem)
-class WeaponSurrenderItemAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
-    lock_unit_path, lock_day_path = "surrender.unit", "surrender.surrendered_on"
+class WeaponSurrenderItemAdmin(DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["surrender", "item_type", "quantity", "description"]
     list_filter = ["item_type"]
     list_select_related = ["surrender", "surrender__unit"]

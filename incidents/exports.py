@@ -1,12 +1,13 @@
 """Export of every record list as CSV or XLSX (docs/import-formats.md).
 
-`EXPORTS` maps each list kind of kinds.KINDS (incident, tip, ...) to its columns and a function
+`EXPORTS` maps each list kind of records.KINDS (incident, tip, ...) to its columns and a function
 giving one row per record. For the four kinds that can be imported the columns are exactly the
 import columns (importers.py), so an export imported into an empty database gives the same
 records back; the other kinds are exported only, with the columns a commune keeps in its book.
 
-The rows come from `kinds.filtered_records()`, the list page's own query: the export holds what
-the list shows (the user's RECORDS_READ scope, the list's filters and search), all pages at once.
+Each kind's declaration (records.py) names its export; the rows come from the list page's own
+query (communes/record_views.py): the export holds what the list shows (the user's RECORDS_READ
+scope, the list's filters and search), all pages at once.
 Cells that a spreadsheet would run as a formula are neutralised by basecurity/lib/tabular.py.
 
 Two layouts. By default an export is for people (`people` columns): titles in the user's language,
@@ -19,15 +20,12 @@ imports back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
-
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import tabular
 from basecurity.lib.tabular import Column, field_column
+from communes.record_kinds import Export
 
 from .importers import ACCIDENT_COLUMNS, INCIDENT_COLUMNS, STAY_COLUMNS, TIP_COLUMNS
 from .models import (
@@ -48,7 +46,6 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-CHUNK_SIZE = 2000
 
 
 def _village(record) -> str:
@@ -68,39 +65,6 @@ def _unit_columns(model, *, village: bool = True, source: bool = False) -> list[
 
 def _recorded(model) -> list[Column]:
     return [field_column(model, "recorded_by"), field_column(model, "created_at")]
-
-
-@dataclass(frozen=True)
-class Export:
-    columns: Sequence[str]
-    row: Callable[[Any], list[Any]]
-    people: Sequence[Column] = ()
-    prepare: Callable[[QuerySet], QuerySet] = lambda records: records
-    import_kind: str = ""  # the import kind with the same columns, if any
-
-    def rows(self, records: QuerySet, *, layout: str = "import") -> Iterable[list[Any]]:
-        """One row per record, read in chunks (an export of 100,000 rows stays small in memory)."""
-        records = self.prepare(records)
-        for record in records.iterator(chunk_size=CHUNK_SIZE):
-            if layout == "import":
-                yield self.row(record)
-            else:
-                yield [column.value(record) for column in self.people]
-
-    def write(self, records: QuerySet, fmt: str, *, title: str, layout: str = "people", heading=()) -> bytes:
-        """The records in `layout` ("people" under the `heading` lines, or "import")."""
-        if layout == "import":
-            columns, heading = self.columns, ()
-        else:
-            columns = tabular.people_headings(self.people)
-        rows = self.rows(records, layout=layout)
-        if fmt == "csv":
-            return tabular.write_csv(columns, rows, heading=heading)
-        return tabular.write_xlsx(columns, rows, title=title, heading=heading)
-
-    def template(self) -> bytes:
-        """The import layout with no rows: the file a commune fills in ("Tệp mẫu để nhập")."""
-        return tabular.write_xlsx(self.columns, [], title=self.import_kind or "template")
 
 
 def _with_last_extension(tips: QuerySet) -> QuerySet:

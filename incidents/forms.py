@@ -1,4 +1,5 @@
-"""Forms of the record pages: one ModelForm per record kind, the list filter, and the tip actions.
+"""Forms of the record pages: one ModelForm per record kind and the tip actions (the list filters are
+communes/record_kinds.py's).
 
 Record forms offer only the communes where the user may write (Capability.RECORDS_WRITE) and the
 villages of those communes; the model's clean() (run by the ModelForm) refuses a village of
@@ -13,8 +14,8 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.forms import DateInput, preselect_only_choice
-from communes.models import AdministrativeUnit, Level
+from communes.forms import DateInput, VillageSelect, preselect_only_choice, village_label
+from communes.models import Level
 from communes.submissions import GuardedForm
 
 from .models import (
@@ -64,36 +65,19 @@ def group_categories(field: forms.ModelChoiceField) -> None:
     field.choices = empty + [(labels.get(group, group), options) for group, options in groups.items()]
 
 
-class VillageSelect(forms.Select):
-    """Village options carry their commune (data-unit): static/js/records.js hides other communes' villages."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if (village := getattr(value, "instance", None)) is not None:
-            option["attrs"]["data-unit"] = village.parent_id
-        return option
-
-
 def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     return helper
 
 
-def _village_label(unit: AdministrativeUnit) -> str:
-    return f"{unit.name} ({unit.parent.name})"
-
-
-def _communes_and_villages(form: forms.Form, units, *, unit_field: str = "unit", empty_label=None) -> None:
+def _communes_and_villages(form: forms.Form, units, *, unit_field: str = "unit") -> None:
     """Limit the unit and village choices of `form` to `units` (a queryset of the user's units)."""
     form.fields[unit_field].queryset = units.filter(level=Level.COMMUNE).order_by("name")
     villages = form.fields["village"]
     villages.widget = VillageSelect()
     villages.queryset = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
-    villages.label_from_instance = _village_label
-    if empty_label is not None:
-        form.fields[unit_field].empty_label = empty_label[0]
-        villages.empty_label = empty_label[1]
+    villages.label_from_instance = village_label
 
 
 class RecordForm(GuardedForm, forms.ModelForm):
@@ -317,30 +301,3 @@ class DeleteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-
-
-# --- List filter ------------------------------------------------------------------------------
-
-
-class RecordFilterForm(forms.Form):
-    """Search, period, commune and village; each kind adds its own choice filters (kinds.py)."""
-
-    q = forms.CharField(label=_("Search"), required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    unit = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none(), required=False)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none(), required=False)
-
-    def __init__(self, *args, units, choice_filters=(), dated=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        _communes_and_villages(self, units, empty_label=(_("All communes"), _("All villages")))
-        if not dated:
-            del self.fields["start"], self.fields["end"]
-        for choice_filter in choice_filters:
-            self.fields[choice_filter.name] = choice_filter.form_field()
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("The end of the period is before its start."))
-        return data

@@ -14,15 +14,17 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from communes.querysets import UnitScopedQuerySet
+from communes.record_kinds import placement
 
 from .deadlines import DUE_SOON_DAYS
 
 
 class DatedRecordQuerySet(UnitScopedQuerySet):
-    """Records with a date of their own (`date_field`) that periods filter on."""
+    """Records with a date (`date_field`, declared in incidents/records.py) that periods filter on."""
 
-    date_field = ""
-    unit_levels = ("commune",)  # UnitRecord.clean: a record's unit is a commune
+    @property
+    def date_field(self) -> str:
+        return placement(self.model).date
 
     def in_period(self, start, end: date | None = None) -> "DatedRecordQuerySet":
         """Records dated from `start` to `end`, both included (local dates).
@@ -45,8 +47,6 @@ class DatedRecordQuerySet(UnitScopedQuerySet):
 
 
 class IncidentQuerySet(DatedRecordQuerySet):
-    date_field = "occurred_on"
-
     def with_places(self) -> "IncidentQuerySet":
         return super().with_places().select_related("category")
 
@@ -66,8 +66,6 @@ class IncidentQuerySet(DatedRecordQuerySet):
 
 
 class TrafficAccidentQuerySet(DatedRecordQuerySet):
-    date_field = "occurred_on"
-
     def totals_by_unit(self):
         """Rows {"unit", "cases", "deaths", "injuries"} (the three traffic criteria), in SQL."""
         return (
@@ -87,8 +85,6 @@ def _undecided(as_of: date) -> Q:
 
 class CrimeTipQuerySet(DatedRecordQuerySet):
     """Tips; "as of" a day means as they stood at the end of that day (targets.md, tips_on_time)."""
-
-    date_field = "received_on"
 
     def resolved(self, as_of: date | None = None) -> "CrimeTipQuerySet":
         return self.filter(decided_on__lte=as_of or timezone.localdate())
@@ -136,14 +132,11 @@ class CrimeTipQuerySet(DatedRecordQuerySet):
 
 
 class CrimeTipExtensionQuerySet(DatedRecordQuerySet):
-    unit_field = "tip__unit"
-    date_field = "extended_on"
+    """Its unit and date: incidents/records.py."""
 
 
 class ForeignerStayQuerySet(DatedRecordQuerySet):
     """Stays belong to the period of their local arrival date (targets.md, foreigners_declared)."""
-
-    date_field = "arrived_on"
 
     def newest_first(self) -> "ForeignerStayQuerySet":
         return self.order_by("-arrived_at", "-id")
@@ -164,8 +157,6 @@ class ForeignerStayQuerySet(DatedRecordQuerySet):
 
 
 class ConditionalBusinessQuerySet(UnitScopedQuerySet):
-    unit_levels = ("commune",)  # UnitRecord.clean: a business's unit is a commune
-
     def active(self) -> "ConditionalBusinessQuerySet":
         return self.filter(status="active")
 
@@ -178,9 +169,6 @@ class ConditionalBusinessQuerySet(UnitScopedQuerySet):
 
 
 class BusinessInspectionQuerySet(DatedRecordQuerySet):
-    unit_field = "business__unit"
-    date_field = "inspected_on"
-
     def in_village(self, village) -> "BusinessInspectionQuerySet":
         return self.filter(business__village=village)
 
@@ -189,13 +177,10 @@ class BusinessInspectionQuerySet(DatedRecordQuerySet):
 
 
 class WeaponSurrenderQuerySet(DatedRecordQuerySet):
-    date_field = "surrendered_on"
+    """Its unit and date: incidents/records.py."""
 
 
 class WeaponSurrenderItemQuerySet(DatedRecordQuerySet):
-    unit_field = "surrender__unit"
-    date_field = "surrender__surrendered_on"
-
     def in_village(self, village) -> "WeaponSurrenderItemQuerySet":
         return self.filter(surrender__village=village)
 
@@ -205,31 +190,23 @@ class WeaponSurrenderItemQuerySet(DatedRecordQuerySet):
 
 
 class PatrolQuerySet(DatedRecordQuerySet):
-    date_field = "patrolled_on"
-
     def counts_by_area(self):
         """Rows {"area_kind", "patrols"}."""
         return self.values("area_kind").annotate(patrols=Count("id")).order_by()
 
 
 class OutreachSessionQuerySet(DatedRecordQuerySet):
-    date_field = "held_on"
-
     def totals(self) -> dict:
         totals = self.aggregate(sessions=Count("id"), attendees=Sum("attendees"))
         return {key: value or 0 for key, value in totals.items()}
 
 
 class MediationQuerySet(DatedRecordQuerySet):
-    date_field = "mediated_on"
-
     def counts_by_outcome(self):
         return self.values("outcome").annotate(mediations=Count("id")).order_by()
 
 
 class DoorToDoorCheckQuerySet(DatedRecordQuerySet):
-    date_field = "checked_on"
-
     def totals(self) -> dict:
         totals = self.aggregate(
             checks=Count("id"), households=Sum("households_checked"), violations=Sum("violations_found")

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from communes.locks import ensure_record_unlocked
 from communes.models import AdministrativeUnit
 from communes.permissions import Capability, can
+from communes.record_kinds import lock_paths
 from communes.submissions import ensure_current
 
 from . import deadlines
@@ -68,25 +69,10 @@ def _unit_of(instance: models.Model) -> AdministrativeUnit | None:
     return instance.unit if instance.unit_id else None
 
 
-# Where each kind of record keeps its unit and the date that puts it in a reporting period
-# (communes/locks.py). Conditional businesses are a register, not dated events: never locked.
-LOCK_PATHS: dict[type[models.Model], tuple[str, str]] = {
-    Incident: ("unit", "occurred_on"),
-    TrafficAccident: ("unit", "occurred_on"),
-    CrimeTip: ("unit", "received_on"),
-    CrimeTipExtension: ("tip.unit", "tip.received_on"),
-    ForeignerStay: ("unit", "arrived_at"),
-    BusinessInspection: ("business.unit", "inspected_on"),
-    WeaponSurrender: ("unit", "surrendered_on"),
-    Patrol: ("unit", "patrolled_on"),
-    OutreachSession: ("unit", "held_on"),
-    Mediation: ("unit", "mediated_on"),
-    DoorToDoorCheck: ("unit", "checked_on"),
-}
-
-
 def _ensure_unlocked(instance: models.Model) -> None:
-    paths = LOCK_PATHS.get(type(instance))
+    """Refuse a write in a locked period; the unit and day paths are the record's declaration
+    (records.py). Conditional businesses are a register, not dated events: never locked."""
+    paths = lock_paths(type(instance))
     if paths:
         ensure_record_unlocked(instance, unit_path=paths[0], day_path=paths[1])
 

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import exchange_views, views
-from .kinds import KINDS
+from communes import record_views
+
+from . import views
+from .records import KINDS
 
 app_name = "incidents"
 
@@ -10,7 +12,7 @@ def _record_urls(kind: str, slug: str) -> list:
     """List, create, detail, edit and delete of one kind: incidents:<kind>_list, <kind>_detail, ..."""
     extra = {"kind": kind}
     return [
-        path(f"{slug}/", views.record_list, extra, name=f"{kind}_list"),
+        path(f"{slug}/", record_views.record_list, extra, name=f"{kind}_list"),
         path(f"{slug}/new/", views.record_edit, extra, name=f"{kind}_create"),
         path(f"{slug}/<int:pk>/", views.record_detail, extra, name=f"{kind}_detail"),
         path(f"{slug}/<int:pk>/edit/", views.record_edit, extra, name=f"{kind}_update"),
@@ -19,9 +21,6 @@ def _record_urls(kind: str, slug: str) -> list:
 
 
 urlpatterns = [
-    path("import/<str:kind>/", exchange_views.import_file, name="import"),
-    path("import/<str:kind>/template.xlsx", exchange_views.import_template, name="import_template"),
-    path("export/<str:kind>/", exchange_views.export, name="export"),
     path("tips/attention/", views.tip_attention, name="tip_attention"),
     path("tips/<int:pk>/handover/", views.tip_hand_over, name="tip_hand_over"),
     path("tips/<int:pk>/extend/", views.tip_extend, name="tip_extend"),

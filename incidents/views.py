@@ -1,7 +1,7 @@
 """Pages of the incidents app: one generic set of views for every kind of record (kinds.KINDS).
 
 Each URL passes `kind` (incident, tip, accident, ...) and the views read the kind's model, form
-and services from kinds.py. Access always goes through communes/permissions.py: reading needs
+and services from records.py; the lists are the generic ones (communes/record_views.py). Access always goes through communes/permissions.py: reading needs
 RECORDS_READ (committees, which only see counts, get 404), writing RECORDS_WRITE on the record's
 commune; an object outside the user's scope is 404 for GET and POST alike.
 """
@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from basecurity.lib.paging import paginate
 from communes import submissions
 from communes.forms import add_service_error
-from communes.permissions import Capability, can, get_scoped_or_404, has_capability, require, units_with
+from communes.permissions import Capability, can, get_scoped_or_404, require, units_with
+from communes.record_views import paginate
 
 from . import services
 from .forms import (
@@ -31,46 +31,24 @@ from .forms import (
     TipExtendForm,
     TipHandOverForm,
 )
-from .kinds import KINDS, RecordKind, filtered_records
 from .models import BusinessInspection, CrimeTipExtension, WeaponSurrender
+from .records import KINDS, IncidentKind
 
-PAGE_SIZE = 25
 
-
-def _templates(kind: RecordKind, action: str) -> list[str]:
+def _templates(kind: IncidentKind, action: str) -> list[str]:
     """A kind may have its own template (incidents/crimetip_detail.html); the shared one otherwise."""
     return [f"incidents/{kind.model._meta.model_name}_{action}.html", f"incidents/record_{action}.html"]
 
 
-def _record_or_404(request, kind: RecordKind, pk, capability=Capability.RECORDS_READ):
+def _record_or_404(request, kind: IncidentKind, pk, capability=Capability.RECORDS_READ):
     return get_scoped_or_404(kind.joined(), request.user, capability, pk=pk)
 
 
-def _detail_url(kind: RecordKind, record) -> str:
+def _detail_url(kind: IncidentKind, record) -> str:
     return reverse(f"incidents:{kind.kind}_detail", args=[record.pk])
 
 
-@login_required
-def record_list(request, kind):
-    kind = KINDS[kind]
-    require(request.user, Capability.RECORDS_READ)
-    filter_form, records = filtered_records(kind, request.user, request.GET)
-    page = paginate(request, records, PAGE_SIZE)
-    return render(
-        request,
-        _templates(kind, "list"),
-        {
-            "kind": kind.kind,
-            "config": kind,
-            "page": page,
-            "filter_form": filter_form,
-            "can_write": has_capability(request.user, Capability.RECORDS_WRITE),
-            "query": request.GET.urlencode(),
-        },
-    )
-
-
-def _render_detail(request, kind: RecordKind, record, status=200, stale=None, **forms):
+def _render_detail(request, kind: IncidentKind, record, status=200, stale=None, **forms):
     can_write = can(request.user, Capability.RECORDS_WRITE, record.unit)
     context = {
         "kind": kind.kind,
@@ -136,7 +114,7 @@ def record_edit(request, kind, pk=None):
         request,
         _templates(kind, "form"),
         {
-            "kind": kind.kind,
+            "kind": kind.key,
             "config": kind,
             "form": form,
             "items": items,
@@ -222,7 +200,14 @@ def tip_attention(request):
     return render(
         request,
         "incidents/tip_attention.html",
-        {"page": page, "today": today, "kind": "tip", "late_handovers": late_handovers},
+        {
+            "page": page,
+            "today": today,
+            "kind": "tip",
+            "late_handovers": late_handovers,
+            "headings": [_("Deadline"), _("Tip"), _("Place"), _("Summary")],
+            "late_headings": [_("Handover due at"), _("Tip"), _("Place"), _("Summary")],
+        },
     )
 
 

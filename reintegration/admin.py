@@ -6,26 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communes.locks import LockChecker, PeriodLockAdminMixin, PeriodLockInlineMixin
+from communes.record_kinds import DeclaredLockPaths
 
 from . import services
 from .models import Person, ReadLog, Reoffence, Status, SupportAction
 
 
-class SupportActionInline(PeriodLockInlineMixin, admin.TabularInline):
+class SupportActionInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
     model = SupportAction
-    lock_unit_path, lock_day_path = "person.unit", "date"
     extra = 0
 
 
-class StatusInline(PeriodLockInlineMixin, admin.TabularInline):
+class StatusInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
     model = Status
-    lock_unit_path, lock_day_path = "person.unit", "as_of"
     extra = 0
 
 
-class ReoffenceInline(PeriodLockInlineMixin, admin.TabularInline):
+class ReoffenceInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
     model = Reoffence
-    lock_unit_path, lock_day_path = "person.unit", "date"
     extra = 0
 
 
@@ -101,7 +99,7 @@ DATED_ROWS = ((SupportAction, "date"), (Status, "as_of"), (Reoffence, "date"))
 
 
 @admin.register(Person)
-class PersonAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
     """A person is not dated, but deleting one deletes their dated rows: refused when one is locked."""
 
     list_display = ["ref", "full_name", "unit", "category", "masked_citizen_id", "returned_on", "management_end"]
@@ -159,8 +157,7 @@ class PersonAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdm
 
 
 @admin.register(SupportAction)
-class SupportActionAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
-    lock_unit_path, lock_day_path = "person.unit", "date"
+class SupportActionAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "date", "kind", "loan_amount_vnd", "lender"]
     list_select_related = ["person__unit"]
     list_filter = ["kind"]
@@ -169,8 +166,7 @@ class SupportActionAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHis
 
 
 @admin.register(Status)
-class StatusAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
-    lock_unit_path, lock_day_path = "person.unit", "as_of"
+class StatusAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "as_of", "has_job", "stable_life", "income_band"]
     list_select_related = ["person__unit"]
     list_filter = ["has_job", "stable_life", "income_band"]
@@ -179,8 +175,7 @@ class StatusAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdm
 
 
 @admin.register(Reoffence)
-class ReoffenceAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
-    lock_unit_path, lock_day_path = "person.unit", "date"
+class ReoffenceAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "date"]
     list_select_related = ["person__unit"]
     search_fields = ["person__ref", "person__full_name"]

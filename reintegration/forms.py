@@ -8,7 +8,6 @@ from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
 
 from . import services
-from .importers import IMPORTERS
 from .models import Category, Person, Reoffence, Status, SupportAction
 
 
@@ -144,29 +143,3 @@ class ReoffenceForm(GuardedForm, forms.ModelForm):
         # Only incidents of the person's own commune can be linked.
         self.fields["incident"].queryset = incidents
         self.helper = _helper()
-
-
-class ImportForm(GuardedForm, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What the file holds"),
-        choices=[
-            ("reintegration_persons", _("Persons (reintegration_persons)")),
-            ("reintegration_statuses", _("Statuses (reintegration_statuses)")),
-        ],
-    )
-    file = forms.FileField(label=_("File (.csv or .xlsx)"), help_text=_("At most 5 MB."))
-
-    MAX_BYTES = 5 * 1024 * 1024
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        assert {value for value, _label in self.fields["kind"].choices} == set(IMPORTERS)
-        self.helper = _helper()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
-        return upload

@@ -4,27 +4,26 @@ kinds `reintegration_persons` and `reintegration_statuses`).
 The generic part (reading CSV/XLSX, cell parsing, all or nothing, the same file refused twice,
 formula-safe writers) is basecurity/lib/tabular.py; this module says what a row means.
 
-`IMPORTERS` maps each kind to its importer class, so `manage.py import_records KIND FILE --user U`
-finds them without importing this app by name: `IMPORTERS[kind](user=user).run(data, filename)`
-returns a `tabular.ImportResult` (errors, written).
+Each kind is registered (`communes.imports.register`), so the import pages, the jobs and
+`manage.py import_records KIND FILE --user U` find them without importing this app by name;
+`IMPORTERS[kind](user=user).run(data, filename)` returns a `tabular.ImportResult` (errors, written).
+The rows that name a commune (units, the user's right to write persons there, period locks) are
+communes/imports.py's `UnitRowsImporter`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import F, Max
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy
 
 from basecurity.lib import tabular
-from basecurity.lib.tabular import CellError, Column, RowError, field_column
-from communes.locks import LockChecker
-from communes.models import AdministrativeUnit, Level
-from communes.permissions import Capability, can
+from basecurity.lib.tabular import Column, RowError, field_column
+from communes import imports
+from communes.permissions import Capability
 
 from . import services
 from .models import Category, Person, Sex, Status
@@ -74,116 +73,32 @@ STATUS_PEOPLE = (
 )
 
 
-def import_guide(kind: str) -> list[dict]:
-    """One row per import column of `kind`: its code, its title in an export, the values it accepts."""
-    people = PERSON_PEOPLE if kind == "reintegration_persons" else STATUS_PEOPLE
-    titles: dict[str, str] = {}
-    for heading, column in zip(tabular.people_headings(people), people, strict=True):
-        if column.source:
-            titles.setdefault(column.source, heading)
-    yes_no = [("có", _("Yes")), ("không", _("No"))]
-    allowed = {"sex": list(Sex.choices), "category": list(Category.choices), "employed": yes_no, "stable_life": yes_no}
-    return [
-        {"column": name, "title": titles.get(name, ""), "allowed": allowed.get(name, [])}
-        for name in IMPORTERS[kind].columns
-    ]
-
-
-def _choice_code(value: Any, choices) -> str:
-    """A choice written as its code or its name in any language of the site (an export writes names)."""
-    text = tabular.text(value)
-    for language in ("vi", "en"):
-        with override(language):
-            for code, label in choices.choices:
-                if text.casefold() in (code.casefold(), str(label).casefold()):
-                    return code
-    return text
+def _yes_no() -> list[tuple[str, str]]:
+    return [("có", _("Yes")), ("không", _("No"))]
 
 
 # The person file has no offence column, but a person's offence is required: imported persons get
 # this marker, which the officer replaces on the person's page.
 IMPORTED_OFFENCE = "(chưa ghi — nhập từ tệp)"
-
-# Model field → column of the file, to report a model's validation error on the right column.
-PERSON_FIELD_COLUMNS = {
-    "unit": "unit_code",
-    "village": "unit_code",
-    "ref": "ref",
-    "full_name": "full_name",
-    "date_of_birth": "birth_date",
-    "sex": "sex",
-    "citizen_id": "id_number",
-    "category": "category",
-    "returned_on": "returned_on",
-    "management_start": "returned_on",
-    "management_end": "management_ended_on",
-}
-STATUS_FIELD_COLUMNS = {"as_of": "as_of", "has_job": "employed", "stable_life": "stable_life", "note": "note"}
+CITIZEN_ID_WIDTH = 12
 
 
-def _messages(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            name: [str(message) for message in ValidationError(items).messages]
-            for name, items in error.error_dict.items()
-        }
-    return {"__all__": [str(message) for message in error.messages]}
+class _ReintegrationImporter(imports.UnitRowsImporter):
+    """Rows of persons managed today (the unit in force today) in communes the user may write persons of."""
 
+    capability = Capability.PERSONS_WRITE
+    dated_units = False
+    people: tuple[Column, ...] = ()
 
-def _code(value: Any, width: int) -> str:
-    """A code typed in Excel as a number loses its leading zeros (06976 → 6976): restore them."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value).zfill(width)
-    return tabular.text(value)
+    @property
+    def titles(self) -> dict[str, str]:
+        return tabular.people_titles(self.people)
 
-
-class _UnitResolver:
-    """Commune-level units by official code, read in one query, and whether the user may write there."""
-
-    def __init__(self, rows, user):
-        codes = {_code(values.get("unit_code", ""), 5) for _row, values in rows}
-        # Persons are managed today: a code names the commune in force today (06970: xã Ba Chẽ since
-        # 1/7/2025), or, for a code no longer in use, the last unit that had it.
-        self.units = {}
-        for unit in AdministrativeUnit.objects.filter(code__in=codes, level=Level.COMMUNE).order_by(
-            F("valid_until").desc(nulls_first=True), "-valid_from"
-        ):
-            self.units.setdefault(unit.code, unit)
-        self.user = user
-
-    def get(self, value, row: int, errors: list[RowError]) -> AdministrativeUnit | None:
-        code = _code(value, 5)
-        if not code:
-            errors.append(RowError(row, "unit_code", _("The commune code is required (e.g. 06976).")))
-            return None
-        unit = self.units.get(code)
-        if unit is None:
-            errors.append(
-                RowError(row, "unit_code", _("No commune-level unit has the code “%(code)s”.") % {"code": code})
-            )
-            return None
-        if self.user is not None and not can(self.user, Capability.PERSONS_WRITE, unit):
-            errors.append(
-                RowError(
-                    row,
-                    "unit_code",
-                    _(
-                        "You can import only into the communes you are assigned to; "
-                        "%(unit)s (%(code)s) is not one of them."
-                    )
-                    % {"unit": unit.name, "code": code},
-                )
-            )
-            return None
-        return unit
-
-
-def _cell(row: int, column: str, errors: list[RowError], parse, value, **kwargs):
-    try:
-        return parse(value, **kwargs)
-    except CellError as error:
-        errors.append(RowError(row, column, str(error)))
-        return None
+    def required_text(self, row: int, column: str, value, message: str, errors: list[RowError]) -> str:
+        found = tabular.text(value)
+        if not found:
+            errors.append(RowError(row, column, message))
+        return found
 
 
 # --- persons -------------------------------------------------------------------------------------
@@ -195,134 +110,147 @@ class PersonRow:
     reoffended_on: date | None
 
 
-class PersonsImporter(tabular.Importer):
+class PersonsImporter(_ReintegrationImporter):
     kind = "reintegration_persons"
     columns = PERSON_COLUMNS
+    people = PERSON_PEOPLE
+    field_columns = {
+        "unit": "unit_code",
+        "village": "unit_code",
+        "ref": "ref",
+        "full_name": "full_name",
+        "date_of_birth": "birth_date",
+        "sex": "sex",
+        "citizen_id": "id_number",
+        "category": "category",
+        "returned_on": "returned_on",
+        "management_start": "returned_on",
+        "management_end": "management_ended_on",
+    }
 
-    @property
-    def titles(self) -> dict[str, str]:
-        return tabular.people_titles(PERSON_PEOPLE)
+    def prepare(self, rows) -> None:
+        super().prepare(rows)
+        self.seen_refs: dict[tuple[str, str], int] = {}
+        self.seen_ids: dict[str, int] = {}
 
-    def validate(self, rows, errors):
-        units = _UnitResolver(rows, self.user)
-        locks = LockChecker()  # dates in a locked period (communes/locks.py) are refused per row
-        parsed: list[PersonRow] = []
-        seen_refs: dict[tuple[str, str], int] = {}
-        seen_ids: dict[str, int] = {}
-        for row, values in rows:
-            count_before = len(errors)
-            unit = units.get(values["unit_code"], row, errors)
-            ref = tabular.text(values["ref"])
-            if not ref:
-                errors.append(RowError(row, "ref", _("The file number (ref) is required.")))
-            elif unit is not None:
-                key = (unit.code, ref.upper())
-                if key in seen_refs:
-                    errors.append(
-                        RowError(
-                            row,
-                            "ref",
-                            _("The file number %(ref)s is already used on row %(row)d of this file.")
-                            % {"ref": ref, "row": seen_refs[key]},
-                        )
-                    )
-                else:
-                    seen_refs[key] = row
-            full_name = tabular.text(values["full_name"])
-            if not full_name:
-                errors.append(RowError(row, "full_name", _("The full name is required.")))
-            birth_date = _cell(row, "birth_date", errors, tabular.parse_date, values["birth_date"])
-            sex = _choice_code(values["sex"], Sex).upper()
-            if sex not in Sex.values:
-                errors.append(RowError(row, "sex", _("Write M (male) or F (female).")))
-            id_number = _code(values["id_number"], 12)
-            if id_number:
-                if id_number in seen_ids:
-                    errors.append(
-                        RowError(
-                            row,
-                            "id_number",
-                            _("This citizen ID number is already on row %(row)d of this file.")
-                            % {"row": seen_ids[id_number]},
-                        )
-                    )
-                seen_ids.setdefault(id_number, row)
-            category = _choice_code(values["category"], Category).lower()
-            if category not in Category.values:
+    def build(self, row, values, errors):
+        unit = self.unit(values["unit_code"], row, errors)
+        ref = self.required_text(row, "ref", values["ref"], _("The file number (ref) is required."), errors)
+        self._once_in_file(row, unit, ref, errors)
+        full_name = self.required_text(row, "full_name", values["full_name"], _("The full name is required."), errors)
+        id_number = self._citizen_id(row, values["id_number"], errors)
+        category = tabular.choice_code(values["category"], Category).lower()
+        if category not in Category.values:
+            errors.append(
+                RowError(
+                    row,
+                    "category",
+                    _("Unknown category “%(value)s”. Use one of: %(codes)s.")
+                    % {"value": values["category"], "codes": ", ".join(Category.values)},
+                )
+            )
+        returned_on, ended_on, reoffended_on = self._dates(row, values, unit, errors)
+        person = Person(
+            unit=unit,
+            ref=ref,
+            full_name=full_name,
+            date_of_birth=self.date_cell(row, values, "birth_date", errors),
+            sex=self.choice(
+                row, "sex", errors, values["sex"], Sex, required=True, message=_("Write M (male) or F (female).")
+            ),
+            citizen_id=id_number or None,
+            category=category,
+            offence=IMPORTED_OFFENCE,
+            returned_on=returned_on,
+            management_start=returned_on,
+            management_end=ended_on,
+        )
+        return PersonRow(person=person, reoffended_on=reoffended_on)
+
+    def _once_in_file(self, row: int, unit, ref: str, errors: list[RowError]) -> None:
+        """A file number appears once per commune in the file."""
+        if not ref or unit is None:
+            return
+        key = (unit.code, ref.upper())
+        if key in self.seen_refs:
+            errors.append(
+                RowError(
+                    row,
+                    "ref",
+                    _("The file number %(ref)s is already used on row %(row)d of this file.")
+                    % {"ref": ref, "row": self.seen_refs[key]},
+                )
+            )
+        else:
+            self.seen_refs[key] = row
+
+    def _citizen_id(self, row: int, value, errors: list[RowError]) -> str:
+        """The citizen ID (a 12-digit code), once in the file."""
+        id_number = tabular.code(value, CITIZEN_ID_WIDTH)
+        if id_number in self.seen_ids:
+            errors.append(
+                RowError(
+                    row,
+                    "id_number",
+                    _("This citizen ID number is already on row %(row)d of this file.")
+                    % {"row": self.seen_ids[id_number]},
+                )
+            )
+        elif id_number:
+            self.seen_ids[id_number] = row
+        return id_number
+
+    def _dates(self, row: int, values, unit, errors: list[RowError]):
+        """Return, end of management and reoffence; a reoffence not before the return nor in a locked period."""
+        returned_on = self.date_cell(row, values, "returned_on", errors)
+        ended_on = self.date_cell(
+            row,
+            values,
+            "management_ended_on",
+            errors,
+            required=False,
+            allow_future=True,
+        )
+        reoffended_on = self.date_cell(row, values, "reoffended_on", errors, required=False)
+        if reoffended_on and returned_on and reoffended_on < returned_on:
+            errors.append(RowError(row, "reoffended_on", _("A reoffence cannot be dated before the person's return.")))
+        self.check_lock(unit, reoffended_on, row, "reoffended_on", errors)
+        return returned_on, ended_on, reoffended_on
+
+    def check_row(self, item, row, errors):
+        # Uniqueness is checked by check_file for all rows at once (one query, not one per row).
+        self.model_errors(item.person, row, errors, validate_unique=False, validate_constraints=False)
+
+    def unit_name(self, item) -> str:
+        return item.person.unit.name if item.person.unit is not None else ""
+
+    def check_file(self, numbered, errors):
+        self._refs_already_recorded(numbered, errors)
+        self._citizen_ids_already_recorded(numbered, errors)
+
+    def _refs_already_recorded(self, numbered, errors):
+        """File numbers already recorded in their commune (one query for the file)."""
+        condition = Q(pk__in=[])
+        for _row, item in numbered:
+            if item.person.unit_id and item.person.ref:
+                condition |= Q(unit_id=item.person.unit_id, ref=item.person.ref)
+        existing = set(Person.objects.filter(condition).values_list("unit_id", "ref"))
+        for row, item in numbered:
+            person = item.person
+            if person.unit_id and (person.unit_id, person.ref) in existing:
                 errors.append(
                     RowError(
                         row,
-                        "category",
-                        _("Unknown category “%(value)s”. Use one of: %(codes)s.")
-                        % {"value": values["category"], "codes": ", ".join(Category.values)},
+                        "ref",
+                        _("A person with file number %(ref)s is already recorded in %(unit)s.")
+                        % {"ref": person.ref, "unit": person.unit.name},
                     )
                 )
-            returned_on = _cell(row, "returned_on", errors, tabular.parse_date, values["returned_on"])
-            ended_on = _cell(
-                row,
-                "management_ended_on",
-                errors,
-                tabular.parse_date,
-                values["management_ended_on"],
-                required=False,
-                allow_future=True,
-            )
-            reoffended_on = _cell(
-                row, "reoffended_on", errors, tabular.parse_date, values["reoffended_on"], required=False
-            )
-            if reoffended_on and returned_on and reoffended_on < returned_on:
-                errors.append(
-                    RowError(row, "reoffended_on", _("A reoffence cannot be dated before the person's return."))
-                )
-            if reoffended_on and unit is not None and (locked := locks.reason(unit, reoffended_on)):
-                errors.append(RowError(row, "reoffended_on", locked))
-            person = Person(
-                unit=unit,
-                ref=ref,
-                full_name=full_name,
-                date_of_birth=birth_date,
-                sex=sex,
-                citizen_id=id_number or None,
-                category=category,
-                offence=IMPORTED_OFFENCE,
-                returned_on=returned_on,
-                management_start=returned_on,
-                management_end=ended_on,
-            )
-            if len(errors) == count_before:
-                try:
-                    # Uniqueness is checked below for all rows at once (one query, not one per row).
-                    person.full_clean(validate_unique=False, validate_constraints=False)
-                except ValidationError as error:
-                    for name, messages in _messages(error).items():
-                        for message in messages:
-                            errors.append(RowError(row, PERSON_FIELD_COLUMNS.get(name, ""), message))
-            parsed.append(PersonRow(person=person, reoffended_on=reoffended_on))
-        self._check_existing(parsed, rows, errors)
-        return parsed
 
-    filename = ""
-
-    def run(self, data: bytes, filename: str, *, raise_on_error: bool = False) -> tabular.ImportResult:
-        self.filename = filename or ""
-        return super().run(data, filename, raise_on_error=raise_on_error)
-
-    def _check_existing(self, parsed, rows, errors):
-        """Refs and citizen IDs already in the database (two queries for the whole file)."""
-        by_unit: dict[int, set[str]] = {}
-        for item in parsed:
-            if item.person.unit_id and item.person.ref:
-                by_unit.setdefault(item.person.unit_id, set()).add(item.person.ref)
-        existing = set()
-        if by_unit:
-            from django.db.models import Q
-
-            condition = Q()
-            for unit_id, refs in by_unit.items():
-                condition |= Q(unit_id=unit_id, ref__in=refs)
-            existing = set(Person.objects.filter(condition).values_list("unit_id", "ref"))
-        ids = {item.person.citizen_id for item in parsed if item.person.citizen_id}
-        # Every ID of the file is a lookup (written to the read log with who imported it).
+    def _citizen_ids_already_recorded(self, numbered, errors):
+        """Citizen IDs already recorded: every ID of the file is a lookup written to the read log with
+        who imported it; a file hitting many is refused whole without saying which (a probe)."""
+        ids = {item.person.citizen_id for _row, item in numbered if item.person.citizen_id}
         existing_ids = services.citizen_id_lookup(user=self.user, citizen_ids=ids, via=f"import “{self.filename}”")
         if services.is_citizen_id_probe(len(existing_ids), len(ids)):
             services.flag_citizen_id_probe(
@@ -340,29 +268,19 @@ class PersonsImporter(tabular.Importer):
                     % {"hits": len(existing_ids), "asked": len(ids)},
                 )
             )
-            existing_ids = {}  # which IDs are known is not told row by row
-        for (row, _values), item in zip(rows, parsed, strict=True):
-            person = item.person
-            if person.unit_id and (person.unit_id, person.ref) in existing:
-                errors.append(
-                    RowError(
-                        row,
-                        "ref",
-                        _("A person with file number %(ref)s is already recorded in %(unit)s.")
-                        % {"ref": person.ref, "unit": person.unit.name},
-                    )
-                )
-            if person.citizen_id in existing_ids:
+            return  # which IDs are known is not told row by row
+        for row, item in numbered:
+            if item.person.citizen_id in existing_ids:
                 errors.append(
                     RowError(
                         row,
                         "id_number",
-                        services.duplicate_citizen_id_message(self.user, existing_ids[person.citizen_id]),
+                        services.duplicate_citizen_id_message(self.user, existing_ids[item.person.citizen_id]),
                     )
                 )
 
     def write(self, parsed):
-        for item in parsed:
+        for item in self.each(parsed, "writing"):
             fields = {
                 name: getattr(item.person, name)
                 for name in services.PERSON_FIELDS
@@ -377,78 +295,69 @@ class PersonsImporter(tabular.Importer):
 # --- statuses ------------------------------------------------------------------------------------
 
 
-class StatusesImporter(tabular.Importer):
+class StatusesImporter(_ReintegrationImporter):
     kind = "reintegration_statuses"
     columns = STATUS_COLUMNS
+    people = STATUS_PEOPLE
+    field_columns = {"as_of": "as_of", "has_job": "employed", "stable_life": "stable_life", "note": "note"}
 
-    @property
-    def titles(self) -> dict[str, str]:
-        return tabular.people_titles(STATUS_PEOPLE)
-
-    def validate(self, rows, errors):
-        units = _UnitResolver(rows, self.user)
-        locks = LockChecker()  # dates in a locked period (communes/locks.py) are refused per row
-        wanted = {}
-        for row, values in rows:
-            unit = units.get(values["unit_code"], row, errors)
-            wanted[row] = (unit, tabular.text(values["ref"]))
-        from django.db.models import Q
-
+    def prepare(self, rows) -> None:
+        """The file's persons, by (unit, file number), in one query."""
+        super().prepare(rows)
         condition = Q(pk__in=[])
-        for unit, ref in wanted.values():
-            if unit is not None and ref:
+        for _row, values in rows:
+            ref = tabular.text(values["ref"])
+            for unit in self.units.get(imports.unit_code(values["unit_code"]), []) if ref else []:
                 condition |= Q(unit=unit, ref=ref)
-        persons = {(p.unit_id, p.ref): p for p in Person.objects.filter(condition)}
-        parsed = []
-        seen: dict[tuple[int, date], int] = {}
-        for row, values in rows:
-            count_before = len(errors)
-            unit, ref = wanted[row]
-            person = None
-            if not ref:
-                errors.append(RowError(row, "ref", _("The file number (ref) is required.")))
-            elif unit is not None:
-                person = persons.get((unit.pk, ref))
-                if person is None:
-                    errors.append(
-                        RowError(
-                            row,
-                            "ref",
-                            _("No person with file number %(ref)s is recorded in %(unit)s.")
-                            % {"ref": ref, "unit": unit.name},
-                        )
+        self.persons = {(p.unit_id, p.ref): p for p in Person.objects.filter(condition).select_related("unit")}
+        self.seen: dict[tuple[int, date], int] = {}
+
+    def build(self, row, values, errors):
+        person = self._person(row, values, errors)
+        as_of = self.date_cell(row, values, "as_of", errors)
+        employed = self.cell(row, "employed", errors, tabular.parse_bool, values["employed"])
+        stable = self.cell(row, "stable_life", errors, tabular.parse_bool, values["stable_life"])
+        if person is not None and as_of is not None:
+            key = (person.pk, as_of)
+            if key in self.seen:
+                errors.append(
+                    RowError(
+                        row,
+                        "as_of",
+                        _("This person already has a status of this date on row %(row)d of this file.")
+                        % {"row": self.seen[key]},
                     )
-            as_of = _cell(row, "as_of", errors, tabular.parse_date, values["as_of"])
-            employed = _cell(row, "employed", errors, tabular.parse_bool, values["employed"])
-            stable = _cell(row, "stable_life", errors, tabular.parse_bool, values["stable_life"])
-            note = tabular.text(values["note"])
-            if person is not None and as_of is not None:
-                key = (person.pk, as_of)
-                if key in seen:
-                    errors.append(
-                        RowError(
-                            row,
-                            "as_of",
-                            _("This person already has a status of this date on row %(row)d of this file.")
-                            % {"row": seen[key]},
-                        )
-                    )
-                seen.setdefault(key, row)
-            status = Status(person=person, as_of=as_of, has_job=bool(employed), stable_life=bool(stable), note=note)
-            if len(errors) == count_before:
-                try:
-                    status.full_clean(exclude=["person"], validate_unique=False, validate_constraints=False)
-                except ValidationError as error:
-                    for name, messages in _messages(error).items():
-                        for message in messages:
-                            errors.append(RowError(row, STATUS_FIELD_COLUMNS.get(name, ""), message))
-            if person is not None and as_of is not None and (locked := locks.reason(unit, as_of)):
-                errors.append(RowError(row, "as_of", locked))
-            parsed.append(status)
-        return parsed
+                )
+            self.seen.setdefault(key, row)
+            self.check_lock(person.unit, as_of, row, "as_of", errors)
+        note = tabular.text(values["note"])
+        return Status(person=person, as_of=as_of, has_job=bool(employed), stable_life=bool(stable), note=note)
+
+    def _person(self, row: int, values, errors: list[RowError]) -> Person | None:
+        """The person the row names by commune code and file number."""
+        unit = self.unit(values["unit_code"], row, errors)
+        ref = self.required_text(row, "ref", values["ref"], _("The file number (ref) is required."), errors)
+        if unit is None or not ref:
+            return None
+        person = self.persons.get((unit.pk, ref))
+        if person is None:
+            errors.append(
+                RowError(
+                    row,
+                    "ref",
+                    _("No person with file number %(ref)s is recorded in %(unit)s.") % {"ref": ref, "unit": unit.name},
+                )
+            )
+        return person
+
+    def check_row(self, item, row, errors):
+        self.model_errors(item, row, errors, exclude=["person"], validate_unique=False, validate_constraints=False)
+
+    def unit_name(self, item) -> str:
+        return item.person.unit.name if item.person is not None else ""
 
     def write(self, parsed):
-        for status in parsed:
+        for status in self.each(parsed, "writing"):
             services.status_record(
                 person=status.person,
                 user=self.user,
@@ -466,35 +375,26 @@ IMPORTERS = {
 }
 
 
-# --- export ----------------------------------------------------------------------------------------
+def _allowed(kind: str) -> dict[str, list]:
+    if kind == PersonsImporter.kind:
+        return {"sex": list(Sex.choices), "category": list(Category.choices)}
+    return {"employed": _yes_no(), "stable_life": _yes_no()}
 
 
-def person_rows(persons, *, layout: str = "import") -> list[list[Any]]:
-    """Rows of the persons file for `persons` (a scoped queryset): one query."""
-    persons = (
-        persons.select_related("unit").annotate(last_reoffence=Max("reoffences__date")).order_by("unit__code", "ref")
+def import_guide(kind: str) -> list[dict]:
+    """One row per import column of `kind`: its code, its title in an export, the values it accepts."""
+    importer = IMPORTERS[kind]
+    return tabular.guide(importer.columns, importer.people, _allowed(kind))
+
+
+for _kind, _importer in IMPORTERS.items():
+    imports.register(
+        imports.ImportKind(
+            key=_kind,
+            importer=_importer,
+            label=(Person if _kind == PersonsImporter.kind else Status)._meta.verbose_name_plural,
+            capability=Capability.PERSONS_WRITE,
+            records_url="reintegration:person_list",
+            guide=lambda kind=_kind: import_guide(kind),
+        )
     )
-    if layout == "people":
-        return [[column.value(p) for column in PERSON_PEOPLE] for p in persons]
-    return [
-        [
-            p.unit.code,
-            p.ref,
-            p.full_name,
-            p.date_of_birth,
-            p.sex,
-            p.citizen_id or "",
-            p.category,
-            p.returned_on,
-            p.management_end,
-            p.last_reoffence,
-        ]
-        for p in persons
-    ]
-
-
-def status_rows(statuses, *, layout: str = "import") -> list[list[Any]]:
-    statuses = statuses.select_related("person__unit").order_by("person__unit__code", "person__ref", "as_of")
-    if layout == "people":
-        return [[column.value(s) for column in STATUS_PEOPLE] for s in statuses]
-    return [[s.person.unit.code, s.person.ref, s.as_of, s.has_job, s.stable_life, s.note] for s in statuses]

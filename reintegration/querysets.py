@@ -35,9 +35,6 @@ def _models():
 
 
 class PersonQuerySet(UnitScopedQuerySet):
-    unit_field = "unit"
-    unit_levels = ("commune",)  # Person.clean: managed by a commune
-
     # --- cohorts (targets.md) ---------------------------------------------------------------
     def reoffending_cohort(self, start: date, end: date) -> "PersonQuerySet":
         """Persons who served a sentence or were amnestied, returned on or before the end of the
@@ -150,12 +147,7 @@ class PersonQuerySet(UnitScopedQuerySet):
 class PersonRecordQuerySet(UnitScopedQuerySet):
     """Support actions, statuses and reoffences: scoped through their person's unit."""
 
-    unit_field = "person__unit"
-    unit_levels = ("commune",)
-
 
 class ReadLogQuerySet(UnitScopedQuerySet):
-    unit_field = "person__unit"
-
     def for_person(self, person) -> "ReadLogQuerySet":
         return self.filter(person=person)

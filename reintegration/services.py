@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from communes.locks import ensure_record_unlocked
 from communes.permissions import Capability, can, root_units
+from communes.record_kinds import lock_paths
 from communes.submissions import VERSION_FIELD, ensure_current
 
 from .models import (
@@ -66,19 +67,17 @@ PERSON_FIELDS = (
 )
 
 
-# The date that puts each dated record in a reporting period (communes/locks.py).
-LOCK_DAY_FIELDS: dict[type[Model], str] = {SupportAction: "date", Status: "as_of", Reoffence: "date"}
-
-
 def _ensure_unlocked(instance: Model) -> None:
-    day_field = LOCK_DAY_FIELDS.get(type(instance))
-    if day_field is None:
+    """Refuse a write in a locked period (communes/locks.py); unit and day as records.py declares them."""
+    paths = lock_paths(type(instance))
+    if paths is None:
         return
+    unit_path, day_path = paths
     if instance.pk:
         stored = type(instance).objects.select_related("person__unit").filter(pk=instance.pk).first()
         if stored is not None:
-            ensure_record_unlocked(stored, unit_path="person.unit", day_path=day_field)
-    ensure_record_unlocked(instance, unit_path="person.unit", day_path=day_field)
+            ensure_record_unlocked(stored, unit_path=unit_path, day_path=day_path)
+    ensure_record_unlocked(instance, unit_path=unit_path, day_path=day_path)
 
 
 def _save(instance: Model, user) -> Model:

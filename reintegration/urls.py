@@ -1,17 +1,16 @@
 from django.urls import path
 
+from communes import record_views
+
 from . import views
 
 app_name = "reintegration"
 
 urlpatterns = [
-    path("", views.person_list, name="person_list"),
+    path("", record_views.record_list, {"kind": "person"}, name="person_list"),
     path("new/", views.person_edit, name="person_create"),
     path("attention/", views.needs_attention, name="needs_attention"),
     path("counts/", views.counts, name="counts"),
-    path("import/", views.import_file, name="import"),
-    path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),
-    path("export/<str:kind>.<str:fmt>", views.export, name="export"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit/", views.person_edit, name="person_update"),
     path("<int:pk>/support/", views.support_add, name="support_add"),

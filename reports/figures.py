@@ -81,10 +81,12 @@ def period_figures(unit, period: periods.Period, today=None) -> dict:
 def activity_totals(unit, period: periods.Period) -> dict:
     """The activities of the unit's subtree in the period, one aggregate query per kind of record:
     patrols, outreach sessions and attendees, weapons surrendered by type, business inspections and
-    fines, mediations (reconciled), door-to-door checks, support given to persons managed."""
+    fines, mediations (reconciled), door-to-door checks, support given to persons managed. A commune's
+    subtree includes its history: the activities of the units that passed into it (docs/units.md), so
+    that a period begun before a merger holds what its predecessors did then."""
 
     def dated(queryset):
-        return queryset.within(unit).in_period(period.start, period.end)
+        return queryset.within_any([unit], with_history=True).in_period(period.start, period.end)
 
     inspections = dated(BusinessInspection.objects.all()).aggregate(inspections=Count("id"), fines_vnd=Sum("fine_vnd"))
     mediations = dated(Mediation.objects.all()).aggregate(
@@ -102,7 +104,7 @@ def activity_totals(unit, period: periods.Period) -> dict:
         "mediations": mediations["mediations"],
         "reconciled": mediations["reconciled"],
         "door_to_door": checks,
-        "support_actions": SupportAction.objects.within(unit)
+        "support_actions": SupportAction.objects.within_any([unit], with_history=True)
         .filter(date__gte=period.start, date__lte=period.end)
         .count(),
     }

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from communes import record_views
+
 from . import criteria_views, views
 
 app_name = "reports"
 urlpatterns = [
-    path("", views.report_list, name="report_list"),
+    path("", record_views.record_list, {"kind": "report"}, name="report_list"),
     path("new/", views.report_create, name="report_create"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/edit/", views.report_update, name="report_update"),

@@ -17,49 +17,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
-from basecurity.lib.paging import paginate
 from communes.models import LockException
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
+from communes.record_views import paginate
 
 from . import documents, services
 from .forms import SUPERIOR_LEVELS, LockExceptionForm, PeriodChoiceForm, ReportCreateForm, ReportForm, ReturnForm
 from .models import Report, ReportState
 from .querysets import district_report, timeliness
 
-PAGE_SIZE = 25
-
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-@login_required
-def report_list(request):
-    require(request.user, Capability.RECORD_COUNTS)
-    reports = (
-        scope(Report.objects.all(), request.user, Capability.RECORD_COUNTS)
-        .select_related("unit")
-        .order_by("-end", "unit__name")
-    )
-    state = request.GET.get("state")
-    if state in ReportState.values:
-        reports = reports.filter(state=state)
-    page = paginate(request, reports, PAGE_SIZE)
-    return render(
-        request,
-        "reports/report_list.html",
-        {
-            "page": page,
-            "states": ReportState.choices,
-            "state": state,
-            "can_create": units_with(request.user, Capability.RECORDS_WRITE).filter(level="commune").exists(),
-            "can_approve": can_approve_anywhere(request.user),
-        },
-    )
-
-
-def can_approve_anywhere(user) -> bool:
-    return units_with(user, Capability.REPORTS_APPROVE).filter(level__in=SUPERIOR_LEVELS).exists()
 
 
 @login_required
@@ -330,8 +299,13 @@ def lock_exceptions(request):
         .select_related("unit", "granted_by")
         .order_by("-valid_until", "-pk")
     )
-    page = paginate(request, exceptions, PAGE_SIZE)
-    return render(request, "reports/lock_exceptions.html", {"form": form, "page": page, "now": timezone.now()})
+    page = paginate(request, exceptions)
+    headings = [_("Commune"), _("Days"), _("Open until"), _("Reason"), ""]
+    return render(
+        request,
+        "reports/lock_exceptions.html",
+        {"form": form, "page": page, "now": timezone.now(), "headings": headings},
+    )
 
 
 @login_required

@@ -10,8 +10,17 @@ def tree(response_or_text):
 
 
 def texts(response_or_text, xpath: str) -> list[str]:
-    """The whitespace-normalised text of each element the XPath selects, in page order."""
-    return [" ".join(element.text_content().split()) for element in tree(response_or_text).xpath(xpath)]
+    """The whitespace-normalised text of each element (or attribute value) the XPath selects, in page order."""
+    return [
+        " ".join((found if isinstance(found, str) else found.text_content()).split())
+        for found in tree(response_or_text).xpath(xpath)
+    ]
+
+
+def table_rows(response_or_text, table_id: str) -> list[list[str]]:
+    """The cells' texts of each body row of the table with this id."""
+    rows = tree(response_or_text).xpath(f"//table[@id='{table_id}']/tbody/tr")
+    return [[" ".join(cell.text_content().split()) for cell in row.xpath("./td")] for row in rows]
 
 
 def text(response_or_text, xpath: str) -> str:

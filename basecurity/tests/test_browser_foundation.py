@@ -91,7 +91,7 @@ def test_officer_records_a_team_on_a_phone(live_server, units, browser_page):
     assert list(team.members.values_list("full_name", flat=True)) == ["Lý Thị Bình"]
 
     page.goto(f"{live_server.url}/units/teams/")
-    row = page.locator("#team-table tbody tr").first
+    row = page.locator("#record-table tbody tr").first
     expect(row).to_contain_text("Tổ nhân dân tự quản về ANTT Thôn Đồng Thầm")
     expect(row).to_contain_text("Thôn Đồng Thầm")
     # Nothing wider than the phone: the table scrolls inside its own box, the page does not.

@@ -20,8 +20,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from basecurity.beat import LOCK_KEY
 from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
-from conftest import skip_or_fail
-from dashboards.tests.test_worker_snapshots import test_database_url
+from conftest import skip_or_fail, test_database_url
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -69,7 +69,7 @@ def test_the_incident_export_is_inert_with_a_semicolon_separator(roles, client_f
         subjects=1,
         description="ghi chu;=10+20",
     )
-    response = client_for(roles.officer_a).get(reverse("incidents:export", args=["incident"]), {"format": "csv"})
+    response = client_for(roles.officer_a).get(reverse("export", args=["incident", "csv"]))
     content = b"".join(response.streaming_content if response.streaming else [response.content])
     text = content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
@@ -80,6 +80,6 @@ def test_the_incident_export_is_inert_with_a_semicolon_separator(roles, client_f
 @pytest.mark.django_db
 def test_the_persons_export_is_inert_with_a_semicolon_separator(roles, client_for, commune_a):
     make_person(commune_a, ref="HS;=1+1", full_name="Lò Văn A")
-    content = client_for(roles.officer_a).get(reverse("reintegration:export", args=["reintegration_persons", "csv"]))
+    content = client_for(roles.officer_a).get(reverse("export", args=["person", "csv"]))
     text = content.content.decode("utf-8-sig")
     assert not [f for f in fields_a_spreadsheet_could_see(text) if TRIGGER.match(f)]

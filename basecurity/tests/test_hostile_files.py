@@ -10,9 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from django.utils import translation
 
 from basecurity.lib import tabular
@@ -302,15 +300,16 @@ def test_the_command_refuses_a_file_too_big_before_reading_it(tmp_path, roles, m
 
 @pytest.mark.django_db
 def test_the_upload_page_refuses_hostile_workbooks(roles, client_for, commune_a):
+    from basecurity.testing.imports import upload
+
     client = client_for(roles.officer_a)
     for data in [huge_dimension(), lying_sparse(), bad_cells_workbook(), b"PK\x03\x04broken"]:
         started = time.monotonic()
-        response = client.post(
-            reverse("incidents:import", args=["incident"]), {"file": SimpleUploadedFile("f.xlsx", data)}
-        )
-        assert response.status_code == 400  # the error table, as for any refused file
+        response = upload(client, "incidents", data, "f.xlsx")  # the request stores it, the job refuses it
         assert time.monotonic() - started < 10
-        assert texts(response, "//*[@id='import-errors']//td")
+        page = client.get(response["Location"])
+        assert texts(page, "//*[@id='import-state']/@data-state") == ["invalid"]
+        assert texts(page, "//*[@id='import-errors']//td")
     assert not Incident.objects.exists()
 
 

@@ -5,7 +5,7 @@ page can be added without proving that it keeps commune A's officer out of commu
 declares its own URLs in `<app>/tests/scope_walk.py`:
 
     OBJECT_OF_COMMUNE_B = {"incidents:incident_detail": lambda commune_b: make_incident(commune_b)}
-    URL_KWARGS = {"incidents:export": {"fmt": "xlsx"}}  # other URL arguments, if any
+    URL_KWARGS = {"export": {"kind": "incident", "fmt": "csv"}}  # other URL arguments, if any
 
 They are discovered through the app registry, so communes imports none of the apps built on it.
 """
@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from communes.models import SelfManagementTeam, SteeringCommittee
+from communes.models import ImportJob, SelfManagementTeam, SteeringCommittee
 
 from .factories import make_team, village_of
 
@@ -39,6 +40,14 @@ def _committee_b(commune_b):
     return SteeringCommittee.objects.get(unit=commune_b)
 
 
+def _import_job_b(commune_b):
+    """An import job of commune B's officer (a job is its user's only)."""
+    officer_b, _created = get_user_model().objects.get_or_create(username="officer_b")
+    return ImportJob.objects.filter(user=officer_b).first() or ImportJob.objects.create(
+        user=officer_b, unit=commune_b, kind="incidents", filename="b.csv", state=ImportJob.State.INVALID
+    )
+
+
 # URL name -> factory of the commune-B object its `pk` points to.
 OBJECT_OF_COMMUNE_B = {
     "communes:unit_detail": lambda commune_b: commune_b,
@@ -46,9 +55,16 @@ OBJECT_OF_COMMUNE_B = {
     "communes:committee_update": _committee_b,
     "communes:team_detail": _team_b,
     "communes:team_update": _team_b,
+    "imports:job": _import_job_b,
+    "imports:confirm": _import_job_b,
+    "imports:retry": _import_job_b,
 }
 # URL name -> its arguments other than `pk`.
-URL_KWARGS: dict[str, dict] = {}
+URL_KWARGS: dict[str, dict] = {
+    "imports:start": {"kind": "incidents"},
+    "imports:template": {"kind": "incidents"},
+    "export": {"kind": "incident", "fmt": "csv"},
+}
 
 
 def _load_app_declarations() -> None:

@@ -184,7 +184,7 @@ def test_broker_back_a_real_worker_drains_the_outbox(second_redis, roles, client
     """The same drill end to end on PostgreSQL: committed saves, a real worker on the revived broker."""
     from django.db import connection
 
-    from dashboards.tests.test_worker_snapshots import test_database_url
+    from conftest import test_database_url
 
     if connection.vendor != "postgresql" or test_database_url() is None:
         pytest.skip("Needs a database the worker process can open: run on PostgreSQL.")

@@ -23,9 +23,8 @@ from django.conf import settings
 from django.db import connection
 
 from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
-from conftest import reseed_reference_data, skip_or_fail
+from conftest import reseed_reference_data, skip_or_fail, test_database_url
 from dashboards.models import ComputationRun, Snapshot
-from dashboards.tests.test_worker_snapshots import test_database_url
 from incidents.models import Incident
 from incidents.tests import factories as f
 

@@ -1,7 +1,7 @@
-"""Storing a computation (engine._store): the same rows and the same "rows changed" count whichever way
-the changed rows are written (PostgreSQL: one upsert per table from a JSON array; other databases:
-bulk_create), every unit's figures pointing at the last run, and a threshold that changed alone written but not
-counted."""
+"""Storing a computation (dashboards/store.py): the same rows and the same "rows changed" count whichever
+way the rows are compared and written (PostgreSQL: in SQL, one statement per table from a JSON array;
+other databases: in Python, then bulk_create), every unit's figures pointing at the last run, and a
+threshold that changed alone written but not counted."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from dashboards import engine
+from dashboards import store as storing
 from dashboards.models import ComputationRun, Snapshot, TargetDefinition, UnitFigures
 from incidents.models import Incident
 from incidents.tests import factories as f
@@ -25,7 +26,7 @@ def store(request, monkeypatch):
     if request.param == "postgresql" and connection.vendor != "postgresql":
         pytest.skip("The JSON upsert is PostgreSQL's; run the suite with DATABASE_URL=postgres://...")
     if request.param == "orm":  # on PostgreSQL too
-        monkeypatch.setattr(engine, "_write_postgresql", engine._write_orm)
+        monkeypatch.setattr(storing, "_store_in_sql", storing._store_compared)
     return request.param
 
 

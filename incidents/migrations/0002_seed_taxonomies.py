@@ -1,4 +1,4 @@
-"""Seed the incident taxonomy (shared/docs/import-formats.md) and the conditional business kinds.
+"""Seed the incident taxonomy (docs/import-formats.md) and the conditional business kinds.
 
 Data, not code: administrators edit both lists in the admin afterwards. Re-running updates the
 seeded rows by code; reversing removes only categories and kinds that no record uses.

@@ -18,9 +18,3 @@ OBJECT_OF_COMMUNE_B = {
     "incidents:inspection_update": inspection_in,
     "incidents:inspection_delete": inspection_in,
 }
-# Import and export take the list's kind (incidents/exchange_views.py).
-URL_KWARGS = {
-    "incidents:import": {"kind": "incident"},
-    "incidents:export": {"kind": "incident"},
-    "incidents:import_template": {"kind": "incident"},
-}

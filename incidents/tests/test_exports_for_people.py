@@ -39,7 +39,7 @@ def officer(roles):
 
 
 def _export(client, kind, fmt="xlsx", **params):
-    response = client.get(reverse("incidents:export", args=[kind]), {"format": fmt, **params})
+    response = client.get(reverse("export", args=[kind, fmt]), params)
     assert response.status_code == 200
     return response.content
 
@@ -151,9 +151,9 @@ def test_a_wrong_value_in_an_exported_file_is_reported_at_its_spreadsheet_row(of
 
 def test_the_import_page_links_its_guide_and_template(officer, client_for):
     client = client_for(officer)
-    page = client.get(reverse("incidents:import", args=["incident"]))
+    page = client.get(reverse("imports:start", args=["incidents"]))
     assert page.status_code == 200
-    template_url = reverse("incidents:import_template", args=["incident"])
+    template_url = reverse("imports:template", args=["incidents"])
     assert texts(page, f"//a[@id='import-template'][@href='{template_url}']")
     category_values = texts(page, "//details[@id='import-guide']//tr[@data-column='category']/td[3]/div")
     assert "crime.theft: Trộm cắp tài sản" in category_values
@@ -166,7 +166,7 @@ def test_the_import_page_links_its_guide_and_template(officer, client_for):
 
 
 def test_tip_kinds_and_decisions_are_read_by_name(officer, client_for):
-    page = client_for(officer).get(reverse("incidents:import", args=["tip"]))
+    page = client_for(officer).get(reverse("imports:start", args=["crime_tips"]))
     assert "report: Tin báo về tội phạm" in texts(page, "//tr[@data-column='kind']/td[3]/div")
     assert "prosecute: Khởi tố vụ án hình sự" in texts(page, "//tr[@data-column='decision']/td[3]/div")
 
@@ -174,7 +174,7 @@ def test_tip_kinds_and_decisions_are_read_by_name(officer, client_for):
 def test_the_list_offers_the_import_layout(officer, client_for):
     page = client_for(officer).get(reverse("incidents:incident_list"))
     links = tree_links(page, "export-import-layout")
-    assert links == [f"{reverse('incidents:export', args=['incident'])}?format=xlsx&layout=import"]
+    assert links == [f"{reverse('export', args=['incident', 'xlsx'])}?layout=import"]
 
 
 def tree_links(page, element_id):

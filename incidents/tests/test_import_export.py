@@ -12,13 +12,14 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
-from basecurity.testing.html import form_values
+from basecurity.testing.html import form_values, table_rows, texts
+from basecurity.testing.imports import confirm, upload
 from basecurity.testing.submissions import message_texts
-from communes.models import ImportedFile
+from communes.models import ImportedFile, ImportJob, PeriodLock
 from incidents import services
 from incidents.importers import (
     IMPORTERS,
@@ -417,6 +418,31 @@ def test_command_without_user_attributes_to_the_system_account(tmp_path, units):
     assert tip.history.first().history_user.username == SYSTEM_USERNAME
 
 
+def test_a_command_line_backfill_of_past_years_is_not_refused_by_the_automatic_lock(
+    tmp_path, settings, roles, commune_a
+):
+    """Loading 2021's records by the system account (no --user) passes the automatic lock of ended
+    months; an officer's import of the same file does not, and an approved report's lock holds for both."""
+    settings.REPORT_AUTO_LOCK_DAYS = 30
+    path = tmp_path / "incidents.csv"
+    path.write_bytes(csv_bytes(HEADERS["incidents"], *GOOD["incidents"]))
+    with pytest.raises(CommandError):
+        call_command("import_records", "incidents", str(path), "--user", "officer_a", stderr=io.StringIO())
+    assert not Incident.objects.exists()
+
+    PeriodLock.objects.create(unit=commune_a, start=date(2021, 4, 1), end=date(2021, 4, 30), locked_at=timezone.now())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_records", "incidents", str(path), stderr=err)
+    assert "3\toccurred_on\t" in err.getvalue() and "2\t" not in err.getvalue()
+    assert not Incident.objects.exists()
+
+    PeriodLock.objects.all().delete()
+    out = io.StringIO()
+    call_command("import_records", "incidents", str(path), stdout=out)
+    assert "2 records created" in out.getvalue() and Incident.objects.count() == 2
+
+
 def test_command_refuses_unknown_kind_user_and_file(tmp_path, roles):
     path = tmp_path / "x.csv"
     path.write_bytes(b"unit_code\r\n")
@@ -439,48 +465,55 @@ def test_command_finds_the_other_apps_kinds():
 # --- the upload page -------------------------------------------------------------------------------
 
 
-def upload(client, kind, data, name="file.csv"):
-    return client.post(reverse("incidents:import", args=[kind]), {"file": SimpleUploadedFile(name, data)})
+IMPORT_PAGE = reverse_lazy("imports:start", args=["incidents"])
 
 
 def test_upload_page_shows_the_error_table(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    assert client.get(reverse("incidents:import", args=["incident"])).status_code == 200
-    response = upload(client, "incident", csv_bytes(HEADERS["incidents"], "06976,Khu 2,2021-03-15,crime.nope,1,x"))
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert 'id="import-errors"' in page
-    assert "<td>2</td><td>village</td>" in page and "<td>2</td><td>category</td>" in page
-    assert "Nothing was imported" in page
+    assert client.get(IMPORT_PAGE).status_code == 200
+    response = upload(client, "incidents", csv_bytes(HEADERS["incidents"], "06976,Khu 2,2021-03-15,crime.nope,1,x"))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert texts(page, "//*[@id='import-state']/@data-state") == ["invalid"]
+    rows = [tuple(cells) for cells in table_rows(page, "import-errors")]
+    assert [row[:2] for row in rows] == [("2", "village"), ("2", "category")]
+    assert "Nothing was imported" in texts(page, "//*[@id='import-refused']")[0]
     assert not Incident.objects.exists()
 
 
-def test_upload_success_goes_to_the_list_with_the_count(roles, client_for, commune_a):
+def test_upload_is_checked_then_written_once_confirmed(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    response = upload(client, "stay", csv_bytes(HEADERS["foreigner_stays"], *GOOD["foreigner_stays"]))
-    assert response.status_code == 302 and response["Location"] == reverse("incidents:stay_list")
-    page = client.get(response["Location"]).content.decode()
-    assert "2 records were imported from file.csv" in page
+    response = upload(client, "foreigner_stays", csv_bytes(HEADERS["foreigner_stays"], *GOOD["foreigner_stays"]))
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("imports:job", args=[job.pk])
+    page = client.get(response["Location"])
+    assert texts(page, "//*[@id='import-state']/@data-state") == ["awaiting"]
+    assert table_rows(page, "import-counts") == [["Xã Thanh Lâm", "2"]]
+    assert not ForeignerStay.objects.exists()  # nothing before the confirmation
+    confirm(client, job)
+    page = client.get(reverse("imports:job", args=[job.pk]))
+    assert texts(page, "//*[@id='import-done']") == ["2 records were imported from file.csv."]
+    assert texts(page, "//a[@id='import-records']/@href") == [reverse("incidents:stay_list")]
     assert ForeignerStay.objects.count() == 2
 
 
 def test_upload_refuses_other_files(roles, client_for, commune_a):
-    response = upload(client_for(roles.officer_a), "incident", b"%PDF-1.4", "scan.pdf")
-    assert response.status_code == 400 and not Incident.objects.exists()
+    response = upload(client_for(roles.officer_a), "incidents", b"%PDF-1.4", "scan.pdf")
+    assert response.status_code == 400 and not Incident.objects.exists() and not ImportJob.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["committee_a", "district_police", "outsider"])
 def test_upload_is_404_without_the_right_to_write(who, roles, client_for, commune_a):
     client = client_for(getattr(roles, who))
-    assert client.get(reverse("incidents:import", args=["incident"])).status_code == 404
-    response = upload(client, "incident", csv_bytes(HEADERS["incidents"], *GOOD["incidents"]))
-    assert response.status_code == 404 and not Incident.objects.exists()
+    assert client.get(IMPORT_PAGE).status_code == 404
+    response = upload(client, "incidents", csv_bytes(HEADERS["incidents"], *GOOD["incidents"]))
+    assert response.status_code == 404 and not Incident.objects.exists() and not ImportJob.objects.exists()
 
 
 def test_kinds_without_an_import_format_have_no_upload(roles, client_for):
     client = client_for(roles.officer_a)
-    assert client.get(reverse("incidents:import", args=["business"])).status_code == 404
-    assert client.get(reverse("incidents:import", args=["nothing"])).status_code == 404
+    assert client.get(reverse("imports:start", args=["business"])).status_code == 404
+    assert client.get(reverse("imports:start", args=["nothing"])).status_code == 404
 
 
 # --- export ----------------------------------------------------------------------------------------
@@ -558,7 +591,7 @@ LIST_KIND = {"incidents": "incident", "traffic_accidents": "accident", "crime_ti
 
 def export(client, kind, fmt, **params):
     """The import layout ("Tệp mẫu để nhập"); exports for people are tested in test_exports_for_people.py."""
-    response = client.get(reverse("incidents:export", args=[kind]), {"format": fmt, "layout": "import", **params})
+    response = client.get(reverse("export", args=[kind, fmt]), {"layout": "import", **params})
     assert response.status_code == 200, response.status_code
     return response.content
 
@@ -649,13 +682,13 @@ def test_export_follows_the_list_filters(roles, client_for, commune_a):
 @pytest.mark.parametrize("who", ["committee_a", "outsider"])
 def test_export_is_404_without_the_right_to_read(who, roles, client_for, commune_a):
     client = client_for(getattr(roles, who))
-    assert client.get(reverse("incidents:export", args=["incident"]), {"format": "csv"}).status_code == 404
+    assert client.get(reverse("export", args=["incident", "csv"])).status_code == 404
 
 
 def test_export_refuses_unknown_kinds_and_formats(roles, client_for):
     client = client_for(roles.officer_a)
-    assert client.get(reverse("incidents:export", args=["weather"])).status_code == 404
-    assert client.get(reverse("incidents:export", args=["incident"]), {"format": "pdf"}).status_code == 404
+    assert client.get(reverse("export", args=["weather", "csv"])).status_code == 404
+    assert client.get(reverse("export", args=["incident", "pdf"])).status_code == 404
 
 
 @pytest.mark.parametrize("kind", ["business", "surrender", "patrol", "outreach", "mediation", "doorcheck"])
@@ -688,20 +721,20 @@ def test_list_offers_export_and_import_to_an_officer(roles, client_for, commune_
     page = (
         client_for(roles.officer_a).get(reverse("incidents:incident_list"), {"q": "xe", "page": "1"}).content.decode()
     )
-    assert reverse("incidents:import", args=["incident"]) in page
-    assert f"{reverse('incidents:export', args=['incident'])}?q=xe&amp;format=xlsx" in page
+    assert reverse("imports:start", args=["incidents"]) in page
+    assert f"{reverse('export', args=['incident', 'xlsx'])}?q=xe" in page
 
 
 def test_list_offers_only_export_to_district_police_and_for_kinds_without_import(roles, client_for, commune_a):
     page = client_for(roles.district_police).get(reverse("incidents:incident_list")).content.decode()
-    assert reverse("incidents:export", args=["incident"]) in page
-    assert reverse("incidents:import", args=["incident"]) not in page
+    assert reverse("export", args=["incident", "csv"]) in page
+    assert reverse("imports:start", args=["incidents"]) not in page
     page = client_for(roles.officer_a).get(reverse("incidents:patrol_list")).content.decode()
-    assert reverse("incidents:export", args=["patrol"]) in page and 'id="import-file"' not in page
+    assert reverse("export", args=["patrol", "csv"]) in page and 'id="import-file"' not in page
 
 
 def test_history_rows_hold_the_records_as_created(roles, commune_a):
-    """The importer writes the "+" history rows itself (insert_creation_history): same as simple-history's."""
+    """The "+" history rows written in bulk (simple-history's bulk_create_with_history) hold the records."""
     assert run("foreigner_stays", roles.officer_a, csv_bytes(HEADERS["foreigner_stays"], *GOOD["foreigner_stays"])).ok
     for stay in ForeignerStay.objects.all():
         row = stay.history.get()
@@ -782,16 +815,19 @@ def test_a_file_imported_before_content_fingerprints_is_still_refused(roles, com
     assert_refused_as_already_imported(run("incidents", roles.officer_a, data))
 
 
-def test_an_upload_form_sent_twice_imports_once_and_says_saved(roles, client_for, commune_a):
+def test_an_upload_form_sent_twice_makes_one_job_and_says_saved(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
-    url = reverse("incidents:import", args=["incident"])
-    token = form_values(client.get(url), "//form[@id='import-form']")["submission_token"][0]
+    token = form_values(client.get(IMPORT_PAGE), "//form[@id='import-form']")["submission_token"][0]
     data = csv_bytes(HEADERS["incidents"], *GOOD["incidents"])
-    first = client.post(url, {"file": SimpleUploadedFile("a.csv", data), "submission_token": token})
-    assert first.status_code == 302
+    first = upload(client, "incidents", data, "a.csv", submission_token=token)
+    job = ImportJob.objects.get()
+    assert first.status_code == 302 and first["Location"] == job.get_absolute_url()
+    confirm(client, job)
     client.get(first["Location"])
-    second = client.post(url, {"file": SimpleUploadedFile("a.csv", data), "submission_token": token}, follow=True)
-    assert second.redirect_chain[-1][0] == reverse("incidents:incident_list")
+    second = client.post(
+        IMPORT_PAGE, {"file": SimpleUploadedFile("a.csv", data), "submission_token": token}, follow=True
+    )
+    assert second.redirect_chain[-1][0] == job.get_absolute_url()
     assert message_texts(second)[0].startswith("Đã lưu")
-    assert Incident.objects.count() == 2 and ImportedFile.objects.count() == 1
+    assert Incident.objects.count() == 2 and ImportedFile.objects.count() == 1 and ImportJob.objects.count() == 1

@@ -7,8 +7,10 @@ import re
 import pytest
 from django.db import connection
 
+from communes.models import AdministrativeUnit
 from communes.permissions import Capability, scope
-from incidents.kinds import KINDS, filtered_records
+from communes.record_kinds import filtered
+from incidents.records import KINDS
 
 from . import factories as f
 
@@ -16,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def list_order(kind) -> list[str]:
-    """The fields the list sorts on (kinds.filtered_records), e.g. ["-occurred_on", "-id"]."""
-    return list(filtered_records(kind, _Superuser(), {})[1].query.order_by)
+    """The fields the list sorts on (record_kinds.filtered, as the list page), e.g. ["-occurred_on", "-id"]."""
+    return list(filtered(kind, _Superuser(), {})[1].query.order_by)
 
 
 class _Superuser:
@@ -37,6 +39,20 @@ def test_the_scope_is_a_list_of_unit_ids_without_a_join_on_the_paths(roles):
     sql = str(scope(KINDS["incident"].model.objects.all(), roles.district_police, Capability.RECORDS_READ).query)
     assert '"unit_id" IN (' in sql
     assert "communes_administrativeunit" not in sql
+
+
+def test_the_scope_lists_the_communes_only_as_the_kinds_declare(roles):
+    """A record's unit is a commune (`levels` of its Placement, incidents/records.py): a district's
+    scope names its communes, not itself nor its villages."""
+    records = KINDS["incident"].model.objects.all()
+    assert records.unit_levels == ("commune",)
+    scoped = scope(records, roles.district_police, Capability.RECORDS_READ)
+    [ids] = [child.rhs for child in scoped.query.where.children if child.lookup_name == "in"]
+    levels = set(AdministrativeUnit.objects.filter(pk__in=ids).values_list("level", flat=True))
+    assert ids and levels == {"commune"}
+    # Without the declaration (a unit at any level), the district and its villages would be listed too.
+    every_level = AdministrativeUnit.objects.reached_from([roles.district_police.assignments.get().unit])
+    assert set(every_level.values_list("level", flat=True)) > {"commune"}
 
 
 def _explain(queryset) -> str:
@@ -61,8 +77,8 @@ def test_postgresql_serves_the_list_from_the_index(kind, roles, commune_a, commu
             record.set_derived_fields()
         KINDS[kind].model.objects.bulk_create(records)
     prefix = {"door_check": "door_check"}.get(kind, kind)
-    district = _explain(filtered_records(KINDS[kind], roles.district_police, {})[1])
-    commune = _explain(filtered_records(KINDS[kind], roles.officer_a, {})[1])
+    district = _explain(filtered(KINDS[kind], roles.district_police, {})[1])
+    commune = _explain(filtered(KINDS[kind], roles.officer_a, {})[1])
     for plan in (district, commune):
         assert not re.search(r"\bSort\b", plan), plan
         assert re.search(rf"Index Scan using {prefix}_(unit_)?newest on", plan), plan

@@ -23,8 +23,8 @@ from basecurity.testing.submissions import (
 )
 from communes import submissions
 from communes.models import SubmissionToken
-from incidents.kinds import KINDS
 from incidents.models import BusinessInspection, CrimeTipExtension, Incident
+from incidents.records import KINDS
 
 from . import factories as f
 

@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 
 from communes.models import Level
 from communes.tests.factories import another_village
-from incidents.kinds import KINDS
 from incidents.models import (
     ConditionalBusiness,
     CrimeTip,
@@ -23,6 +22,7 @@ from incidents.models import (
     WeaponSurrender,
     WeaponSurrenderItem,
 )
+from incidents.records import KINDS
 
 from . import factories as f
 

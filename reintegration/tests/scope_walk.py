@@ -15,7 +15,3 @@ OBJECT_OF_COMMUNE_B = {
     f"reintegration:{name}": person_in
     for name in ("person_detail", "person_update", "support_add", "status_add", "reoffence_add")
 }
-URL_KWARGS = {
-    "reintegration:export": {"kind": "reintegration_persons", "fmt": "csv"},
-    "reintegration:import_template": {"kind": "reintegration_persons"},
-}

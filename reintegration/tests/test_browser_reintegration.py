@@ -51,7 +51,7 @@ def test_officer_registers_a_person_and_the_committee_sees_the_rate_change(live_
 
     log_in(page, base, "canbo_thanhlam")
     page.goto(f"{base}/reintegration/")
-    page.locator("#new-person").click()
+    page.locator("#new-record").click()
     page.select_option("select[name=unit]", value=str(thanh_lam.pk))
     page.select_option("select[name=village]", label="Thôn Đồng Thầm (Xã Thanh Lâm)")
     page.fill("input[name=ref]", "TL-2024-07")

@@ -26,8 +26,11 @@ def vietnamese(client):
         yield
 
 
+EXPORT_KEYS = {"reintegration_persons": "person", "reintegration_statuses": "person-statuses"}
+
+
 def _rows(client, kind, **params):
-    response = client.get(reverse("reintegration:export", args=[kind, "xlsx"]), params)
+    response = client.get(reverse("export", args=[EXPORT_KEYS[kind], "xlsx"]), params)
     assert response.status_code == 200
     rows = [list(row) for row in load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)]
     return response.content, rows
@@ -61,18 +64,22 @@ def test_the_import_layout_stays_available(roles, client_for, commune_a):
     assert rows[0][:5] == ["unit_code", "ref", "full_name", "birth_date", "sex"] and rows[1][4] == "F"
 
 
-def test_the_list_links_the_import_guide_and_templates(roles, client_for):
+def test_the_list_links_the_import_pages_with_their_guide_and_template(roles, client_for):
     from basecurity.testing.html import texts
 
     client = client_for(roles.officer_a)
-    page = client.get(reverse("reintegration:person_list"))
+    listing = client.get(reverse("reintegration:person_list"))
+    persons_url = reverse("imports:start", args=["reintegration_persons"])
+    assert texts(listing, f"//div[@id='import-links']/a[@href='{persons_url}']")
+    page = client.get(persons_url)
     assert texts(page, "//table[@data-kind='reintegration_persons']//tr[@data-column='sex']/td[3]/div") == [
         "M: Nam",
         "F: Nữ",
     ]
     assert "special_amnesty: Đặc xá" in texts(page, "//tr[@data-column='category']/td[3]/div")
-    url = reverse("reintegration:import_template", args=["reintegration_statuses"])
-    assert texts(page, f"//a[@href='{url}']")
+    statuses = client.get(reverse("imports:start", args=["reintegration_statuses"]))
+    url = reverse("imports:template", args=["reintegration_statuses"])
+    assert texts(statuses, f"//a[@href='{url}']")
     template = client.get(url)
     rows = [list(row) for row in load_workbook(io.BytesIO(template.content)).worksheets[0].iter_rows(values_only=True)]
     assert rows == [["unit_code", "ref", "as_of", "employed", "stable_life", "note"]]

@@ -4,7 +4,6 @@ formula neutralising."""
 
 import csv
 import io
-import re
 from datetime import date, datetime
 
 import pytest
@@ -14,10 +13,10 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from basecurity.lib import tabular
-from basecurity.testing.html import form_values
+from basecurity.testing.html import form_values, table_rows, texts
+from basecurity.testing.imports import confirm, import_file, upload
 from basecurity.testing.submissions import message_texts
-from communes.models import ImportedFile
-from reintegration import importers
+from communes.models import ImportedFile, ImportJob
 from reintegration.importers import IMPORTERS, PersonsImporter, StatusesImporter
 from reintegration.models import Person, Reoffence, Status
 from reintegration.tests.factories import make_person, make_reoffence, make_status
@@ -259,22 +258,20 @@ def test_statuses_import_errors(roles, commune_a, commune_b):
 
 def test_import_page_shows_every_error_as_a_table(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    upload = SimpleUploadedFile("persons.csv", csv_bytes(HEADER, GOOD_ROW, GOOD_ROW_2.replace(",F,,", ",F,12345,")))
-    response = client.post(reverse("reintegration:import"), {"kind": "reintegration_persons", "file": upload})
-    assert response.status_code == 400
-    assert 'id="import-errors"' in response.text
-    assert re.search(r"<td>3</td>\s*<td>id_number</td>", response.text)
+    data = csv_bytes(HEADER, GOOD_ROW, GOOD_ROW_2.replace(",F,,", ",F,12345,"))
+    response = upload(client, "reintegration_persons", data, "persons.csv")
+    page = client.get(response["Location"])
+    assert ["3", "id_number"] in [row[:2] for row in table_rows(page, "import-errors")]
     assert not Person.objects.exists()
 
 
-def test_import_page_imports_and_returns_to_the_list(roles, client_for, commune_a):
+def test_import_page_imports_once_confirmed_and_links_the_list(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    upload = SimpleUploadedFile("persons.csv", csv_bytes(HEADER, GOOD_ROW))
-    response = client.post(
-        reverse("reintegration:import"), {"kind": "reintegration_persons", "file": upload}, follow=True
-    )
-    assert response.redirect_chain[-1][0] == reverse("reintegration:person_list")
-    assert "Bàn Văn Sáng" in response.text
+    job = import_file(client, "reintegration_persons", csv_bytes(HEADER, GOOD_ROW), "persons.csv")
+    assert job.state == ImportJob.State.DONE and job.written == 1
+    page = client.get(job.get_absolute_url())
+    assert texts(page, "//a[@id='import-records']/@href") == [reverse("reintegration:person_list")]
+    assert "Bàn Văn Sáng" in texts(client.get(reverse("reintegration:person_list")), "//table//td")
     assert Person.objects.get().history.get().history_user == roles.officer_a
 
 
@@ -322,8 +319,8 @@ def test_export_round_trip(roles, client_for, commune_a, fmt):
     statuses_before = sorted(status_fields(s) for s in Status.objects.all())
 
     client = client_for(roles.officer_a)
-    persons_file = client.get(reverse("reintegration:export", args=["reintegration_persons", fmt]))
-    statuses_file = client.get(reverse("reintegration:export", args=["reintegration_statuses", fmt]))
+    persons_file = client.get(reverse("export", args=["person", fmt]))
+    statuses_file = client.get(reverse("export", args=["person-statuses", fmt]))
     assert persons_file["Content-Disposition"].startswith("attachment;")
     Person.objects.all().delete()  # an empty database
 
@@ -337,11 +334,7 @@ def test_export_round_trip(roles, client_for, commune_a, fmt):
 
 def test_export_columns_are_the_import_columns(roles, client_for, commune_a):
     make_person(commune_a)
-    content = (
-        client_for(roles.officer_a)
-        .get(reverse("reintegration:export", args=["reintegration_persons", "csv"]), {"layout": "import"})
-        .content
-    )
+    content = client_for(roles.officer_a).get(reverse("export", args=["person", "csv"]), {"layout": "import"}).content
     assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel shows Vietnamese letters
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header == HEADER.split(",")
@@ -353,7 +346,7 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
     content = (
         client_for(roles.officer_a)
         .get(
-            reverse("reintegration:export", args=["reintegration_persons", "csv"]),
+            reverse("export", args=["person", "csv"]),
             {"category": "special_amnesty", "layout": "import"},
         )
         .content.decode("utf-8-sig")
@@ -365,11 +358,7 @@ def test_export_applies_the_list_filters(roles, client_for, commune_a):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_formulas_are_neutralised_in_exports(roles, client_for, commune_a, fmt):
     make_person(commune_a, ref="=1+1", full_name='=HYPERLINK("http://x.invalid","bấm")')
-    content = (
-        client_for(roles.officer_a)
-        .get(reverse("reintegration:export", args=["reintegration_persons", fmt]), {"layout": "import"})
-        .content
-    )
+    content = client_for(roles.officer_a).get(reverse("export", args=["person", fmt]), {"layout": "import"}).content
     if fmt == "csv":
         row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]
         ref, name = row[1], row[2]
@@ -389,11 +378,13 @@ def test_neutralise_prefixes_a_quote(value):
 
 
 def test_person_rows_is_one_query(roles, commune_a, django_assert_num_queries):
+    from reintegration.records import PERSON_FILE
+
     for n in range(5):
         make_reoffence(make_person(commune_a, ref=f"R{n}"), date(2021, 1, 1))
     with django_assert_num_queries(1):  # persons JOIN unit, with the latest reoffence as MAX(...) GROUP BY
-        rows = importers.person_rows(Person.objects.all())
-    assert len(rows) == 5
+        rows = list(PERSON_FILE.rows(Person.objects.all(), layout="import"))
+    assert len(rows) == 5 and rows[0][1] == "R0"
 
 
 def test_the_import_records_command_finds_both_kinds(roles, commune_a, tmp_path):
@@ -426,18 +417,15 @@ def test_the_same_rows_with_lf_line_endings_or_as_xlsx_are_refused(roles, commun
 
 def test_the_import_form_sent_twice_imports_once_and_says_saved(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
-    token = form_values(client.get(reverse("reintegration:person_list")), "//form[@id='import-form']")
-    data = {"kind": "reintegration_persons", "submission_token": token["submission_token"][0]}
-    first = client.post(
-        reverse("reintegration:import"), data | {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW))}
-    )
-    assert first.status_code == 302
+    url = reverse("imports:start", args=["reintegration_persons"])
+    token = form_values(client.get(url), "//form[@id='import-form']")["submission_token"][0]
+    first = upload(client, "reintegration_persons", csv_bytes(HEADER, GOOD_ROW), "p.csv", submission_token=token)
+    job = ImportJob.objects.get()
+    confirm(client, job)
     client.get(first["Location"])
     second = client.post(
-        reverse("reintegration:import"),
-        data | {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW))},
-        follow=True,
+        url, {"file": SimpleUploadedFile("p.csv", csv_bytes(HEADER, GOOD_ROW)), "submission_token": token}, follow=True
     )
-    assert second.redirect_chain[-1][0] == reverse("reintegration:person_list")
+    assert second.redirect_chain[-1][0] == job.get_absolute_url()
     assert message_texts(second)[0].startswith("Đã lưu")
-    assert Person.objects.count() == 1
+    assert Person.objects.count() == 1 and ImportJob.objects.count() == 1

@@ -83,7 +83,7 @@ def test_pages_exports_and_admin_pages_are_never_stored(roles, client_for, perso
         reverse("reintegration:person_update", args=[person.pk]),
         reverse("reintegration:person_list"),
         reverse("reintegration:needs_attention"),
-        reverse("reintegration:export", args=["reintegration_persons", "csv"]),
+        reverse("export", args=["person", "csv"]),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -45,16 +45,11 @@ LIST_URLS = [
     ("get", "reintegration:person_list"),
     ("get", "reintegration:person_create"),
     ("get", "reintegration:needs_attention"),
-    ("get", "reintegration:import"),
 ]
 
 
 def export_urls():
-    return [
-        reverse("reintegration:export", args=[kind, fmt])
-        for kind in ("reintegration_persons", "reintegration_statuses")
-        for fmt in ("csv", "xlsx")
-    ]
+    return [reverse("export", args=[kind, fmt]) for kind in ("person", "person-statuses") for fmt in ("csv", "xlsx")]
 
 
 def call(client, method, url):
@@ -72,7 +67,7 @@ def test_committee_roles_and_outsiders_get_404_on_every_person_url(role, roles, 
             assert call(client, method, url).status_code == 404, url
     for method, name in LIST_URLS:
         assert call(client, method, reverse(name)).status_code == 404, name
-    assert client.post(reverse("reintegration:import"), {}).status_code == 404
+    assert client.post(reverse("imports:start", args=["reintegration_persons"]), {}).status_code == 404
     for url in export_urls():
         response = client.get(url)
         assert response.status_code == 404, url
@@ -95,7 +90,7 @@ def test_officer_a_sees_own_commune_and_gets_404_for_the_other(roles, client_for
     for url in export_urls():
         response = client.get(url)
         assert response.status_code == 200
-    csv = client.get(reverse("reintegration:export", args=["reintegration_persons", "csv"])).content.decode("utf-8-sig")
+    csv = client.get(reverse("export", args=["person", "csv"])).content.decode("utf-8-sig")
     assert NAME_A in csv and NAME_B not in csv
 
 
@@ -104,9 +99,7 @@ def test_officer_b_gets_404_for_commune_a(roles, client_for, person_a):
     for method, url in person_urls(person_a):
         assert call(client, method, url).status_code == 404, url
     assert NAME_A not in client.get(reverse("reintegration:person_list")).text
-    assert NAME_A not in client.get(
-        reverse("reintegration:export", args=["reintegration_persons", "csv"])
-    ).content.decode("utf-8-sig")
+    assert NAME_A not in client.get(reverse("export", args=["person", "csv"])).content.decode("utf-8-sig")
 
 
 def test_district_police_read_every_commune_but_do_not_write(roles, client_for, person_a, person_b):
@@ -117,9 +110,9 @@ def test_district_police_read_every_commune_but_do_not_write(roles, client_for, 
     assert client.get(reverse("reintegration:person_update", args=[person_a.pk])).status_code == 404
     assert client.get(reverse("reintegration:person_create")).status_code == 404
     assert client.post(reverse("reintegration:status_add", args=[person_a.pk]), {}).status_code == 404
-    assert client.get(reverse("reintegration:import")).status_code == 404
-    assert client.get(reverse("reintegration:export", args=["reintegration_persons", "xlsx"])).status_code == 200
-    assert 'id="new-person"' not in listing.text and 'id="import-form"' not in listing.text
+    assert client.get(reverse("imports:start", args=["reintegration_persons"])).status_code == 404
+    assert client.get(reverse("export", args=["person", "xlsx"])).status_code == 200
+    assert 'id="new-record"' not in listing.text and 'id="import-links"' not in listing.text
 
 
 def test_admin_sees_everything(roles, client_for, person_a, person_b):
@@ -191,7 +184,7 @@ def test_detail_view_is_logged_with_user_and_what(roles, client_for, person_a):
 
 def test_export_is_logged_once_per_person(roles, client_for, person_a, commune_a):
     other = make_person(commune_a, ref="TL-02")
-    client_for(roles.officer_a).get(reverse("reintegration:export", args=["reintegration_persons", "xlsx"]))
+    client_for(roles.officer_a).get(reverse("export", args=["person", "xlsx"]))
     logs = ReadLog.objects.filter(action=ReadAction.EXPORT)
     assert {log.person for log in logs} == {person_a, other}
     assert all(log.user == roles.officer_a and "reintegration_persons (xlsx)" in log.detail for log in logs)

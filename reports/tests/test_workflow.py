@@ -163,12 +163,13 @@ def test_report_list_queries(roles, commune_a, client_for, django_assert_num_que
     new_report(commune_a, roles.officer_a)
     client = client_for(roles.officer_a)
     client.get(reverse("reports:report_list"))
-    # 1 session, 2 user, 3 assignments (with units), 4 the ids of the units in scope, 5 count of
-    # reports (up to the cap), 6 "may create" (a commune with RECORDS_WRITE exists), 7 the page of
-    # reports with their units, 8-10 savepoint, session update, release (the session is saved on
-    # each request). "May approve" needs no query for an officer (no unit with REPORTS_APPROVE).
-    # More reports would not add queries.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 assignments (with units), 4 the ids of the units in scope (permissions.
+    # scope_unit_ids, once per request), 5 count of reports (up to the cap), 6 "may create" (a commune
+    # with RECORDS_WRITE exists), 7 the page of reports with their units, 8 the communes of the unit
+    # filter, 9-11 savepoint, session update, release (the session is saved on each request).
+    # "May approve" needs no query for an officer (no unit with REPORTS_APPROVE). More reports
+    # would not add queries.
+    with django_assert_num_queries(11):
         client.get(reverse("reports:report_list"))
 
 

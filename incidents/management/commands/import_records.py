@@ -1,8 +1,9 @@
 """`python manage.py import_records KIND FILE [--user USERNAME]` (docs/import-formats.md).
 
-The kinds are discovered: every installed app may offer `<app>.importers.IMPORTERS`, a mapping of
-kind → importer class (basecurity.lib.tabular.Importer), so this command names no app but its
-own and incidents does not import the apps built on it.
+The kinds are those registered by the apps' `importers.py` (communes/imports.py), so this command
+names no app and incidents does not import the apps built on it. The import runs here, in the
+foreground, with the importer the pages' jobs use (no job is made: whoever runs a command waits for
+it), printing a progress line on stderr.
 
 All or nothing: on any error nothing is written, every problem is printed on stderr as
 "row, column, message" and the command exits with status 1. On success it prints the number of
@@ -15,32 +16,25 @@ Who the records are attributed to:
   use. Whoever runs commands on the server can already change the whole database, so this
   account has no unit limit (it is a superuser), but it cannot log in: it is inactive and has no
   usable password. The audit history then says plainly that the rows came from a command-line
-  import rather than from a person's page.
+  import rather than from a person's page. Such a load of past years is not refused by the
+  automatic lock of ended months (REPORT_AUTO_LOCK_DAYS), only by the locks of approved reports.
 """
 
-import importlib
-import importlib.util
 from pathlib import Path
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from basecurity.lib import tabular
+from communes.imports import REGISTRY
 
 SYSTEM_USERNAME = "system.import"
 
 
 def available_importers() -> dict[str, type]:
-    """kind → importer class, from every installed app's `importers.IMPORTERS`."""
-    found: dict[str, type] = {}
-    for config in apps.get_app_configs():
-        name = f"{config.name}.importers"
-        if importlib.util.find_spec(name) is None:
-            continue
-        found.update(getattr(importlib.import_module(name), "IMPORTERS", {}))
-    return found
+    """kind → importer class, of every registered import kind."""
+    return {key: kind.importer for key, kind in REGISTRY.items()}
 
 
 def system_user():
@@ -67,6 +61,15 @@ class Command(BaseCommand):
             f"Without it: the system account {SYSTEM_USERNAME!r}, without unit limit.",
         )
 
+    progress_shown = False
+
+    def show_progress(self, phase: str, done: int, total: int) -> None:
+        """One line, rewritten in place: "Checking rows: 12,000 / 100,000"."""
+        label = _("Checking rows") if phase == "validating" else _("Writing records")
+        self.stderr.write(f"\r{label}: {done:,} / {total:,}", ending="")
+        self.stderr.flush()
+        self.progress_shown = True
+
     def handle(self, *args, kind, file, user=None, **options):
         importers = available_importers()
         if kind not in importers:
@@ -91,7 +94,11 @@ class Command(BaseCommand):
                 raise CommandError(_("No active user has the username “%(user)s”.") % {"user": user})
         else:
             importer_user = system_user()
-        result = importers[kind](user=importer_user).run(data, path.name)
+        result = importers[kind](user=importer_user, progress=self.show_progress, backfill=not user).run(
+            data, path.name
+        )
+        if self.progress_shown:
+            self.stderr.write("")  # end the progress line
         if result.errors:
             self.stderr.write(_("row\tcolumn\tmessage"))
             for error in result.errors:

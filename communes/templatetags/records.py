@@ -1,10 +1,14 @@
-"""Cells of the shared record templates: a record's field shown the way people read it."""
+"""Cells of the shared record templates (templates/records/list.html, the detail pages): a record's
+field shown the way people read it, and the links of a list's export buttons."""
 
 from datetime import date, datetime
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.http import QueryDict
 from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
@@ -17,12 +21,17 @@ SPECIAL_LABELS = {"place": lambda: _("Place"), "items": lambda: _("Items")}
 
 
 def _split(column) -> tuple[str, object]:
-    return (column, None) if isinstance(column, str) else column
+    """A column given as a field name, a (name, label[, template]) tuple or a records.ListColumn."""
+    if isinstance(column, str):
+        return column, None
+    if isinstance(column, tuple):
+        return column[0], column[1]
+    return column.name, column.label
 
 
 @register.filter
 def column_label(column, config) -> str:
-    """The heading of a column of a kind (kinds.RecordKind): its given label, or the field's verbose name."""
+    """The heading of a column of a kind (communes.records.RecordKind): its given label, or the field's verbose name."""
     name, label = _split(column)
     if label is not None:
         return capfirst(label)
@@ -52,9 +61,12 @@ def _format(value, full=False):
     return str(value)
 
 
-@register.simple_tag
-def cell(record, column, full=False):
-    """The value of `column` for `record`: choices by label, dates dd/mm/yyyy, places as village (commune)."""
+@register.simple_tag(takes_context=True)
+def cell(context, record, column, full=False):
+    """The value of `column` for `record`: choices by label, dates dd/mm/yyyy, places as village
+    (commune); a column with a template renders it with `record`."""
+    if getattr(column, "template", ""):
+        return render_to_string(column.template, {"record": record}, request=context.get("request"))
     name, _label = _split(column)
     if name == "place":
         if record.village_id:
@@ -70,3 +82,17 @@ def cell(record, column, full=False):
         return getattr(record, f"get_{name}_display")() or "—"
     value = getattr(record, name)
     return _format(value() if callable(value) else value, full)
+
+
+@register.simple_tag
+def export_url(kind, query: str, fmt: str, layout: str = "", name: str = "") -> str:
+    """The export of the list with its filters and search (`query`, the list's query string), all
+    pages; for people, or in the import layout with layout="import"; `name` picks another export
+    of the same rows (a person list's statuses)."""
+    params = QueryDict(query or "", mutable=True)
+    params.pop("page", None)
+    if layout:
+        params["layout"] = layout
+    key = f"{kind.key}-{name}" if name else kind.key
+    url = reverse("export", kwargs={"kind": key, "fmt": fmt})
+    return f"{url}?{params.urlencode()}" if params else url

@@ -29,7 +29,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("communes", "0005_versions_and_submission_tokens"),
+        ("communes", "0007_schedule_import_purge"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -1,0 +1,84 @@
+"""The list and the export of every record kind (communes/records.py): one view each.
+
+Access goes through communes/permissions.py: the kind's read capability, else 404; the rows are
+the user's scope under the list's filters (records.filtered), so an export holds exactly the
+rows of its list, all pages at once.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from basecurity.lib import paging
+
+from .permissions import has_capability, require
+from .record_kinds import KINDS, RecordKind, export_heading, export_target, filtered
+
+PAGE_SIZE = 25
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+LAYOUTS = ("people", "import")
+
+
+def paginate(request, records, per_page: int = PAGE_SIZE):
+    """The page of `records` asked for (?page=): every list pages through here, with the count
+    capped (basecurity/lib/paging.py: "more than 5,000", pages within the first 5,000 rows)."""
+    return paging.paginate(request, records, per_page)
+
+
+def list_context(request, kind: RecordKind, page, **extra) -> dict:
+    """What templates/records/list.html reads."""
+    can_import = bool(kind.import_url) and has_capability(request.user, kind.write)
+    return {
+        "kind": kind,
+        "page": page,
+        "can_create": kind.user_can_create(request.user),
+        "can_import": can_import,
+        "import_link": kind.import_link() if can_import else "",
+        "query": request.GET.urlencode(),
+        **extra,
+    }
+
+
+@login_required
+def record_list(request, kind: str):
+    kind = KINDS[kind]
+    require(request.user, kind.read)
+    filterset, records = filtered(kind, request.user, request.GET)
+    page = paginate(request, records)
+    if kind.on_list:
+        kind.on_list(request.user, page)
+    extra = kind.list_context(request.user) if kind.list_context else {}
+    return render(
+        request,
+        "records/list.html",
+        list_context(request, kind, page, filter_form=filterset.form, filters_bound=filterset.is_bound, **extra),
+    )
+
+
+@login_required
+def export(request, kind: str, fmt: str):
+    """The list's rows (scope, filters and search of the list page) as CSV or XLSX: for people by
+    default, in the import layout with ?layout=import."""
+    target = export_target(kind)
+    layout = request.GET.get("layout", "people")
+    if target is None or fmt not in FORMATS or layout not in LAYOUTS:
+        raise Http404
+    kind, file = target
+    require(request.user, kind.read)
+    if layout == "import" and not file.columns:
+        raise Http404
+    filterset, records = filtered(kind, request.user, request.GET)
+    name = file.name or file.import_kind or kind.key
+    if kind.on_export:
+        kind.on_export(request.user, records, f"export {name} ({fmt})")
+    heading = export_heading(kind, file, filterset, request.user) if layout == "people" else ()
+    content = file.write(records, fmt, title=name, layout=layout, heading=heading)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
