@@ -121,13 +121,6 @@ def roles(request, units) -> RoleMatrix:
 
 
 @pytest.fixture
-def roles_2025(units) -> RoleMatrix:
-    """The same seats on the map of 1/7/2025: officer_a in xã Kỳ Thượng (Thanh Lâm's successor),
-    officer_b in xã Ba Chẽ (the town's), the superior seats at the province."""
-    return role_matrix(units["06979@2025"], units["06970@2025"], units["22"])
-
-
-@pytest.fixture
 def client_for(client):
     """A test client logged in as the given user (force_login bypasses the lockout backend)."""
 

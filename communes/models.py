@@ -247,14 +247,6 @@ class AdministrativeUnit(models.Model):
             AdministrativeUnit.objects.filter(pk=self.pk).update(history_path=self.history_path)
 
     @property
-    def is_commune_level(self) -> bool:
-        return self.level == Level.COMMUNE
-
-    @property
-    def is_village_level(self) -> bool:
-        return self.level == Level.VILLAGE
-
-    @property
     def kind_word(self) -> str:
         """The kind as written before a name in running text: "xã", "phường", "thị trấn", "đặc khu"..."""
         return KIND_WORDS.get(self.kind, "")

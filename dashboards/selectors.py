@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from basecurity.lib import periods
 from communes import lineage
 from communes.models import AdministrativeUnit, Level
-from communes.permissions import Capability, can, has_capability, root_units
+from communes.permissions import Capability, has_capability, root_units
 from incidents.deadlines import DUE_SOON_DAYS
 from incidents.models import CrimeTip, Incident
 
@@ -54,10 +54,6 @@ NOT_SIGNIFICANT_HELP = gettext_lazy("change not statistically significant")
 
 
 # --- Who may do what ------------------------------------------------------------------------------
-
-
-def can_view(user, unit: AdministrativeUnit) -> bool:
-    return can(user, Capability.DASHBOARD, unit)
 
 
 def dashboard_roots(user) -> list[AdministrativeUnit]:

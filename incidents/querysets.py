@@ -153,9 +153,6 @@ class ForeignerStayQuerySet(DatedRecordQuerySet):
     def late_or_undeclared(self) -> "ForeignerStayQuerySet":
         return self.exclude(declared_at__isnull=False, declared_at__lte=F("declaration_due_at"))
 
-    def staying_on(self, day: date) -> "ForeignerStayQuerySet":
-        return self.filter(arrived_on__lte=day).filter(Q(departed_on__isnull=True) | Q(departed_on__gte=day))
-
     def declaration_counts(self, by: tuple[str, ...] = ("unit",)):
         """Rows {"unit", "stays", "on_time"} (grouped `by`) for the `foreigners_declared` target, in SQL."""
         on_time = Q(declared_at__isnull=False, declared_at__lte=F("declaration_due_at"))
@@ -165,13 +162,6 @@ class ForeignerStayQuerySet(DatedRecordQuerySet):
 class ConditionalBusinessQuerySet(UnitScopedQuerySet):
     def active(self) -> "ConditionalBusinessQuerySet":
         return self.filter(status="active")
-
-    def without_certificate(self) -> "ConditionalBusinessQuerySet":
-        return self.filter(security_certificate_number="")
-
-    def counts_by_kind(self):
-        """Rows {"kind__code", "kind__name", "businesses"}."""
-        return self.values("kind__code", "kind__name").annotate(businesses=Count("id")).order_by()
 
 
 class BusinessInspectionQuerySet(DatedRecordQuerySet):
@@ -204,10 +194,6 @@ class WeaponSurrenderItemQuerySet(DatedRecordQuerySet):
 class PatrolQuerySet(DatedRecordQuerySet):
     date_field = "patrolled_on"
 
-    def counts_by_area(self):
-        """Rows {"area_kind", "patrols"}."""
-        return self.values("area_kind").annotate(patrols=Count("id")).order_by()
-
 
 class OutreachSessionQuerySet(DatedRecordQuerySet):
     date_field = "held_on"
@@ -219,9 +205,6 @@ class OutreachSessionQuerySet(DatedRecordQuerySet):
 
 class MediationQuerySet(DatedRecordQuerySet):
     date_field = "mediated_on"
-
-    def counts_by_outcome(self):
-        return self.values("outcome").annotate(mediations=Count("id")).order_by()
 
 
 class DoorToDoorCheckQuerySet(DatedRecordQuerySet):

@@ -141,10 +141,6 @@ class PersonQuerySet(UnitScopedQuerySet):
             .order_by()
         )
 
-    def category_counts_by_unit(self) -> models.QuerySet:
-        """Rows {"unit": id, "category": c, "persons": n}: counts without names for committees."""
-        return self.values("unit", "category").annotate(persons=Count("pk")).order_by()
-
 
 class PersonRecordQuerySet(UnitScopedQuerySet):
     """Support actions, statuses and reoffences: scoped through their person's unit."""
@@ -154,6 +150,3 @@ class PersonRecordQuerySet(UnitScopedQuerySet):
 
 class ReadLogQuerySet(UnitScopedQuerySet):
     unit_field = "person__unit"
-
-    def for_person(self, person) -> "ReadLogQuerySet":
-        return self.filter(person=person)

@@ -193,10 +193,6 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
-    def is_cut(self) -> bool:
-        return self.as_of is not None
-
-    @property
     def year_start(self) -> tuple[int, int]:
         """The (day, month) start setting this period was built with (read back from its dates)."""
         first = _add_months(self.start, -_LENGTH_IN_MONTHS[self.kind] * (self.number - 1))
@@ -234,14 +230,6 @@ class Period:
         if self.as_of is not None:
             return earlier.cut_at(same_day_years_earlier(self.as_of))
         return earlier
-
-    def previous_to_date(self, as_of: date | datetime) -> Period:
-        """The previous period for figures of this period up to ``as_of``.
-
-        If ``as_of`` is on or after the end, that is the whole previous period; otherwise it is cut at
-        the same day and month one year earlier (29 February 2024 → 28 February 2023).
-        """
-        return self.cut_at(as_of).previous()
 
 
 # --- Constructors --------------------------------------------------------------------------------
@@ -295,11 +283,6 @@ def half_year(year: int, number: int = 1, start=None) -> Period:
 def nine_months(year: int, start=None) -> Period:
     """The 9-month report: 15/12/Y-1 .. 14/9/Y by default."""
     return make_period(Kind.NINE_MONTHS, year, 1, start=start)
-
-
-def year_to_date(year: int, as_of: date | datetime, start=None) -> Period:
-    """Reporting year ``year`` cut at ``as_of`` (the whole year if ``as_of`` is on or after its end)."""
-    return reporting_year(year, start=start).cut_at(as_of)
 
 
 def months_of(year: int, start=None) -> list[Period]:
