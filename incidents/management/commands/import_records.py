@@ -18,16 +18,13 @@ Who the records are attributed to:
   import rather than from a person's page.
 """
 
-import importlib
-import importlib.util
 from pathlib import Path
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from basecurity.lib import tabular
+from basecurity.lib import discovery, tabular
 
 SYSTEM_USERNAME = "system.import"
 
@@ -35,11 +32,8 @@ SYSTEM_USERNAME = "system.import"
 def available_importers() -> dict[str, type]:
     """kind → importer class, from every installed app's `importers.IMPORTERS`."""
     found: dict[str, type] = {}
-    for config in apps.get_app_configs():
-        name = f"{config.name}.importers"
-        if importlib.util.find_spec(name) is None:
-            continue
-        found.update(getattr(importlib.import_module(name), "IMPORTERS", {}))
+    for module in discovery.app_modules("importers"):
+        found.update(getattr(module, "IMPORTERS", {}))
     return found
 
 
