@@ -7,7 +7,7 @@ and the history names the admin (simple-history's request middleware).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from communes.locks import PeriodLockAdminMixin, PeriodLockInlineMixin
+from communes.locks_admin import PeriodLockAdminMixin, PeriodLockInlineMixin
 
 from . import deadlines
 from .models import (

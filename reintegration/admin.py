@@ -5,7 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from communes.locks import LockChecker, PeriodLockAdminMixin, PeriodLockInlineMixin
+from communes.locks import LockChecker
+from communes.locks_admin import PeriodLockAdminMixin, PeriodLockInlineMixin
 
 from . import services
 from .models import Person, ReadLog, Reoffence, Status, SupportAction
