@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can
 
-from . import criteria
+from .criteria import results
 from .models import AssessmentState, CriteriaKind, CriteriaSet
 
 
@@ -27,7 +27,7 @@ def model_set_for(year: int) -> CriteriaSet | None:
 def unit_section(request, unit, year: int) -> str:
     if unit.level != Level.COMMUNE or not can(request.user, Capability.ORGANISATION_READ, unit):
         return ""
-    history = criteria.unit_history(unit)
+    history = results.unit_history(unit)
     current = next((result for result in history if result.assessment.year == year), None)
     if current is not None:
         groups = [{"number": g.group.number, "name": g.group.name, "result": g} for g in current.groups]
@@ -50,7 +50,7 @@ def overview_section(request, root, year: int) -> str:
     communes = list(AdministrativeUnit.objects.subtree_of(root).filter(level=Level.COMMUNE).order_by("path"))
     if not communes:
         return ""
-    found = criteria.units_results(communes, year)
+    found = results.units_results(communes, year)
     criteria_set = model_set_for(year)
     group_numbers = [group.number for group in criteria_set.groups.all()] if criteria_set else []
     if root.level == Level.COMMUNE or all(commune.parent_id == root.pk for commune in communes):

@@ -316,7 +316,7 @@ def test_the_upload_page_refuses_hostile_workbooks(roles, client_for, commune_a)
 
 @pytest.mark.django_db
 def test_the_admin_criteria_upload_refuses_a_hostile_workbook():
-    from reports.criteria_loader import load_criteria
+    from reports.criteria.loader import load_criteria
     from reports.models import CriteriaSet
 
     criteria_set = CriteriaSet.objects.first() or pytest.skip("no criteria set")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from basecurity.lib.tabular import CellError, RowError, parse_int, read_table, text
 
-from .models import AssessmentAnswer, CriteriaGroup, CriteriaItem, CriteriaSet
+from ..models import AssessmentAnswer, CriteriaGroup, CriteriaItem, CriteriaSet
 
 COLUMNS = ("group", "group_name", "number", "criterion")
 
