@@ -8,12 +8,16 @@ admin is a superuser; outsider has an account and no assignment.
 import importlib
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.db.backends.signals import connection_created
 
+from basecurity.testing import services
+from basecurity.testing.browser import CHROMIUM_ARGS
 from communes import seed
 from communes.management.commands.seed_ba_che import load_committees, load_demo_villages, load_units, seeded_units
 from communes.models import AdministrativeUnit, Assignment, Role
@@ -145,6 +149,57 @@ def skip_or_fail(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+# --- Outside services: a browser, a Celery worker ---------------------------------------------
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A Chromium page on a phone's screen (360 × 740, vi-VN); `page.errors` collects the console's errors."""
+    executable = chromium_path()
+    if not executable:
+        skip_or_fail("Chromium is not installed (/usr/bin/chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's greenlets switch context variables, so an ORM call in the test body may open a
+    # connection that pytest-django cannot see; it is closed here, or PostgreSQL refuses to drop
+    # the test database ("being accessed by other users").
+    opened = []
+
+    def remember(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(remember)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            errors = []
+            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+            page.errors = errors
+            yield page
+            context.close()
+            browser.close()
+    finally:
+        connection_created.disconnect(remember)
+        for connection in opened:
+            if connection._thread_ident == threading.get_ident():  # the live server closes its own
+                connection.close()
+
+
+@pytest.fixture
+def celery_worker_process():
+    """`celery worker` against the test Redis in a subprocess; stopped after the test."""
+    if not services.redis_is_up():
+        skip_or_fail(f"Redis is not reachable at {services.BROKER_URL}")
+    worker = services.start_worker(services.celery_env())
+    yield worker
+    services.stop(worker)
 
 
 # --- The suite on any day -----------------------------------------------------------------------

@@ -6,20 +6,13 @@ connection. An in-memory SQLite test database cannot be shared with another proc
 this test is skipped; run it against PostgreSQL (README: DATABASE_URL=postgres://...).
 """
 
-import os
-import subprocess
-import sys
 import uuid
 from datetime import date
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery import Celery
-from django.conf import settings
-from django.db import connection
 
-from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
+from basecurity.testing.services import BROKER_URL, celery_env, redis_is_up, shared_database_url, start_worker, stop
 from conftest import reseed_reference_data, skip_or_fail
 from dashboards.models import ComputationRun, Snapshot
 from incidents.models import Incident
@@ -28,70 +21,17 @@ from incidents.tests import factories as f
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def test_database_url() -> str | None:
-    """A DATABASE_URL for the test database, or None when another process cannot open it."""
-    values = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(values["NAME"])
-        if name == ":memory:" or "mode=memory" in name:
-            return None
-        return f"sqlite:///{name}"
-    if connection.vendor == "postgresql":
-        credentials = quote(values["USER"] or "", safe="")
-        if values["PASSWORD"]:
-            credentials += ":" + quote(values["PASSWORD"], safe="")
-        host = values["HOST"] or "localhost"
-        port = f":{values['PORT']}" if values["PORT"] else ""
-        return f"postgres://{credentials}@{host}{port}/{values['NAME']}"
-    return None
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
 @pytest.fixture
 def worker_on_test_database(transactional_db):
     if not redis_is_up():
         skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
-    database_url = test_database_url()
+    database_url = shared_database_url()
     if database_url is None:
         pytest.skip("The test database is in memory (SQLite): a worker process cannot share it; run on PostgreSQL.")
     queue = f"dashboards-test-{uuid.uuid4().hex}"  # no other worker on this Redis takes our task
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": BROKER_URL,
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "0",
-        "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "basecurity",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-        ],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(celery_env(DATABASE_URL=database_url, DATABASE_CONN_MAX_AGE="0"), queue)
     yield queue
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+    stop(worker)
 
 
 def test_recompute_targets_on_a_real_worker_stores_snapshots(
