@@ -144,7 +144,7 @@ def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
     roots = root_units(user, capability)
     if not roots:
         return queryset.none()
-    return queryset.within_any(roots, with_history=capability in READ_CAPABILITIES)
+    return queryset.within_any(roots, with_history=capability in READ_CAPABILITIES)  # type: ignore[attr-defined]
 
 
 def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup):

@@ -116,14 +116,14 @@ def recompute_targets(
     if run is not None and run.task_id == "" and task_id:
         run.task_id = task_id
         run.save(update_fields=["task_id"])
-    run = engine.recompute(int(year), _as_date(as_of), scope, run=run)
+    run = engine.recompute(int(year), _as_date(as_of), scope, run=run)  # type: ignore[arg-type]  # a unit id too
     parents = engine.recompute_parents(int(year), run.as_of) if with_parents else 0
     if outbox_claim:
         outbox.complete(outbox_claim["token"], outbox_claim["ids"])
     return {
         "run_id": run.pk,
         "state": run.state,
-        "as_of": run.as_of.isoformat(),
+        "as_of": run.as_of.isoformat() if run.as_of else None,
         "rows_changed": run.rows_changed,
         "parents": parents,
     }

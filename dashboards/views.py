@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template
+from django.template import Engine
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -160,7 +160,7 @@ def _cell_markup(part: str) -> str:
     a district's overview has 41 rows × 8 cells, and a Django template rendered per cell costs about
     five times as much as this (docs/benchmarks.md, "Overview page latency").
     """
-    return get_template(f"dashboards/overview_cell/{part}.html").template.source.rstrip("\n")
+    return Engine.get_default().get_template(f"dashboards/overview_cell/{part}.html").source.rstrip("\n")
 
 
 def overview_cell_html(cell: dict, titles: dict, mark: str, mark_help: str) -> SafeString:

@@ -9,6 +9,7 @@ BY in the database, never a Python loop over rows. Example, a district's crime f
 """
 
 from datetime import date, timedelta
+from typing import Self
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -38,7 +39,7 @@ class DatedRecordQuerySet(UnitScopedQuerySet):
     def newest_first(self) -> "DatedRecordQuerySet":
         return self.order_by(f"-{self.date_field}", "-id")
 
-    def with_places(self) -> "DatedRecordQuerySet":
+    def with_places(self) -> Self:
         """Join the unit, the village and the recording user (for lists: no query per row)."""
         return self.select_related("unit", "village", "recorded_by")
 
@@ -46,7 +47,7 @@ class DatedRecordQuerySet(UnitScopedQuerySet):
 class IncidentQuerySet(DatedRecordQuerySet):
     date_field = "occurred_on"
 
-    def with_places(self) -> "IncidentQuerySet":
+    def with_places(self) -> Self:
         return super().with_places().select_related("category")
 
     def of_group(self, group: str) -> "IncidentQuerySet":

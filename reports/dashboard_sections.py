@@ -5,6 +5,8 @@ overview shows each commune's groups and overall result, a province's each distr
 Three or four queries per section, whatever the number of communes.
 """
 
+from typing import Any
+
 from django.template.loader import render_to_string
 
 from communes.models import AdministrativeUnit, Level
@@ -69,7 +71,7 @@ def overview_section(request, root, year: int) -> str:
 def _tallies(root, communes, found) -> list[dict]:
     """Per district (unit just below the root): communes, assessments confirmed, met and confirmed."""
     depth = root.path.count("/")  # "/22/" → the child's code is the 3rd piece of "/22/202/06976/"
-    by_code = {}
+    by_code: dict[str, dict[str, Any]] = {}
     for commune in communes:
         code = commune.path.split("/")[depth]
         tally = by_code.setdefault(code, {"communes": 0, "confirmed": 0, "met": 0, "submitted": 0})

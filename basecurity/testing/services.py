@@ -6,8 +6,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from celery import current_app
@@ -21,7 +23,7 @@ def redis_is_up() -> bool:
     import redis
 
     try:
-        return redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping()
+        return bool(redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping())
     except redis.exceptions.ConnectionError:
         return False
 
@@ -54,7 +56,7 @@ def celery_env(**extra: str) -> dict[str, str]:
     }
 
 
-def start_worker(env: dict[str, str], queue: str | None = None, **popen) -> subprocess.Popen:
+def start_worker(env: dict[str, str], queue: str | None = None, **popen: Any) -> subprocess.Popen[bytes]:
     """`celery worker` in a subprocess (solo pool, no gossip, mingle or heartbeat), on `queue` if given."""
     command = [sys.executable, "-m", "celery", "-A", "basecurity", "worker", "--pool=solo", "--without-gossip"]
     command += ["--without-mingle", "--without-heartbeat", "--loglevel=WARNING"] + (["-Q", queue] if queue else [])
@@ -62,7 +64,7 @@ def start_worker(env: dict[str, str], queue: str | None = None, **popen) -> subp
     return subprocess.Popen(command, cwd=Path(settings.BASE_DIR), env=env, **popen)
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     """Terminate a process still running; kill it if it has not stopped within 20 s."""
     if process.poll() is not None:
         return
@@ -74,7 +76,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def wait_for(condition, timeout: float = 60.0, what: str = "condition", every: float = 0.2) -> None:
+def wait_for(
+    condition: Callable[[], object], timeout: float = 60.0, what: str = "condition", every: float = 0.2
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -83,7 +87,7 @@ def wait_for(condition, timeout: float = 60.0, what: str = "condition", every: f
 
 
 @contextmanager
-def broker_at(url: str):
+def broker_at(url: str) -> Iterator[None]:
     """Point the Celery app at a real broker (tests run tasks in-process otherwise)."""
     conf = current_app.conf
     saved = conf.task_always_eager, conf.broker_url

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from basecurity.lib import history
 from basecurity.lib.storage import removed_on_failure
 from communes.permissions import Capability, can
 
@@ -48,7 +49,7 @@ def _require_editable(assessment: Assessment) -> None:
 
 
 def _save(assessment: Assessment, user) -> Assessment:
-    assessment._history_user = user
+    history.attribute(assessment, user)
     assessment.save()
     return assessment
 
@@ -77,7 +78,7 @@ def assessment_start(*, user, unit, criteria_set: CriteriaSet, year: int) -> Ass
             _("“%(set)s” has no criteria yet: ask the administrator to load them.") % {"set": criteria_set.name}
         )
     assessment = Assessment(unit=unit, criteria_set=criteria_set, year=year)
-    assessment._history_user = user
+    history.attribute(assessment, user)
     try:
         with transaction.atomic():
             assessment.save()
@@ -147,7 +148,7 @@ def answers_save(*, assessment: Assessment, user, version: int, answers: Sequenc
         if errors:
             raise ValidationError(errors)
         for answer, new_file in to_save:
-            answer._history_user = user
+            history.attribute(answer, user)
             answer.save()
             if new_file:
                 stored_files.append(answer.attachment)

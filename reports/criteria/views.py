@@ -99,7 +99,7 @@ def missing_criteria(year: int) -> list[str]:
         .values_list("kind", flat=True)
         .distinct()
     )
-    return [label for kind, label in CriteriaKind.choices if kind not in in_force]
+    return [str(label) for kind, label in CriteriaKind.choices if kind not in in_force]
 
 
 def _sections(assessment, answers: dict, forms: dict | None = None) -> list:
@@ -219,7 +219,7 @@ def _answer_errors(error: ValidationError, forms: dict) -> list[str]:
     """Per-criterion problems go on their form; the rest are shown at the top."""
     if not hasattr(error, "error_dict"):
         return error.messages
-    general = []
+    general: list[str] = []
     for key, problems in error.error_dict.items():
         form = forms.get(int(key)) if key.isdigit() else None
         if form is not None:
