@@ -26,13 +26,7 @@ from reports.querysets import district_report
 
 from .helpers import IN_NOVEMBER, TODAY, field_values, make_incident
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 
 def _docx(client, report):

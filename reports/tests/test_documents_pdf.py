@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.urls import reverse
 
@@ -19,10 +18,10 @@ from communes.models import Role
 from conftest import make_user
 from reports import services
 
-from .helpers import IN_NOVEMBER, TODAY, make_incident
+from .helpers import IN_NOVEMBER, make_incident
 from .test_documents import _activities
 
-pytestmark = [pytest.mark.django_db, pytest.mark.documents]
+pytestmark = [pytest.mark.django_db, pytest.mark.documents, pytest.mark.usefixtures("november_28")]
 
 SAMPLES = Path(settings.BASE_DIR) / "docs" / "samples"
 
@@ -33,12 +32,6 @@ def soffice():
     if path is None:
         conftest.skip_or_fail("LibreOffice is not installed (soffice): apt-get install libreoffice-writer-nogui")
     return path
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
 
 
 def _rendered(soffice, content: bytes, tmp_path, name: str):
