@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db.backends.signals import connection_created
+from django.utils import translation
 
 from basecurity.testing import services
 from basecurity.testing.browser import CHROMIUM_ARGS
@@ -122,6 +123,13 @@ def roles(request, units) -> RoleMatrix:
     if on_todays_map(request):
         return role_matrix(units["06979@2025"], units["06970@2025"], units["22"])
     return role_matrix(units["06976"], units["06970"], units["202"])
+
+
+@pytest.fixture
+def english():
+    """Messages in English (the msgids) inside the test; pages follow their own language cookie."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

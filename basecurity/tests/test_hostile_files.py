@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
 
 from basecurity.lib import tabular
 from basecurity.testing import workbooks as wb
@@ -21,11 +20,7 @@ from basecurity.testing.html import texts
 from incidents.importers import INCIDENT_COLUMNS
 from incidents.models import Incident
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 ROOT = Path(__file__).resolve().parents[2]

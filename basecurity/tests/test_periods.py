@@ -34,12 +34,6 @@ def calendar_years(settings):
     settings.REPORTING_YEAR_START = CALENDAR
 
 
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
 def days(first: date, last: date):
     day = first
     while day <= last:

@@ -1,5 +1,7 @@
 """The four criteria groups: seeded names, results per group and overall, attachments, workflow by role."""
 
+from functools import partial
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -45,33 +47,18 @@ def test_attachment_type_and_size(roles, commune_a, model_set, items, settings, 
     settings.MEDIA_ROOT = tmp_path
     assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
     item = items[(1, 1)]
-    with pytest.raises(ValidationError, match="not one"):
-        services.answer_save(
-            assessment=assessment,
-            user=roles.officer_a,
-            item=item,
-            met=True,
-            attachment=SimpleUploadedFile("virus.exe", b"MZ"),
-        )
-    with pytest.raises(ValidationError, match="not really a PDF file"):
-        services.answer_save(
-            assessment=assessment,
-            user=roles.officer_a,
-            item=item,
-            met=True,
-            attachment=SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 a program renamed"),
-        )
+    answer = partial(services.answer_save, assessment=assessment, user=roles.officer_a, item=item, met=True)
+    for name, content, refusal in (
+        ("virus.exe", b"MZ", "not one"),
+        ("bien-ban.pdf", b"MZ\x90\x00 a program renamed", "not really a PDF file"),
+    ):
+        with pytest.raises(ValidationError, match=refusal):
+            answer(attachment=SimpleUploadedFile(name, content))
     for name, content in (("anh.jpg", b"\xff\xd8\xff\xe0 JFIF"), ("bang.xlsx", b"PK\x03\x04 zip")):
-        services.answer_save(
-            assessment=assessment,
-            user=roles.officer_a,
-            item=item,
-            met=True,
-            attachment=SimpleUploadedFile(name, content),
-        )
+        answer(attachment=SimpleUploadedFile(name, content))
     big = SimpleUploadedFile("bien-ban.pdf", b"0" * (ATTACHMENT_MAX_BYTES + 1))
     with pytest.raises(ValidationError, match="larger than 10 MB"):
-        services.answer_save(assessment=assessment, user=roles.officer_a, item=item, met=True, attachment=big)
+        answer(attachment=big)
 
 
 def test_workflow_by_role(roles, commune_a, model_set, items, settings, tmp_path):
