@@ -10,38 +10,22 @@ Idempotent: rows are looked up by their natural keys and only written when they 
 import csv
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
-from .models import IncomeBand, Person, Reoffence, Status, SupportAction
+from .models import Person, Reoffence, Status, SupportAction
 
 # The persons: one a row, by Person's field names (unit and village by their codes; ISO dates).
 DEMO_PERSONS = Path(__file__).with_name("demo_persons.csv")
 PERSON_DATES = ("date_of_birth", "returned_on", "management_start", "management_end")
 # Their support actions: by the person's ref, then SupportAction's field names.
 DEMO_SUPPORT = Path(__file__).with_name("demo_support.csv")
+# Their statuses: by the person's ref, then Status's field names (yes/no for the two booleans).
+DEMO_STATUSES = Path(__file__).with_name("demo_statuses.csv")
 
+M = TypeVar("M", bound=models.Model)
 
-# ref → statuses (as of, has job, stable life, occupation, income band)
-STATUSES = {
-    "TT-2020-03": [
-        (date(2020, 9, 30), False, True, "Chăn nuôi, trồng rừng", IncomeBand.UNDER_2M),
-        (date(2021, 6, 30), True, True, "Cửa hàng buôn bán xe máy", IncomeBand.FROM_5M_TO_10M),
-    ],
-    "TT-2020-05": [(date(2020, 12, 10), True, True, "Thợ xây", IncomeBand.FROM_5M_TO_10M)],
-    "TT-2021-01": [(date(2021, 6, 1), True, False, "Bán hàng tạp hóa", IncomeBand.FROM_2M_TO_5M)],
-    "TT-2021-04": [(date(2021, 9, 15), False, False, "", IncomeBand.NONE)],
-    "TT-2019-07": [(date(2020, 6, 1), True, True, "Lái xe", IncomeBand.FROM_5M_TO_10M)],
-    "TL-2020-01": [
-        (date(2020, 10, 1), False, False, "", IncomeBand.NONE),
-        (date(2021, 3, 1), True, False, "Làm thuê thời vụ", IncomeBand.UNDER_2M),
-    ],
-    "TL-2020-02": [(date(2021, 5, 10), True, True, "Trồng quế, trồng keo", IncomeBand.FROM_2M_TO_5M)],
-    "TL-2020-04": [(date(2021, 8, 20), True, True, "Công nhân", IncomeBand.FROM_5M_TO_10M)],
-    "TL-2021-01": [(date(2021, 8, 1), False, True, "Nội trợ, chăn nuôi", IncomeBand.UNDER_2M)],
-    "TL-2021-02": [(date(2021, 10, 5), True, True, "Học nghề sửa chữa xe máy", IncomeBand.UNDER_2M)],
-}
 
 # ref → reoffences (date, description)
 REOFFENCES = {
@@ -49,10 +33,10 @@ REOFFENCES = {
 }
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
     """Get the row by `lookup`, create it or update it only when `values` differ (no new history
     when the demo is loaded again)."""
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
     elif all(getattr(instance, name) == value for name, value in values.items()):
@@ -94,13 +78,9 @@ def load(units) -> None:
                 "notes": "Dữ liệu minh họa (hư cấu).",
             },
         )
-    for ref, rows in STATUSES.items():
-        for as_of, has_job, stable_life, occupation, band in rows:
-            _upsert(
-                Status,
-                {"person": persons[ref], "as_of": as_of},
-                {"has_job": has_job, "stable_life": stable_life, "occupation": occupation, "income_band": band},
-            )
+    for row in _rows(DEMO_STATUSES, ("as_of",)):
+        row["has_job"], row["stable_life"] = row["has_job"] == "yes", row["stable_life"] == "yes"
+        _upsert(Status, {"person": persons[row.pop("person")], "as_of": row.pop("as_of")}, row)
     for row in _rows(DEMO_SUPPORT, ("date",)):
         row["loan_amount_vnd"] = int(row["loan_amount_vnd"]) if row["loan_amount_vnd"] else None
         lookup = {"person": persons[row.pop("person")], "date": row.pop("date"), "kind": row.pop("kind")}
