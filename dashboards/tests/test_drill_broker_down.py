@@ -93,6 +93,12 @@ def queued_tasks() -> list[dict]:
     return found
 
 
+def record_an_incident(client, commune):
+    """An officer saves an incident of March 2025 from its page."""
+    data = incident_post(commune, occurred_on="2025-03-01", reported_on="2025-03-02")
+    return client.post(reverse("incidents:incident_create"), data)
+
+
 def test_broker_down_then_back(second_redis, roles, client_for, commune_a, settings):
     settings.DASHBOARDS_RECOMPUTE_ON_SAVE = True
     officer = client_for(roles.officer_a)
@@ -100,12 +106,7 @@ def test_broker_down_then_back(second_redis, roles, client_for, commune_a, setti
         second_redis.kill()
 
         # A save stays fast and leaves its outbox row (in its own transaction).
-        response, elapsed = timed(
-            lambda: officer.post(
-                reverse("incidents:incident_create"),
-                incident_post(commune_a, occurred_on="2025-03-01", reported_on="2025-03-02"),
-            )
-        )
+        response, elapsed = timed(lambda: record_an_incident(officer, commune_a))
         assert response.status_code == 302 and elapsed < 3
         assert Incident.objects.count() == 1
         assert set(RecomputeRequest.objects.values_list("unit_id", "year")) == {
@@ -168,12 +169,7 @@ def test_broker_back_a_real_worker_drains_the_outbox(second_redis, roles, client
     officer = client_for(roles.officer_a)
     with broker_at(URL):
         second_redis.kill()
-        response, elapsed = timed(
-            lambda: officer.post(
-                reverse("incidents:incident_create"),
-                incident_post(commune_a, occurred_on="2025-03-01", reported_on="2025-03-02"),
-            )
-        )
+        response, elapsed = timed(lambda: record_an_incident(officer, commune_a))
         assert response.status_code == 302 and elapsed < 3
         assert tasks.drain_recompute_outbox()["failed"] == 2
         second_redis.start()
