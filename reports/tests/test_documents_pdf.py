@@ -18,8 +18,7 @@ from communes.models import Role
 from conftest import make_user
 from reports import services
 
-from .helpers import IN_NOVEMBER, make_incident
-from .test_documents import _activities
+from .helpers import IN_NOVEMBER, make_activities, make_incident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.documents, pytest.mark.usefixtures("november_28")]
 
@@ -126,7 +125,7 @@ def test_the_towns_six_month_report_prints_with_the_towns_title(units, client_fo
 
 def test_the_year_report_prints_on_a4(roles, commune_a, client_for, soffice, tmp_path):
     make_incident(commune_a, roles.officer_a, IN_NOVEMBER)
-    _activities(commune_a, roles.officer_a, IN_NOVEMBER)
+    make_activities(commune_a, roles.officer_a, IN_NOVEMBER)
     report = _commune_report(roles, commune_a, roles.officer_a, "year", **SECTIONS_TEXT)
     rendered = _rendered(soffice, _docx(client_for(roles.officer_a), report), tmp_path, "bao-cao-tong-ket-nam")
     _assert_a4_portrait(rendered)
