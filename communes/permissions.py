@@ -7,7 +7,6 @@ it. Every view, export, import and dashboard scopes its queryset through `scope(
 
 from enum import StrEnum
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -83,10 +82,6 @@ def assignments_of(user) -> list[Assignment]:
     return cached
 
 
-def roles_of(user) -> set[str]:
-    return {assignment.role for assignment in assignments_of(user)}
-
-
 def capabilities_of(user) -> set[Capability]:
     if user.is_authenticated and user.is_superuser:
         return set(Capability)
@@ -149,7 +144,7 @@ def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
     roots = root_units(user, capability)
     if not roots:
         return queryset.none()
-    return queryset.within_any(roots, with_history=capability in READ_CAPABILITIES)
+    return queryset.within_any(roots, with_history=capability in READ_CAPABILITIES)  # type: ignore[attr-defined]
 
 
 def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup):
@@ -167,20 +162,6 @@ def require(user, capability: Capability, unit: AdministrativeUnit | None = None
     allowed = can(user, capability, unit) if unit is not None else has_capability(user, capability)
     if not allowed:
         raise Http404
-
-
-class CapabilityRequiredMixin(LoginRequiredMixin):
-    """Class-based views: log-in required, then 404 unless the user holds `capability` somewhere.
-
-    Views whose objects belong to units also scope their queryset with `scope()`.
-    """
-
-    capability: Capability
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(request.user, self.capability)
-        return super().dispatch(request, *args, **kwargs)
 
 
 def scope_label(user, capability: Capability, unit: AdministrativeUnit | None = None) -> str:
