@@ -8,20 +8,19 @@ admin is a superuser; outsider has an account and no assignment.
 import importlib
 import os
 import shutil
-import subprocess
-import sys
+import threading
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.apps import apps as django_apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
-from django.db import connection
+from django.db.backends.signals import connection_created
+from django.utils import translation
 
+from basecurity.testing import services
+from basecurity.testing.browser import CHROMIUM_ARGS
 from communes import seed
 from communes.management.commands.seed_ba_che import load_committees, load_demo_villages, load_units, seeded_units
 from communes.models import AdministrativeUnit, Assignment, Role
@@ -131,10 +130,10 @@ def roles(request, units) -> RoleMatrix:
 
 
 @pytest.fixture
-def roles_2025(units) -> RoleMatrix:
-    """The same seats on the map of 1/7/2025: officer_a in xã Kỳ Thượng (Thanh Lâm's successor),
-    officer_b in xã Ba Chẽ (the town's), the superior seats at the province."""
-    return role_matrix(units["06979@2025"], units["06970@2025"], units["22"])
+def english():
+    """Messages in English (the msgids) inside the test; pages follow their own language cookie."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -164,6 +163,57 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+# --- Outside services: a browser, a Celery worker ---------------------------------------------
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A Chromium page on a phone's screen (360 × 740, vi-VN); `page.errors` collects the console's errors."""
+    executable = chromium_path()
+    if not executable:
+        skip_or_fail("Chromium is not installed (/usr/bin/chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's greenlets switch context variables, so an ORM call in the test body may open a
+    # connection that pytest-django cannot see; it is closed here, or PostgreSQL refuses to drop
+    # the test database ("being accessed by other users").
+    opened = []
+
+    def remember(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(remember)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            errors = []
+            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+            page.errors = errors
+            yield page
+            context.close()
+            browser.close()
+    finally:
+        connection_created.disconnect(remember)
+        for connection in opened:
+            if connection._thread_ident == threading.get_ident():  # the live server closes its own
+                connection.close()
+
+
+@pytest.fixture
+def celery_worker_process():
+    """`celery worker` against the test Redis in a subprocess; stopped after the test."""
+    if not services.redis_is_up():
+        skip_or_fail(f"Redis is not reachable at {services.BROKER_URL}")
+    worker = services.start_worker(services.celery_env())
+    yield worker
+    services.stop(worker)
+
+
 # --- The suite on any day -----------------------------------------------------------------------
 # `pytest --today=2028-02-29T10:00+07:00` runs every test with the clock moved to that moment (and
 # running on from it): CI runs the date-sensitive tests on days that break careless date code (the
@@ -190,72 +240,21 @@ def _frozen_today(request):
 # --- A real Celery worker -------------------------------------------------------------------------
 
 
-def test_database_url() -> str | None:
-    """A DATABASE_URL for the test database, or None when another process cannot open it."""
-    values = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(values["NAME"])
-        if name == ":memory:" or "mode=memory" in name:
-            return None
-        return f"sqlite:///{name}"
-    if connection.vendor == "postgresql":
-        credentials = quote(values["USER"] or "", safe="")
-        if values["PASSWORD"]:
-            credentials += ":" + quote(values["PASSWORD"], safe="")
-        host = values["HOST"] or "localhost"
-        port = f":{values['PORT']}" if values["PORT"] else ""
-        return f"postgres://{credentials}@{host}{port}/{values['NAME']}"
-    return None
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
 @pytest.fixture
 def worker_on_test_database(transactional_db):
     """A `celery worker` subprocess on the test database, taking tasks from its own queue (yielded)."""
-    from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
-
-    if not redis_is_up():
-        skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
-    database_url = test_database_url()
+    if not services.redis_is_up():
+        skip_or_fail(f"Redis is not reachable at {services.BROKER_URL}")
+    database_url = services.shared_database_url()
     if database_url is None:
         pytest.skip("The test database is in memory (SQLite): a worker process cannot share it; run on PostgreSQL.")
     queue = f"dashboards-test-{uuid.uuid4().hex}"  # no other worker on this Redis takes our task
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": BROKER_URL,
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "0",
-        "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
-        # Uploaded import files wait in the test's folder (communes/jobs.py): the worker reads them there.
-        "IMPORT_FILES_ROOT": str(storages["imports"].location),
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "basecurity",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-        ],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    # Uploaded import files wait in the test's folder (communes/jobs.py): the worker reads them there.
+    env = services.celery_env(
+        DATABASE_URL=database_url,
+        DATABASE_CONN_MAX_AGE="0",
+        IMPORT_FILES_ROOT=str(storages["imports"].location),
     )
+    worker = services.start_worker(env, queue)
     yield queue
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+    services.stop(worker)

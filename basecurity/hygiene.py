@@ -14,7 +14,9 @@ Imports clean their cells the same way (basecurity/lib/tabular.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,8 +34,11 @@ def check_year(value: date | None) -> None:
         raise ValidationError(YEAR_MESSAGE, code="year_out_of_range")
 
 
-def _char_to_python(original):
-    def to_python(self, value):
+INSTALLED_MARK = "_basecurity_hygiene"  # set on forms.CharField once install() has run
+
+
+def _char_to_python(original: Callable[[Any, Any], Any]) -> Any:
+    def to_python(self: Any, value: Any) -> Any:
         value = original(self, value)
         if isinstance(value, str) and value and not isinstance(self.widget, forms.PasswordInput):
             value = clean_text(value)
@@ -44,8 +49,8 @@ def _char_to_python(original):
     return to_python
 
 
-def _temporal_to_python(original):
-    def to_python(self, value):
+def _temporal_to_python(original: Callable[[Any, Any], Any]) -> Any:
+    def to_python(self: Any, value: Any) -> Any:
         value = original(self, value)
         check_year(value)
         return value
@@ -53,12 +58,12 @@ def _temporal_to_python(original):
     return to_python
 
 
-def _admin_filters(original):
+def _admin_filters(original: Callable[[Any, Any], Any]) -> Any:
     """The admin's date hierarchy computes the end of a year or month in Python: year 9999 (or a
     year-1 date made time-zone aware) overflows into a 500. Such a filter is refused like any bad
     filter (the list reloads without it)."""
 
-    def get_filters(self, request):
+    def get_filters(self: Any, request: Any) -> Any:
         from django.contrib.admin.options import IncorrectLookupParameters
 
         if self.date_hierarchy:
@@ -75,12 +80,13 @@ def _admin_filters(original):
 
 def install() -> None:
     """Wrap the form fields' to_python and the admin's list filters once (idempotent)."""
-    if getattr(forms.CharField, "_basecurity_hygiene", False):
+    if getattr(forms.CharField, INSTALLED_MARK, False):
         return
     from django.contrib.admin.views.main import ChangeList
 
-    ChangeList.get_filters = _admin_filters(ChangeList.get_filters)
-    forms.CharField.to_python = _char_to_python(forms.CharField.to_python)
-    forms.DateField.to_python = _temporal_to_python(forms.DateField.to_python)
-    forms.DateTimeField.to_python = _temporal_to_python(forms.DateTimeField.to_python)
-    forms.CharField._basecurity_hygiene = True
+    # Monkeypatching, on purpose: every form field and admin list of the project, Django's included.
+    ChangeList.get_filters = _admin_filters(ChangeList.get_filters)  # type: ignore[method-assign]
+    forms.CharField.to_python = _char_to_python(forms.CharField.to_python)  # type: ignore[method-assign]
+    forms.DateField.to_python = _temporal_to_python(forms.DateField.to_python)  # type: ignore[method-assign]
+    forms.DateTimeField.to_python = _temporal_to_python(forms.DateTimeField.to_python)  # type: ignore[method-assign]
+    setattr(forms.CharField, INSTALLED_MARK, True)

@@ -207,7 +207,7 @@ IMPORT_FILES_ROOT = env.path("IMPORT_FILES_ROOT", default=BASE_DIR / "var" / "im
 IMPORT_CONFIRM_HOURS = env.int("IMPORT_CONFIRM_HOURS", default=24)
 STORAGES["imports"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": str(IMPORT_FILES_ROOT), "base_url": "/not-served/"},
+    "OPTIONS": {"location": str(IMPORT_FILES_ROOT), "base_url": "/not-served/"},  # type: ignore[dict-item]
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -18,7 +18,7 @@ REPORT_AUTO_LOCK_DAYS = None
 # Uploaded files (criteria evidence) go to a throw-away folder, never into the project's media/.
 MEDIA_ROOT = os.path.join(__import__("tempfile").gettempdir(), f"basecurity-test-media-{os.getpid()}")
 # Uploaded import files likewise (a worker started by a test is given the test's folder).
-STORAGES["imports"]["OPTIONS"]["location"] = os.environ.get("IMPORT_FILES_ROOT") or os.path.join(  # noqa: F405
+STORAGES["imports"]["OPTIONS"]["location"] = os.environ.get("IMPORT_FILES_ROOT") or os.path.join(  # type: ignore[index]  # noqa: F405
     __import__("tempfile").gettempdir(), f"basecurity-test-imports-{os.getpid()}"
 )
 # A record kind that exists only in the tests: one model and one declaration (communes/record_kinds.py).

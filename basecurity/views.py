@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views import defaults
+from kombu.exceptions import OperationalError as BrokerError
 
 from communes.permissions import Capability, has_capability, root_units
 from dashboards.views import dashboard_url
@@ -61,16 +62,17 @@ def _broker_answers() -> bool | None:
     conf = current_app.conf
     if conf.task_always_eager:
         return None
-    try:
-        with current_app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
+        try:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
             client = getattr(conn.default_channel, "client", None)
             if client is not None and hasattr(client, "ping"):  # Redis: a round trip, not only a socket
                 client.ping()
-        return True
-    except Exception:  # kombu's and the transport's connection errors, whatever the transport
-        logger.warning("readyz: the broker does not answer", exc_info=True)
-        return False
+        # kombu's own (it wraps the transport's on connecting), then the transport's (Redis' ping)
+        except (BrokerError, *conn.connection_errors, *conn.channel_errors):
+            logger.warning("readyz: the broker does not answer", exc_info=True)
+            return False
+    return True
 
 
 def readyz(request):

@@ -36,12 +36,14 @@ import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import bench_url, database_name  # noqa: E402
+from generate import bench_url, database_name  # noqa: E402  (bench/generate.py, as targets_bench.py)
 
 PASSWORD = "bench-lists-Pa55word!"  # noqa: S105 (a throw-away benchmark user)
 SECRET_KEY = "bench-lists-secret-key-only-for-the-benchmark-" + "x" * 20  # noqa: S105
@@ -90,8 +92,8 @@ def prepare(url: str) -> dict[str, str]:
     call_command("migrate", verbosity=0)
     print(f"migrated in {time.perf_counter() - t0:.1f} s")
     call_command("collectstatic", interactive=False, verbosity=0)
-    province = AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("id").first()
-    district = AdministrativeUnit.objects.filter(level=Level.DISTRICT).order_by("id").first()
+    province = AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("id")[0]
+    district = AdministrativeUnit.objects.filter(level=Level.DISTRICT).order_by("id")[0]
     commune = AdministrativeUnit.objects.filter(level=Level.COMMUNE, path__startswith=district.path).order_by("id")[0]
     seats = {
         "bench.province": (Role.DISTRICT_POLICE, province),
@@ -250,7 +252,11 @@ def run_level(port: int, sessions: dict, mix: list[Page], threads: int, seconds:
         worker.join()
     elapsed = time.perf_counter() - started
     every = [value for values in results.latencies.values() for value in values]
-    summary = {"concurrency": threads, "seconds": elapsed, "all": _figures(every, sum(results.errors.values()))}
+    summary: dict[str, Any] = {
+        "concurrency": threads,
+        "seconds": elapsed,
+        "all": _figures(every, sum(results.errors.values())),
+    }
     summary["all"]["rate"] = len(every) / elapsed
     summary["pages"] = {
         name: _figures(results.latencies.get(name, []), results.errors.get(name, 0)) for name in [p.name for p in mix]

@@ -39,7 +39,7 @@ class VillageSelect(forms.Select):
 
 
 def village_label(unit: AdministrativeUnit) -> str:
-    return f"{unit.name} ({unit.parent.name})"
+    return f"{unit.name} ({unit.parent.name})" if unit.parent else unit.name
 
 
 def preselect_only_choice(form: forms.ModelForm, name: str) -> None:
@@ -47,7 +47,9 @@ def preselect_only_choice(form: forms.ModelForm, name: str) -> None:
     among them (a seat kept at a commune that ended stays in the list, for the records of its days),
     else the only one there is."""
     today = timezone.localdate()
-    choices = list(form.fields[name].queryset)
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)  # a unit's select
+    choices = list(field.queryset or ())
     candidates = [unit for unit in choices if unit.is_valid_on(today)] or choices
     if not form.instance.pk and not form.initial.get(name) and len(candidates) == 1:
         form.initial[name] = candidates[0].pk

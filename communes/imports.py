@@ -108,7 +108,7 @@ class UnitRowsImporter(tabular.Importer):
         for unit in found.order_by(F("valid_until").asc(nulls_last=True), "valid_from"):
             self.units.setdefault(unit.code, []).append(unit)
         self.writable: dict[int, bool] = {}
-        self.villages: dict[tuple[int, str], AdministrativeUnit | None] = {}
+        self.villages: dict[tuple[int | None, str], AdministrativeUnit | None] = {}
         all_units = [unit for units in self.units.values() for unit in units]
         if self.uses_villages and all_units:
             for village in AdministrativeUnit.objects.filter(parent__in=all_units, level=Level.VILLAGE):

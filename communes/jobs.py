@@ -19,6 +19,7 @@ the tasks run in-process after the commit and the job page shows their result at
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from datetime import timedelta
@@ -258,7 +259,7 @@ def _fail_all(jobs, message: str, *, remove_file: bool) -> int:
             job.state, job.finished_at = State.FAILED, timezone.now()
             job.save()
             if remove_file:
-                transaction.on_commit(lambda job=job: _remove_file(job))
+                transaction.on_commit(functools.partial(_remove_file, job))
             failed += 1
     return failed
 

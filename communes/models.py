@@ -1,5 +1,7 @@
 """Administrative units, steering committees, self-management teams and users' assignments."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -26,7 +28,7 @@ class Level(models.TextChoices):
 
 # Rank of each level: a parent always has a smaller rank than its child. The district level is
 # optional (abolished on 1/7/2025), so a commune may sit directly under a province.
-LEVEL_RANK = {Level.PROVINCE: 1, Level.DISTRICT: 2, Level.COMMUNE: 3, Level.VILLAGE: 4}
+LEVEL_RANK: dict[str, int] = {Level.PROVINCE: 1, Level.DISTRICT: 2, Level.COMMUNE: 3, Level.VILLAGE: 4}
 
 
 class UnitKind(models.TextChoices):
@@ -46,7 +48,7 @@ class UnitKind(models.TextChoices):
     RESIDENTIAL_GROUP = "to_dan_pho", _("Residential group")
 
 
-KIND_LEVEL = {
+KIND_LEVEL: dict[str, str] = {
     UnitKind.PROVINCE: Level.PROVINCE,
     UnitKind.CITY: Level.PROVINCE,
     UnitKind.DISTRICT: Level.DISTRICT,
@@ -183,7 +185,7 @@ class AdministrativeUnit(models.Model):
 
     def clean(self) -> None:
         self.level = KIND_LEVEL.get(self.kind, self.level)
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.parent_id:
             parent = self.parent
             # A unit lives within its parent's life: open dates take the parent's (a village of a
@@ -244,21 +246,13 @@ class AdministrativeUnit(models.Model):
             AdministrativeUnit.objects.filter(pk=self.pk).update(history_path=self.history_path)
 
     @property
-    def is_commune_level(self) -> bool:
-        return self.level == Level.COMMUNE
-
-    @property
-    def is_village_level(self) -> bool:
-        return self.level == Level.VILLAGE
-
-    @property
     def kind_word(self) -> str:
         """The kind as written before a name in running text: "xã", "phường", "thị trấn", "đặc khu"..."""
         return KIND_WORDS.get(self.kind, "")
 
 
 # How officials write each kind before a name (Vietnamese in both languages: these are names).
-KIND_WORDS = {
+KIND_WORDS: dict[str, str] = {
     UnitKind.PROVINCE: "tỉnh",
     UnitKind.CITY: "thành phố",
     UnitKind.DISTRICT: "huyện",
@@ -320,7 +314,7 @@ class UnitLineage(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.date:%d/%m/%Y})"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.predecessor_id and self.successor_id:
             if self.predecessor.level != self.successor.level:
                 errors["successor"] = _("A unit passes to a unit of the same level.")
@@ -459,7 +453,7 @@ class SelfManagementTeam(Versioned):
         return reverse("communes:team_detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.village_id and self.village.level != Level.VILLAGE:
             errors["village"] = _("Choose a village-level unit (thôn, khu phố, bản).")
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
@@ -510,7 +504,7 @@ class Role(models.TextChoices):
 
 
 # The level a role's unit must be at; after 2025 a province-level unit plays the district's part.
-ROLE_LEVELS = {
+ROLE_LEVELS: dict[str, set[str]] = {
     Role.COMMUNE_OFFICER: {Level.COMMUNE},
     Role.COMMUNE_COMMITTEE: {Level.COMMUNE},
     Role.DISTRICT_POLICE: {Level.DISTRICT, Level.PROVINCE},
@@ -549,7 +543,7 @@ class Assignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.unit_id and self.role and self.unit.level not in ROLE_LEVELS[self.role]:
             errors["unit"] = _("This role is assigned at another level of unit.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

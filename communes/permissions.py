@@ -7,7 +7,6 @@ it. Every view, export, import and dashboard scopes its queryset through `scope(
 
 from enum import StrEnum
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -81,10 +80,6 @@ def assignments_of(user) -> list[Assignment]:
         cached = list(Assignment.objects.for_user(user).current(timezone.localdate()))
         user._basecurity_assignments = cached
     return cached
-
-
-def roles_of(user) -> set[str]:
-    return {assignment.role for assignment in assignments_of(user)}
 
 
 def capabilities_of(user) -> set[Capability]:
@@ -166,7 +161,7 @@ def scope(queryset: QuerySet, user, capability: Capability) -> QuerySet:
         return queryset
     if not root_units(user, capability):
         return queryset.none()
-    return queryset.in_unit_ids(scope_unit_ids(user, capability, queryset.unit_levels))
+    return queryset.in_unit_ids(scope_unit_ids(user, capability, queryset.unit_levels))  # type: ignore[attr-defined]
 
 
 def get_scoped_or_404(queryset: QuerySet, user, capability: Capability, **lookup):
@@ -184,20 +179,6 @@ def require(user, capability: Capability, unit: AdministrativeUnit | None = None
     allowed = can(user, capability, unit) if unit is not None else has_capability(user, capability)
     if not allowed:
         raise Http404
-
-
-class CapabilityRequiredMixin(LoginRequiredMixin):
-    """Class-based views: log-in required, then 404 unless the user holds `capability` somewhere.
-
-    Views whose objects belong to units also scope their queryset with `scope()`.
-    """
-
-    capability: Capability
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(request.user, self.capability)
-        return super().dispatch(request, *args, **kwargs)
 
 
 def scope_label(user, capability: Capability, unit: AdministrativeUnit | None = None) -> str:

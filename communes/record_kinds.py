@@ -16,7 +16,7 @@ kind", lists what a declaration must hold.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import django_filters
@@ -102,19 +102,6 @@ def lock_paths(model: type[Model]) -> tuple[str, str] | None:
     if found is None or not found.lock_path:
         return None
     return found.unit_path, found.lock_path
-
-
-class DeclaredLockPaths:
-    """For the admin's PeriodLockAdminMixin / PeriodLockInlineMixin (communes/locks.py): the lock
-    paths of the admin's model, from its declaration."""
-
-    @property
-    def lock_unit_path(self) -> str:
-        return (lock_paths(self.model) or ("unit", ""))[0]
-
-    @property
-    def lock_day_path(self) -> str:
-        return (lock_paths(self.model) or ("unit", ""))[1]
 
 
 @dataclass(frozen=True)
@@ -265,7 +252,7 @@ class RecordKind:
     def column_label(self, column: ListColumn):
         if column.label is not None:
             return column.label
-        return self.model._meta.get_field(column.name).verbose_name
+        return getattr(self.model._meta.get_field(column.name), "verbose_name", column.name)
 
     # --- the rows ---
     def joined(self) -> QuerySet:
@@ -310,7 +297,7 @@ def _column(column, first: bool) -> ListColumn:
         return column
     if isinstance(column, str):
         return ListColumn(column, link=first)
-    return ListColumn(*column, link=first)
+    return replace(ListColumn(*column), link=first)
 
 
 KINDS: dict[str, RecordKind] = {}

@@ -45,17 +45,17 @@ def list_context(request, kind: RecordKind, page, **extra) -> dict:
 
 @login_required
 def record_list(request, kind: str):
-    kind = KINDS[kind]
-    require(request.user, kind.read)
-    filterset, records = filtered(kind, request.user, request.GET)
+    record_kind = KINDS[kind]
+    require(request.user, record_kind.read)
+    filterset, records = filtered(record_kind, request.user, request.GET)
     page = paginate(request, records)
-    if kind.on_list:
-        kind.on_list(request.user, page)
-    extra = kind.list_context(request.user) if kind.list_context else {}
+    if record_kind.on_list:
+        record_kind.on_list(request.user, page)
+    extra = record_kind.list_context(request.user) if record_kind.list_context else {}
     return render(
         request,
         "records/list.html",
-        list_context(request, kind, page, filter_form=filterset.form, filters_bound=filterset.is_bound, **extra),
+        list_context(request, record_kind, page, filter_form=filterset.form, filters_bound=filterset.is_bound, **extra),
     )
 
 
@@ -67,15 +67,15 @@ def export(request, kind: str, fmt: str):
     layout = request.GET.get("layout", "people")
     if target is None or fmt not in FORMATS or layout not in LAYOUTS:
         raise Http404
-    kind, file = target
-    require(request.user, kind.read)
+    record_kind, file = target
+    require(request.user, record_kind.read)
     if layout == "import" and not file.columns:
         raise Http404
-    filterset, records = filtered(kind, request.user, request.GET)
-    name = file.name or file.import_kind or kind.key
-    if kind.on_export:
-        kind.on_export(request.user, records, f"export {name} ({fmt})")
-    heading = export_heading(kind, file, filterset, request.user) if layout == "people" else ()
+    filterset, records = filtered(record_kind, request.user, request.GET)
+    name = file.name or file.import_kind or record_kind.key
+    if record_kind.on_export:
+        record_kind.on_export(request.user, records, f"export {name} ({fmt})")
+    heading = export_heading(record_kind, file, filterset, request.user) if layout == "people" else ()
     content = file.write(records, fmt, title=name, layout=layout, heading=heading)
     response = HttpResponse(content, content_type=FORMATS[fmt])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

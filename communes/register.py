@@ -13,6 +13,7 @@ import csv
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -37,7 +38,7 @@ OLD_KIND_BY_PREFIX = (
 )
 
 
-def _read(path: Path) -> list[dict]:
+def _read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -62,24 +63,28 @@ class LoadResult:
     provinces_without_history: list[str] = field(default_factory=list)
 
 
+# A unit's natural key: (level, code, which map it belongs to).
+Key = tuple[str, str, object]
+
+
 class _Units:
     """Units found by natural key, created or updated in bulk (with their audit history)."""
 
-    def __init__(self):
-        self.by_key: dict[tuple, AdministrativeUnit] = {}
+    def __init__(self) -> None:
+        self.by_key: dict[Key, AdministrativeUnit] = {}
         for unit in AdministrativeUnit.objects.exclude(level=Level.VILLAGE):
             self.by_key.setdefault(self.key_of(unit), unit)
         self.new: list[AdministrativeUnit] = []
         self.changed: dict[int, AdministrativeUnit] = {}
 
     @staticmethod
-    def key_of(unit: AdministrativeUnit) -> tuple:
+    def key_of(unit: AdministrativeUnit) -> Key:
         if unit.level == Level.PROVINCE:
             return (unit.level, unit.code, "current" if unit.valid_until is None else unit.valid_until)
         side = "new" if unit.valid_from == REFORM_DAY else ("old" if unit.valid_until == LAST_OLD_DAY else unit.pk)
         return (unit.level, unit.code, side)
 
-    def put(self, key: tuple, parent: AdministrativeUnit | None, **fields) -> AdministrativeUnit:
+    def put(self, key: Key, parent: AdministrativeUnit | None, **fields: Any) -> AdministrativeUnit:
         unit = self.by_key.get(key)
         if unit is None:
             unit = AdministrativeUnit(parent=parent, **fields)
@@ -195,7 +200,9 @@ def register_load(provinces: list[str] | None = None, *, history_of: list[str] |
     return result
 
 
-def _lineage(rows: list[dict], old_communes: dict, new_communes: dict) -> int:
+def _lineage(
+    rows: list[dict[str, str]], old_communes: dict[str, AdministrativeUnit], new_communes: dict[str, AdministrativeUnit]
+) -> int:
     existing = set(UnitLineage.objects.values_list("predecessor_id", "successor_id"))
     new_rows = []
     for row in rows:

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.forms import BaseInlineFormSet
 
+from basecurity.lib import history
+
 from . import lineage
 from .models import AdministrativeUnit, Level, SelfManagementTeam, SteeringCommittee, UnitLineage
 from .submissions import ensure_current
@@ -122,16 +124,16 @@ def unit_hand_over(*, unit: AdministrativeUnit, user=None, seats: bool = True) -
     for assignment in assignments:
         if assignment.ends_on is None:
             assignment.ends_on = day - timedelta(days=1)
-            assignment._history_user = user
+            history.attribute(assignment, user)
             assignment.save(update_fields=["ends_on"])
         if not Assignment.objects.filter(user=assignment.user, role=assignment.role, unit=successor).exists():
             new = Assignment(user=assignment.user, role=assignment.role, unit=successor, starts_on=day)
             new.full_clean()
-            new._history_user = user
+            history.attribute(new, user)
             new.save()
             moved += 1
     results = unit_handed_over.send(sender=AdministrativeUnit, unit=unit, successor=successor, day=day, user=user)
-    counts = {"assignments": moved}
+    counts: dict[str, int] = {"assignments": moved}
     for _receiver, result in results:
         counts.update(result or {})
     return counts

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from basecurity.lib import history
 from basecurity.lib.tabular import CellError, RowError, parse_date, read_table, text
 
 from .models import AdministrativeUnit, Level, UnitKind
@@ -115,7 +116,7 @@ def villages_load(data: bytes, filename: str, *, user=None) -> LoadResult:
     with transaction.atomic():
         for _row, village in planned:
             created = village.pk is None
-            village._history_user = user
+            history.attribute(village, user)
             village.save()
             result.created += created
             result.updated += not created

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,7 +46,7 @@ class Rule(models.TextChoices):
 
 # The model's targets (Ba Chẽ 2021-2025), seeded by migration 0002 and used when no definition
 # applies at all: code -> (group, rule, threshold). targets.md, "Targets and how each is judged".
-DEFAULT_TARGETS = {
+DEFAULT_TARGETS: dict[str, tuple[TargetGroup, Rule, Decimal]] = {
     TargetCode.CRIME_REDUCTION: (TargetGroup.CRIME_AND_ORDER, Rule.REDUCTION, Decimal("7")),
     TargetCode.SOCIAL_EVIL_REDUCTION: (TargetGroup.CRIME_AND_ORDER, Rule.REDUCTION, Decimal("7")),
     TargetCode.VIOLATION_REDUCTION: (TargetGroup.CRIME_AND_ORDER, Rule.REDUCTION, Decimal("7")),
@@ -99,7 +100,7 @@ class TargetDefinition(models.Model):
         """The group and rule follow from the target: the engine judges each target by its own rule."""
         if self.code in DEFAULT_TARGETS:
             group, rule, _threshold = DEFAULT_TARGETS[self.code]
-            errors = {}
+            errors: dict[str, Any] = {}
             if self.group and self.group != group:
                 errors["group"] = _("This target belongs to the group “%(group)s”.") % {"group": group.label}
             if self.rule and self.rule != rule:
@@ -170,7 +171,7 @@ class ComputationRun(models.Model):
         return self.shown_state in (self.State.QUEUED, self.State.STARTED)
 
     def get_shown_state_display(self) -> str:
-        return self.State(self.shown_state).label
+        return str(self.State(self.shown_state).label)
 
 
 class RecomputeRequest(models.Model):

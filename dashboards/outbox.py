@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from basecurity.lib import periods
@@ -46,14 +47,14 @@ def years_touched(day: date | None) -> list[int]:
     return [y for y in (year, year + 1) if y <= current] or [current]
 
 
-def mark_dirty(unit_id: int, years) -> None:
+def mark_dirty(unit_id: int, years: Iterable[int]) -> None:
     """Upsert the (unit, year) rows in the current transaction (requested now, claim cleared)."""
-    years = sorted(set(years))
-    if not years:
+    ordered = sorted(set(years))
+    if not ordered:
         return
     now = timezone.now()
     RecomputeRequest.objects.bulk_create(
-        [RecomputeRequest(unit_id=unit_id, year=year, requested_at=now) for year in years],
+        [RecomputeRequest(unit_id=unit_id, year=year, requested_at=now) for year in ordered],
         update_conflicts=True,
         unique_fields=["unit", "year"],
         update_fields=["requested_at", "claim_token", "claimed_at"],
@@ -65,20 +66,19 @@ def mark_dirty(unit_id: int, years) -> None:
 def _drain_on_commit() -> None:
     """In-process tasks (no broker): drain once after this transaction commits."""
     conn = transaction.get_connection()
-    if any(getattr(func, "dashboards_outbox", False) for _sids, func, _robust in conn.run_on_commit):
+    if any(func is _drain for _sids, func, _robust in conn.run_on_commit):
         return
-
-    def drain():
-        from . import tasks
-
-        tasks.drain_recompute_outbox()
-
-    drain.dashboards_outbox = True
     # robust: the save is committed; a failing in-process drain is logged and its rows stay.
-    transaction.on_commit(drain, robust=True)
+    transaction.on_commit(_drain, robust=True)
 
 
-def claim(now=None) -> tuple[str, list[RecomputeRequest]]:
+def _drain() -> None:
+    from . import tasks
+
+    tasks.drain_recompute_outbox()
+
+
+def claim(now: datetime | None = None) -> tuple[str, list[RecomputeRequest]]:
     """Take the free rows (and those claimed longer ago than a run's time limit) for one drain."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
@@ -91,7 +91,7 @@ def claim(now=None) -> tuple[str, list[RecomputeRequest]]:
     return token, list(RecomputeRequest.objects.filter(claim_token=token).order_by("pk"))
 
 
-def _candidates(free) -> list[int]:
+def _candidates(free: QuerySet[RecomputeRequest]) -> list[int]:
     """Ids of free rows; on PostgreSQL locked (rows another drain is claiming are skipped)."""
     candidates = free.order_by("pk")
     if connection.features.has_select_for_update_skip_locked:
@@ -99,16 +99,16 @@ def _candidates(free) -> list[int]:
     return list(candidates.values_list("pk", flat=True)[:CLAIM_BATCH])
 
 
-def release(token: str, ids) -> int:
+def release(token: str, ids: Iterable[int]) -> int:
     return RecomputeRequest.objects.filter(pk__in=list(ids), claim_token=token).update(claim_token="", claimed_at=None)
 
 
-def complete(token: str, ids) -> int:
+def complete(token: str, ids: Iterable[int]) -> int:
     deleted, _by_model = RecomputeRequest.objects.filter(pk__in=list(ids), claim_token=token).delete()
     return deleted
 
 
-def scopes_of(unit_ids) -> dict[int, int]:
+def scopes_of(unit_ids: Iterable[int]) -> dict[int, int]:
     """Each unit's recomputation scope: its province (the top of its chain), else itself. Not its
     district: districts ended on 30/06/2025, and a record of 2024 changes the figures of 2025 too,
     where its commune folds into a unit of the new map under the province. Walks the parent links."""
@@ -123,7 +123,8 @@ def scopes_of(unit_ids) -> dict[int, int]:
         wanted = {parent_id for parent_id, _level in found.values() if parent_id is not None}
     scopes = {}
     for unit_id in unit_ids:
-        chain, current = [], unit_id
+        chain: list[int] = []
+        current: int | None = unit_id
         while current is not None and current in known:
             chain.append(current)
             current = known[current][0]
@@ -131,7 +132,7 @@ def scopes_of(unit_ids) -> dict[int, int]:
     return scopes
 
 
-def coalesce(rows) -> dict[tuple[int, int], list[int]]:
+def coalesce(rows: Sequence[RecomputeRequest]) -> dict[tuple[int, int], list[int]]:
     """(scope id, year) -> the ids of the claimed rows it covers: one recomputation each."""
     scopes = scopes_of({row.unit_id for row in rows})
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -141,4 +142,4 @@ def coalesce(rows) -> dict[tuple[int, int], list[int]]:
 
 
 def recompute_on_save() -> bool:
-    return getattr(settings, "DASHBOARDS_RECOMPUTE_ON_SAVE", True)
+    return bool(getattr(settings, "DASHBOARDS_RECOMPUTE_ON_SAVE", True))

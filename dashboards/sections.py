@@ -10,23 +10,18 @@ them. An installed app may offer a module `<app>.dashboard_sections` with either
 Each section runs a bounded number of queries (a section is rendered once per page).
 """
 
-import importlib
 from functools import cache
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
 from django.utils.safestring import SafeString, mark_safe
+
+from basecurity.lib import discovery
 
 MODULE = "dashboard_sections"
 
 
 @cache
 def _modules() -> tuple:
-    return tuple(
-        importlib.import_module(f"{config.name}.{MODULE}")
-        for config in apps.get_app_configs()
-        if module_has_submodule(config.module, MODULE)
-    )
+    return tuple(discovery.app_modules(MODULE))
 
 
 def _render(function_name: str, *args) -> SafeString:

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import overload
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Aggregate, Count, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from basecurity.lib import periods
 from communes import lineage
 from communes.models import AdministrativeUnit, Level
-from communes.permissions import Capability, can, has_capability, root_units
+from communes.permissions import Capability, has_capability, root_units
 from incidents.deadlines import DUE_SOON_DAYS
 from incidents.models import CrimeTip, Incident
 
@@ -54,10 +55,6 @@ NOT_SIGNIFICANT_HELP = gettext_lazy("change not statistically significant")
 
 
 # --- Who may do what ------------------------------------------------------------------------------
-
-
-def can_view(user, unit: AdministrativeUnit) -> bool:
-    return can(user, Capability.DASHBOARD, unit)
 
 
 def dashboard_roots(user) -> list[AdministrativeUnit]:
@@ -288,7 +285,11 @@ def round_half_away(numerator: int, denominator: int) -> int:
     return -quotient if numerator < 0 else quotient
 
 
-def tenths(value) -> int | None:
+@overload
+def tenths(value: None) -> None: ...
+@overload
+def tenths(value: Fraction | Decimal | int | float | str) -> int: ...
+def tenths(value: Fraction | Decimal | int | float | str | None) -> int | None:
     """An exact number (Fraction, int, Decimal; floats via their text) in tenths, rounded half away
     from zero: 2/3 -> 7, -1/20 -> -1."""
     if value is None:
@@ -378,7 +379,7 @@ def _employment_change(target: dict) -> str:
     return _("%(points)s points") % {"points": f"{'+' if points >= 0 else '−'}{tenths_text(abs(points))}"}
 
 
-def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict | None = None) -> list[dict]:
+def cells(entry: dict, thresholds: dict, win: engine.Window | None, previous_full: dict | None = None) -> list[dict]:
     """What each target's cell shows for one unit, in TargetCode order."""
     result = []
     targets = entry["targets"]
@@ -391,7 +392,7 @@ def cells(entry: dict, thresholds: dict, win: engine.Window, previous_full: dict
             cell["change"] = signed_pct(cur - prev, prev)
             # "≈" marks a change that is not significant; no change at all needs no mark.
             cell["significant"] = target["significant"] or cur == prev
-            if previous_full:
+            if previous_full and win is not None:  # a projection needs the window
                 group = code.removesuffix("_reduction")
                 cell["projection"] = projection_of(
                     cur,
@@ -436,7 +437,7 @@ def monthly_trend(unit: AdministrativeUnit, year: int, as_of: date) -> dict:
     Count / Sum over its date range; months after the as-of date are None (not drawn).
     """
     current_months, previous_months = periods.months_of(year), periods.months_of(year - 1)
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for prefix, months in (("cur", current_months), ("prev", previous_months)):
         for index, month in enumerate(months):
             in_month = Q(occurred_on__range=(month.start, month.end))

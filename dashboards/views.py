@@ -4,12 +4,14 @@ Every page goes through communes/permissions.py: Capability.DASHBOARD at the uni
 Pages show counts per unit only, never a person's or an officer's name.
 """
 
+import functools
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import Engine
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -150,31 +152,43 @@ def unit_overview(request, pk):
     return render(request, "dashboards/overview.html", context)
 
 
+@functools.cache
+def _cell_markup(part: str) -> str:
+    """The markup of one part of an overview cell, templates/dashboards/overview_cell/<part>.html.
+
+    These are str.format patterns filled with escaped values, not Django templates:
+    a district's overview has 41 rows × 8 cells, and a Django template rendered per cell costs about
+    five times as much as this (docs/benchmarks.md, "Overview page latency").
+    """
+    return Engine.get_default().get_template(f"dashboards/overview_cell/{part}.html").source.rstrip("\n")
+
+
 def overview_cell_html(cell: dict, titles: dict, mark: str, mark_help: str) -> SafeString:
-    """One cell of the overview table (the markup templates/dashboards/overview.html used to build)."""
-    parts = [
-        f'<td class="status-{escape(cell["status"])} target-cell" data-target="{escape(cell["code"])}">'
-        f'<div class="figure"><span class="current" title="{escape(titles["current"])}">{escape(cell["current"])}</span> '
-        f'<span class="text-muted small previous" title="{escape(titles["previous"])}">/ {escape(cell["previous"])}</span></div>'
-        f'<div class="small change">{escape(cell["change"])}</div>'
-        f'<span class="badge {escape(cell["badge"])} status-word" data-status="{escape(cell["status"])}">'
-        f"{escape(cell['label'])}</span>"
-    ]
+    """One cell of the overview table: this period / the same period last year, the change, the result."""
+    not_significant = projection = ""
     if not cell["significant"]:
-        parts.append(
-            f' <abbr class="not-significant" title="{escape(mark_help)}" aria-label="{escape(mark_help)}">'
-            f"{escape(mark)}</abbr>"
+        not_significant = _cell_markup("not_significant").format(help=escape(mark_help), mark=escape(mark))
+    if forecast := cell.get("projection"):
+        projection = _cell_markup("projection").format(
+            title=escape(titles["projection"]),
+            projected=escape(forecast["projected"]),
+            colour="text-success" if forecast["on_track"] else "text-danger",
+            label=escape(forecast["label"]),
         )
-    projection = cell.get("projection")
-    if projection:
-        colour = "text-success" if projection["on_track"] else "text-danger"
-        parts.append(
-            f'<div class="small projection" title="{escape(titles["projection"])}">'
-            f'<i class="bi bi-graph-up-arrow" aria-hidden="true"></i> {escape(projection["projected"])} · '
-            f'<span class="{colour}">{escape(projection["label"])}</span></div>'
-        )
-    parts.append("</td>")
-    return mark_safe("".join(parts))  # every value above is escaped
+    html = _cell_markup("cell").format(
+        status=escape(cell["status"]),
+        code=escape(cell["code"]),
+        current_title=escape(titles["current"]),
+        current=escape(cell["current"]),
+        previous_title=escape(titles["previous"]),
+        previous=escape(cell["previous"]),
+        change=escape(cell["change"]),
+        badge=escape(cell["badge"]),
+        label=escape(cell["label"]),
+        not_significant=not_significant,
+        projection=projection,
+    )
+    return mark_safe(html)  # the markup is ours, every value in it escaped
 
 
 @login_required

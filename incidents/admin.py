@@ -7,8 +7,7 @@ and the history names the admin (simple-history's request middleware).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from communes.locks import PeriodLockAdminMixin, PeriodLockInlineMixin
-from communes.record_kinds import DeclaredLockPaths
+from communes.locks_admin import PeriodLockAdminMixin, PeriodLockInlineMixin
 
 from . import deadlines
 from .models import (
@@ -46,7 +45,7 @@ class BusinessKindAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
 
 
-class RecordAdmin(DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
     """Common settings: unit and village pickers, the recording user set on creation; locked periods refused."""
 
     autocomplete_fields = ["unit", "village"]
@@ -142,7 +141,7 @@ class ConditionalBusinessAdmin(RecordAdmin):
 
 
 @admin.register(BusinessInspection)
-class BusinessInspectionAdmin(DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class BusinessInspectionAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["inspected_on", "business", "kind", "result", "fine_vnd"]
     list_filter = ["kind", "result"]
     autocomplete_fields = ["business"]
@@ -150,7 +149,7 @@ class BusinessInspectionAdmin(DeclaredLockPaths, PeriodLockAdminMixin, SimpleHis
     save_model = RecordAdmin.save_model
 
 
-class WeaponSurrenderItemInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
+class WeaponSurrenderItemInline(PeriodLockInlineMixin, admin.TabularInline):
     model = WeaponSurrenderItem
     extra = 1
 
@@ -185,7 +184,7 @@ class DoorToDoorCheckAdmin(RecordAdmin):
 
 
 @admin.register(WeaponSurrenderItem)
-class WeaponSurrenderItemAdmin(DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class WeaponSurrenderItemAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["surrender", "item_type", "quantity", "description"]
     list_filter = ["item_type"]
     list_select_related = ["surrender", "surrender__unit"]

@@ -12,6 +12,7 @@ checked in `clean()`, which the services always call through `full_clean()`.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -147,7 +148,7 @@ class RecordedModel(Versioned):
         super().full_clean(*args, **kwargs)
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         for name in self.no_future_fields:
             value = getattr(self, name)
             if value is not None and _is_future(value):
@@ -179,7 +180,7 @@ class UnitRecord(RecordedModel):
         abstract = True
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().clean()
         except ValidationError as error:
@@ -297,7 +298,7 @@ class Incident(UnitRecord):
         return f"{self.category} · {self.occurred_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().clean()
         except ValidationError as error:
@@ -398,7 +399,7 @@ class CrimeTip(UnitRecord):
             self.deadline = deadlines.tip_initial_deadline(self.received_on)
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().clean()
         except ValidationError as error:
@@ -455,7 +456,7 @@ class CrimeTipExtension(RecordedModel):
         return f"{self.tip} → {self.new_deadline:%d/%m/%Y}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().clean()
         except ValidationError as error:
@@ -549,7 +550,7 @@ class ConditionalBusiness(UnitRecord):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().clean()
         except ValidationError as error:
@@ -607,7 +608,7 @@ class BusinessInspection(RecordedModel):
         return f"{self.business} · {self.inspected_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().clean()
         except ValidationError as error:
@@ -700,7 +701,7 @@ class ForeignerStay(UnitRecord):
                 self.declaration_due_at = deadlines.declaration_deadline(self.arrived_at, self.place_is_remote)
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().clean()
         except ValidationError as error:

@@ -9,6 +9,7 @@ BY in the database, never a Python loop over rows. Example, a district's crime f
 """
 
 from datetime import date, timedelta
+from typing import Self
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -41,13 +42,13 @@ class DatedRecordQuerySet(UnitScopedQuerySet):
     def newest_first(self) -> "DatedRecordQuerySet":
         return self.order_by(f"-{self.date_field}", "-id")
 
-    def with_places(self) -> "DatedRecordQuerySet":
+    def with_places(self) -> Self:
         """Join the unit, the village and the recording user (for lists: no query per row)."""
         return self.select_related("unit", "village", "recorded_by")
 
 
 class IncidentQuerySet(DatedRecordQuerySet):
-    def with_places(self) -> "IncidentQuerySet":
+    def with_places(self) -> Self:
         return super().with_places().select_related("category")
 
     def of_group(self, group: str) -> "IncidentQuerySet":
@@ -147,9 +148,6 @@ class ForeignerStayQuerySet(DatedRecordQuerySet):
     def late_or_undeclared(self) -> "ForeignerStayQuerySet":
         return self.exclude(declared_at__isnull=False, declared_at__lte=F("declaration_due_at"))
 
-    def staying_on(self, day: date) -> "ForeignerStayQuerySet":
-        return self.filter(arrived_on__lte=day).filter(Q(departed_on__isnull=True) | Q(departed_on__gte=day))
-
     def declaration_counts(self, by: tuple[str, ...] = ("unit",)):
         """Rows {"unit", "stays", "on_time"} (grouped `by`) for the `foreigners_declared` target, in SQL."""
         on_time = Q(declared_at__isnull=False, declared_at__lte=F("declaration_due_at"))
@@ -159,13 +157,6 @@ class ForeignerStayQuerySet(DatedRecordQuerySet):
 class ConditionalBusinessQuerySet(UnitScopedQuerySet):
     def active(self) -> "ConditionalBusinessQuerySet":
         return self.filter(status="active")
-
-    def without_certificate(self) -> "ConditionalBusinessQuerySet":
-        return self.filter(security_certificate_number="")
-
-    def counts_by_kind(self):
-        """Rows {"kind__code", "kind__name", "businesses"}."""
-        return self.values("kind__code", "kind__name").annotate(businesses=Count("id")).order_by()
 
 
 class BusinessInspectionQuerySet(DatedRecordQuerySet):
@@ -190,9 +181,7 @@ class WeaponSurrenderItemQuerySet(DatedRecordQuerySet):
 
 
 class PatrolQuerySet(DatedRecordQuerySet):
-    def counts_by_area(self):
-        """Rows {"area_kind", "patrols"}."""
-        return self.values("area_kind").annotate(patrols=Count("id")).order_by()
+    """Rows placed by their declaration (communes/record_kinds.py)."""
 
 
 class OutreachSessionQuerySet(DatedRecordQuerySet):
@@ -202,8 +191,7 @@ class OutreachSessionQuerySet(DatedRecordQuerySet):
 
 
 class MediationQuerySet(DatedRecordQuerySet):
-    def counts_by_outcome(self):
-        return self.values("outcome").annotate(mediations=Count("id")).order_by()
+    """Rows placed by their declaration (communes/record_kinds.py)."""
 
 
 class DoorToDoorCheckQuerySet(DatedRecordQuerySet):

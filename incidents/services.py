@@ -22,7 +22,7 @@ ModelForm's `form.instance`). Crime tips add `tip_hand_over`, `tip_extend` and `
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from basecurity.lib import history
 from communes.locks import ensure_record_unlocked
 from communes.models import AdministrativeUnit
 from communes.permissions import Capability, can
@@ -87,8 +88,7 @@ def _save(instance: M, *, user, reason: str = "") -> M:
     instance.full_clean()
     _require_write(user, _unit_of(instance))
     _ensure_unlocked(instance)
-    instance._history_user = user
-    instance._change_reason = reason or None
+    history.attribute(instance, user, reason or None)
     instance.save()
     return instance
 
@@ -128,8 +128,7 @@ def _delete(instance: models.Model, *, user, reason: str, children: Iterable[mod
     _require_write(user, _unit_of(instance))
     _ensure_unlocked(instance)
     for row in [*children, instance]:
-        row._history_user = user
-        row._change_reason = reason
+        history.attribute(row, user, reason)
         try:
             row.delete()
         except ProtectedError as error:
@@ -346,10 +345,9 @@ def _replace_items(surrender: WeaponSurrender, items: Iterable[Mapping], *, user
     if not items:
         raise ValidationError({"items": _("List at least one surrendered item.")})
     for old in surrender.items.all():
-        old._history_user = user
-        old._change_reason = reason
+        history.attribute(old, user, reason)
         old.delete()
-    errors = {}
+    errors: dict[str, Any] = {}
     for index, item in enumerate(items, start=1):
         row = WeaponSurrenderItem(surrender=surrender, **item)
         try:
@@ -361,7 +359,7 @@ def _replace_items(surrender: WeaponSurrender, items: Iterable[Mapping], *, user
                     for m in messages
                 )
             continue
-        row._history_user = user
+        history.attribute(row, user)
         row.save()
     if errors:
         raise ValidationError(errors)

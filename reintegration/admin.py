@@ -5,24 +5,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from communes.locks import LockChecker, PeriodLockAdminMixin, PeriodLockInlineMixin
-from communes.record_kinds import DeclaredLockPaths
+from communes.locks import LockChecker
+from communes.locks_admin import PeriodLockAdminMixin, PeriodLockInlineMixin
 
 from . import services
 from .models import Person, ReadLog, Reoffence, Status, SupportAction
 
 
-class SupportActionInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
+class SupportActionInline(PeriodLockInlineMixin, admin.TabularInline):
     model = SupportAction
     extra = 0
 
 
-class StatusInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
+class StatusInline(PeriodLockInlineMixin, admin.TabularInline):
     model = Status
     extra = 0
 
 
-class ReoffenceInline(DeclaredLockPaths, PeriodLockInlineMixin, admin.TabularInline):
+class ReoffenceInline(PeriodLockInlineMixin, admin.TabularInline):
     model = Reoffence
     extra = 0
 
@@ -99,7 +99,7 @@ DATED_ROWS = ((SupportAction, "date"), (Status, "as_of"), (Reoffence, "date"))
 
 
 @admin.register(Person)
-class PersonAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
     """A person is not dated, but deleting one deletes their dated rows: refused when one is locked."""
 
     list_display = ["ref", "full_name", "unit", "category", "masked_citizen_id", "returned_on", "management_end"]
@@ -157,7 +157,7 @@ class PersonAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixi
 
 
 @admin.register(SupportAction)
-class SupportActionAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class SupportActionAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "date", "kind", "loan_amount_vnd", "lender"]
     list_select_related = ["person__unit"]
     list_filter = ["kind"]
@@ -166,7 +166,7 @@ class SupportActionAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAd
 
 
 @admin.register(Status)
-class StatusAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class StatusAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "as_of", "has_job", "stable_life", "income_band"]
     list_select_related = ["person__unit"]
     list_filter = ["has_job", "stable_life", "income_band"]
@@ -175,7 +175,7 @@ class StatusAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixi
 
 
 @admin.register(Reoffence)
-class ReoffenceAdmin(PersonalDataAdminMixin, DeclaredLockPaths, PeriodLockAdminMixin, SimpleHistoryAdmin):
+class ReoffenceAdmin(PersonalDataAdminMixin, PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "date"]
     list_select_related = ["person__unit"]
     search_fields = ["person__ref", "person__full_name"]

@@ -51,24 +51,8 @@ class PersonFilterForm(forms.Form):
 class PersonForm(GuardedForm, forms.ModelForm):
     class Meta:
         model = Person
-        fields = [
-            "unit",
-            "village",
-            "ref",
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "citizen_id",
-            "category",
-            "offence",
-            "sentence",
-            "returned_on",
-            "management_start",
-            "management_end",
-            "mentor_name",
-            "notes",
-        ]
+        # What services.person_create/update accept, but the assigned officer (not on this form).
+        fields = [name for name in services.PERSON_FIELDS if name != "assigned_officer"]
         widgets = {
             "date_of_birth": DateInput(),
             "returned_on": DateInput(),

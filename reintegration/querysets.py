@@ -139,9 +139,33 @@ class PersonQuerySet(UnitScopedQuerySet):
             .order_by()
         )
 
-    def category_counts_by_unit(self) -> models.QuerySet:
-        """Rows {"unit": id, "category": c, "persons": n}: counts without names for committees."""
-        return self.values("unit", "category").annotate(persons=Count("pk")).order_by()
+    def rates_by_unit(self, units, period) -> list[dict]:
+        """One row per unit of `units`, in their order, for `period` (the counts page: numbers only):
+        population, employed and employment_rate on the period's last day; the reoffending cohort,
+        the reoffended and reoffending_rate over the period. A rate is a percentage with one
+        decimal, None when there is nobody to count."""
+        employment = {row["unit"]: row for row in self.employment_counts_by_unit(period.end)}
+        reoffending = {row["unit"]: row for row in self.reoffending_counts_by_unit(period.start, period.end)}
+        rows = []
+        for unit in units:
+            emp = employment.get(unit.pk, {"population": 0, "employed": 0})
+            reo = reoffending.get(unit.pk, {"cohort": 0, "reoffended": 0})
+            rows.append(
+                {
+                    "unit": unit,
+                    "population": emp["population"],
+                    "employed": emp["employed"],
+                    "employment_rate": percentage(emp["employed"], emp["population"]),
+                    "cohort": reo["cohort"],
+                    "reoffended": reo["reoffended"],
+                    "reoffending_rate": percentage(reo["reoffended"], reo["cohort"]),
+                }
+            )
+        return rows
+
+
+def percentage(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
 
 
 class PersonRecordQuerySet(UnitScopedQuerySet):
@@ -149,5 +173,4 @@ class PersonRecordQuerySet(UnitScopedQuerySet):
 
 
 class ReadLogQuerySet(UnitScopedQuerySet):
-    def for_person(self, person) -> "ReadLogQuerySet":
-        return self.filter(person=person)
+    """The read log, placed through its person (communes/record_kinds.py)."""

@@ -65,6 +65,10 @@ def _log_export(user, persons, what: str) -> None:
     services.log_persons_export(user=user, persons=Person.objects.filter(pk__in=persons.values("pk")), what=what)
 
 
+def _with_todays_status(persons):
+    return persons.with_latest_status(timezone.localdate())
+
+
 def _import_context(user) -> dict:
     """The import links under the list (imports:start of each kind), for those who may write persons."""
     if not has_capability(user, Capability.PERSONS_WRITE):
@@ -135,7 +139,7 @@ register(
             "status": choice_filter(_("Status"), STATUS_CHOICES, empty_label=_("Any status"), method=_with_status),
         },
         related=("unit", "village"),
-        prepare=lambda persons: persons.with_latest_status(timezone.localdate()),
+        prepare=_with_todays_status,
         ordering=("-returned_on", "-pk"),
         exports={"": PERSON_FILE, "statuses": STATUS_FILE},
         import_url="imports:start",

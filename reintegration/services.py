@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from basecurity.lib import history
 from communes.locks import ensure_record_unlocked
 from communes.permissions import Capability, can, root_units
 from communes.record_kinds import lock_paths
@@ -83,7 +84,7 @@ def _ensure_unlocked(instance: Model) -> None:
 def _save(instance: Model, user) -> Model:
     instance.full_clean()
     _ensure_unlocked(instance)
-    instance._history_user = user
+    history.attribute(instance, user)
     instance.save()
     return instance
 
@@ -355,13 +356,13 @@ def person_subject_access_report(*, person: Person) -> dict[str, Any]:
     """Everything the system holds on `person` (right of access, Nghị định 13/2023/NĐ-CP art. 9
     and Law 91/2025/QH15): the record, its support actions, statuses, reoffences, the history of
     every change with who made it, and the log of who read the data."""
-    history = (
+    changes = (
         _history_entries(Person.history.filter(id=person.pk), "person")
         + _history_entries(SupportAction.history.filter(person_id=person.pk), "support_action")
         + _history_entries(Status.history.filter(person_id=person.pk), "status")
         + _history_entries(Reoffence.history.filter(person_id=person.pk), "reoffence")
     )
-    history.sort(key=lambda entry: entry["at"])
+    changes.sort(key=lambda entry: entry["at"])
     return {
         "generated_at": timezone.localtime(),
         "person": _field_values(person),
@@ -370,7 +371,7 @@ def person_subject_access_report(*, person: Person) -> dict[str, Any]:
         ],
         "statuses": [_field_values(s, exclude=("person",)) for s in person.statuses.order_by("as_of")],
         "reoffences": [_field_values(r, exclude=("person",)) for r in person.reoffences.order_by("date", "pk")],
-        "history": history,
+        "history": changes,
         "read_log": [
             {
                 "at": timezone.localtime(log.at),
@@ -414,13 +415,12 @@ def person_transfer(*, person: Person, to_unit, day: date, user=None, reason: st
         person=person, from_unit=person.unit, to_unit=to_unit, date=day, reason=reason, recorded_by=user
     )
     transfer.full_clean()
-    transfer._history_user = user
+    history.attribute(transfer, user)
     transfer.save()
     village_name = person.village.name if person.village_id else None
     person.unit = to_unit
     person.village = to_unit.children.filter(name=village_name).first() if village_name else None
-    person._history_user = user
-    person._change_reason = reason or None
+    history.attribute(person, user, reason or None)
     person.save(update_fields=["unit", "village"])
     return transfer
 

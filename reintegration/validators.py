@@ -107,5 +107,5 @@ def mask_citizen_id(value: str | None) -> str:
     return "•" * (len(value) - 4) + value[-4:]
 
 
-def _sex_word(sex: str) -> str:
+def _sex_word(sex: str | None) -> str:
     return str(_("man")) if sex == MALE else str(_("woman"))

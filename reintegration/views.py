@@ -202,26 +202,5 @@ def counts(request):
     today = timezone.localdate()
     period = periods.period_of(today).cut_at(today)
     units = list(units_with(request.user, Capability.RECORD_COUNTS).filter(level=Level.COMMUNE).order_by("name"))
-    persons = scope(Person.objects.all(), request.user, Capability.RECORD_COUNTS)
-    employment = {row["unit"]: row for row in persons.employment_counts_by_unit(period.end)}
-    reoffending = {row["unit"]: row for row in persons.reoffending_counts_by_unit(period.start, period.end)}
-    rows = []
-    for unit in units:
-        emp = employment.get(unit.pk, {"population": 0, "employed": 0})
-        reo = reoffending.get(unit.pk, {"cohort": 0, "reoffended": 0})
-        rows.append(
-            {
-                "unit": unit,
-                "population": emp["population"],
-                "employed": emp["employed"],
-                "employment_rate": _rate(emp["employed"], emp["population"]),
-                "cohort": reo["cohort"],
-                "reoffended": reo["reoffended"],
-                "reoffending_rate": _rate(reo["reoffended"], reo["cohort"]),
-            }
-        )
+    rows = scope(Person.objects.all(), request.user, Capability.RECORD_COUNTS).rates_by_unit(units, period)
     return render(request, "reintegration/counts.html", {"rows": rows, "period": period})
-
-
-def _rate(numerator: int, denominator: int) -> float | None:
-    return round(100 * numerator / denominator, 1) if denominator else None

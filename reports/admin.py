@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .criteria_loader import load_criteria
+from .criteria.loader import load_criteria
 from .models import Assessment, AssessmentAnswer, CriteriaGroup, CriteriaItem, CriteriaSet, Report, ReportEvent
 
 
@@ -78,7 +78,7 @@ class CriteriaSetAdmin(SimpleHistoryAdmin):
         return [load, *super().get_urls()]
 
     def load_view(self, request, object_id):
-        """Load the set's groups and criteria from a file (reports/criteria_loader.py), all or nothing."""
+        """Load the set's groups and criteria from a file (reports/criteria/loader.py), all or nothing."""
         criteria_set = self.get_object(request, object_id)
         if criteria_set is None or not self.has_change_permission(request, criteria_set):
             raise Http404

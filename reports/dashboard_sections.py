@@ -5,12 +5,14 @@ overview shows each commune's groups and overall result, a province's each distr
 Three or four queries per section, whatever the number of communes.
 """
 
+from typing import Any
+
 from django.template.loader import render_to_string
 
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import Capability, can
 
-from . import criteria
+from .criteria import results
 from .models import AssessmentState, CriteriaKind, CriteriaSet
 
 
@@ -27,7 +29,7 @@ def model_set_for(year: int) -> CriteriaSet | None:
 def unit_section(request, unit, year: int) -> str:
     if unit.level != Level.COMMUNE or not can(request.user, Capability.ORGANISATION_READ, unit):
         return ""
-    history = criteria.unit_history(unit)
+    history = results.unit_history(unit)
     current = next((result for result in history if result.assessment.year == year), None)
     if current is not None:
         groups = [{"number": g.group.number, "name": g.group.name, "result": g} for g in current.groups]
@@ -50,7 +52,7 @@ def overview_section(request, root, year: int) -> str:
     communes = list(AdministrativeUnit.objects.subtree_of(root).filter(level=Level.COMMUNE).order_by("path"))
     if not communes:
         return ""
-    found = criteria.units_results(communes, year)
+    found = results.units_results(communes, year)
     criteria_set = model_set_for(year)
     group_numbers = [group.number for group in criteria_set.groups.all()] if criteria_set else []
     if root.level == Level.COMMUNE or all(commune.parent_id == root.pk for commune in communes):
@@ -69,7 +71,7 @@ def overview_section(request, root, year: int) -> str:
 def _tallies(root, communes, found) -> list[dict]:
     """Per district (unit just below the root): communes, assessments confirmed, met and confirmed."""
     depth = root.path.count("/")  # "/22/" → the child's code is the 3rd piece of "/22/202/06976/"
-    by_code = {}
+    by_code: dict[str, dict[str, Any]] = {}
     for commune in communes:
         code = commune.path.split("/")[depth]
         tally = by_code.setdefault(code, {"communes": 0, "confirmed": 0, "met": 0, "submitted": 0})

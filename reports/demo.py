@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from .criteria_loader import load_criteria
+from .criteria.loader import load_criteria
 from .models import Assessment, AssessmentAnswer, AssessmentState, CriteriaItem, CriteriaKind, CriteriaSet
 
 DEMO_LIST = Path(__file__).with_name("demo_criteria.csv")

@@ -160,7 +160,7 @@ def criteria_lines(criteria: dict | None, year: int) -> list[str]:
     if not criteria:
         return [f"- Chưa có kết quả tự đánh giá các nhóm tiêu chí năm {year}."]
     total = len(criteria["groups"])
-    # Only a result the superior level confirmed counts (reports/criteria.py); say which this is.
+    # Only a result the superior level confirmed counts (reports/criteria/results.py); say which this is.
     confirmed = "đã được cấp trên xác nhận" if criteria["state"] == "confirmed" else "tự đánh giá, chưa được xác nhận"
     lines = [f"- Đạt {criteria['met_groups']:02d}/{total:02d} nhóm tiêu chí của mô hình năm {year} ({confirmed}):"]
     for group in criteria["groups"]:

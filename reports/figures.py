@@ -22,7 +22,7 @@ from incidents.models import (
 )
 from reintegration.models import SupportAction
 
-from .criteria import units_results
+from .criteria.results import units_results
 
 GROUP_KEYS = ("crime", "social_evil", "violation")
 

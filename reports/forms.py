@@ -7,6 +7,7 @@ from communes.forms import DateInput
 from communes.models import AdministrativeUnit
 
 from .models import Report
+from .services import EDITABLE_FIELDS
 
 
 def _helper() -> FormHelper:
@@ -41,18 +42,7 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = [
-            "results",
-            "shortcomings",
-            "next_tasks",
-            "proposals",
-            "document_number",
-            "place",
-            "report_date",
-            "recipients",
-            "signer_rank",
-            "signer_name",
-        ]
+        fields = list(EDITABLE_FIELDS)  # what services.report_update accepts
         widgets = {
             "report_date": DateInput(),
             "results": forms.Textarea(attrs={"rows": 6}),

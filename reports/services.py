@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from basecurity.lib import official, periods
+from basecurity.lib import history, official, periods
 from communes.models import Level, LockException, PeriodLock
 from communes.permissions import Capability, can
 from dashboards.selectors import place_name
@@ -56,7 +56,7 @@ def _event(report: Report, *, user, from_state: str, to_state: str, comment: str
 def _save(report: Report, user) -> Report:
     report.full_clean()
     report.updated_by = user
-    report._history_user = user
+    history.attribute(report, user)
     report.save()
     return report
 
@@ -207,7 +207,7 @@ def report_approve(*, report: Report, user, comment: str = "") -> Report:
         source_report_id=report.pk,
     )
     lock.full_clean()
-    lock._history_user = user
+    history.attribute(lock, user)
     lock.save()
     _event(report, user=user, from_state=ReportState.SUBMITTED, to_state=ReportState.APPROVED, comment=comment)
     return report
@@ -246,7 +246,7 @@ def lock_exception_grant(*, user, unit, start, end, hours: int, reason: str) -> 
         granted_by=user,
     )
     exception.full_clean()
-    exception._history_user = user
+    history.attribute(exception, user)
     exception.save()
     return exception
 
@@ -262,6 +262,6 @@ def lock_exception_revoke(*, user, exception: LockException) -> LockException:
     now = timezone.now()
     if exception.valid_until > now:
         exception.valid_until = now
-        exception._history_user = user
+        history.attribute(exception, user)
         exception.save(update_fields=["valid_until"])
     return exception

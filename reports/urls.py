@@ -2,7 +2,8 @@ from django.urls import path
 
 from communes import record_views
 
-from . import criteria_views, views
+from . import views
+from .criteria import views as criteria_views
 
 app_name = "reports"
 urlpatterns = [
@@ -23,7 +24,7 @@ urlpatterns = [
     path("lock-exceptions/<int:pk>/revoke/", views.lock_exception_revoke, name="lock_exception_revoke"),
 ]
 
-# The criteria assessment (reports/criteria_views.py).
+# The criteria assessment (reports/criteria/views.py).
 urlpatterns += [
     path("criteria/", criteria_views.assessment_list, name="assessment_list"),
     path("criteria/new/", criteria_views.assessment_start, name="assessment_start"),

@@ -15,8 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 BLANK_DATE = "ngày ... tháng ... năm ..."
+
+
+# An AdministrativeUnit, or any object with its name, kind, level and parent (no model is imported here).
+Unit = Any
 
 
 def date_words(day: date | None) -> str:
@@ -65,11 +70,11 @@ _NAME_KINDS = sorted(
 )
 
 
-def police_kind(unit) -> PoliceKind:
+def police_kind(unit: Unit) -> PoliceKind:
     return POLICE_KINDS.get(unit.kind) or POLICE_KINDS[LEVEL_FALLBACK.get(unit.level, "xa")]
 
 
-def _with_kind(unit) -> str:
+def _with_kind(unit: Unit) -> str:
     """The unit's name with its kind word: "Xã Thanh Lâm"; a bare name gets the kind's word."""
     name = " ".join(unit.name.split())
     if any(name.casefold().startswith(word.casefold() + " ") for word in _NAME_KINDS):
@@ -77,17 +82,17 @@ def _with_kind(unit) -> str:
     return f"{police_kind(unit).words.capitalize()} {name}"
 
 
-def police_body(unit) -> str:
+def police_body(unit: Unit) -> str:
     """ "CÔNG AN XÃ THANH LÂM"."""
     return f"CÔNG AN {_with_kind(unit).upper()}"
 
 
-def police_head(unit) -> str:
+def police_head(unit: Unit) -> str:
     """The head's title in a signature block: "TRƯỞNG CÔNG AN THỊ TRẤN"."""
     return f"TRƯỞNG CÔNG AN {police_kind(unit).words}"
 
 
-def report_symbol(unit) -> str:
+def report_symbol(unit: Unit) -> str:
     """ "BC-CAX": a report (BC) of the unit's police."""
     return f"BC-{police_kind(unit).symbol}"
 
@@ -97,29 +102,29 @@ def number_only(value: str) -> str:
     return (value or "").split("/", 1)[0].strip()
 
 
-def number_line(unit, number: str = "") -> str:
+def number_line(unit: Unit, number: str = "") -> str:
     """ "Số: 25/BC-CAX", dots for a number not yet given."""
     return f"Số: {number_only(number) or '........'}/{report_symbol(unit)}"
 
 
-def mid_sentence(unit) -> str:
+def mid_sentence(unit: Unit) -> str:
     """ "huyện Ba Chẽ", "tỉnh Quảng Ninh", "Thị trấn Ba Chẽ" (a town keeps its capital, as officials write it)."""
     name = _with_kind(unit)
     return name if name.startswith(("Thị trấn", "Thành phố")) else name[0].lower() + name[1:]
 
 
-def superior_police(unit) -> str:
+def superior_police(unit: Unit) -> str:
     """The police body above the unit, as written in "Nơi nhận": "Công an huyện Ba Chẽ"."""
     parent = unit.parent
     return f"Công an {mid_sentence(parent)}" if parent else ""
 
 
-def local_authorities(unit) -> str:
+def local_authorities(unit: Unit) -> str:
     """The unit's own Party committee and People's Committee: "Đảng ủy, UBND xã"."""
     return f"Đảng ủy, UBND {police_kind(unit).words.lower()}"
 
 
-def police_recipients(unit) -> list[str]:
+def police_recipients(unit: Unit) -> list[str]:
     """ "Nơi nhận" of a police report: the superior police, the local authorities, the archive."""
     lines = [f"- {superior_police(unit)} (để b/c);"] if unit.parent else []
     if unit.level == "commune":

@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, Literal, overload
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -56,8 +57,22 @@ class Kind(models.TextChoices):
 
 
 # How many reporting months one period of each kind spans, and how many of that kind a year has.
-_LENGTH_IN_MONTHS = {Kind.YEAR: 12, Kind.HALF_YEAR: 6, Kind.NINE_MONTHS: 9, Kind.QUARTER: 3, Kind.MONTH: 1}
-_COUNT_PER_YEAR = {Kind.YEAR: 1, Kind.HALF_YEAR: 2, Kind.NINE_MONTHS: 1, Kind.QUARTER: 4, Kind.MONTH: 12}
+# A (day, month) start of the reporting year; None reads settings.REPORTING_YEAR_START.
+Start = tuple[int, int] | None
+_LENGTH_IN_MONTHS: dict[str, int] = {
+    Kind.YEAR: 12,
+    Kind.HALF_YEAR: 6,
+    Kind.NINE_MONTHS: 9,
+    Kind.QUARTER: 3,
+    Kind.MONTH: 1,
+}
+_COUNT_PER_YEAR: dict[str, int] = {
+    Kind.YEAR: 1,
+    Kind.HALF_YEAR: 2,
+    Kind.NINE_MONTHS: 1,
+    Kind.QUARTER: 4,
+    Kind.MONTH: 12,
+}
 
 
 # --- Dates ---------------------------------------------------------------------------------------
@@ -98,7 +113,7 @@ def _add_months(value: date, months: int) -> date:
 # --- The start setting ---------------------------------------------------------------------------
 
 
-def _validated_start(start, *, source: str) -> tuple[int, int]:
+def _validated_start(start: Any, *, source: str) -> tuple[int, int]:
     error = ImproperlyConfigured if source == "setting" else ValueError
     try:
         day, month = (int(part) for part in start)
@@ -117,11 +132,11 @@ def year_start_setting() -> tuple[int, int]:
     return _validated_start(getattr(settings, "REPORTING_YEAR_START", (15, 12)), source="setting")
 
 
-def _resolve_start(start) -> tuple[int, int]:
+def _resolve_start(start: Start) -> tuple[int, int]:
     return year_start_setting() if start is None else _validated_start(start, source="argument")
 
 
-def _year_first_day(year: int, start) -> date:
+def _year_first_day(year: int, start: Start) -> date:
     day, month = _resolve_start(start)
     first = date(year - 1, month, day)
     # Year Y is the span that ends in calendar year Y: only a 1 January start begins in Y itself.
@@ -149,7 +164,7 @@ class Period:
     end: date
     as_of: date | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("A period cannot end before it starts.")
 
@@ -158,7 +173,7 @@ class Period:
     def __str__(self) -> str:
         return self.label
 
-    def __contains__(self, value) -> bool:
+    def __contains__(self, value: date | datetime) -> bool:
         return self.contains(value)
 
     @property
@@ -191,10 +206,6 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
-
-    @property
-    def is_cut(self) -> bool:
-        return self.as_of is not None
 
     @property
     def year_start(self) -> tuple[int, int]:
@@ -235,19 +246,11 @@ class Period:
             return earlier.cut_at(same_day_years_earlier(self.as_of))
         return earlier
 
-    def previous_to_date(self, as_of: date | datetime) -> Period:
-        """The previous period for figures of this period up to ``as_of``.
-
-        If ``as_of`` is on or after the end, that is the whole previous period; otherwise it is cut at
-        the same day and month one year earlier (29 February 2024 → 28 February 2023).
-        """
-        return self.cut_at(as_of).previous()
-
 
 # --- Constructors --------------------------------------------------------------------------------
 
 
-def make_period(kind: str, year: int, number: int = 1, *, start=None) -> Period:
+def make_period(kind: str, year: int, number: int = 1, *, start: Start = None) -> Period:
     """The period of ``kind`` number ``number`` of reporting year ``year``.
 
     ``start`` is a (day, month) pair; None reads settings.REPORTING_YEAR_START.
@@ -272,42 +275,45 @@ def make_period(kind: str, year: int, number: int = 1, *, start=None) -> Period:
     return Period(kind=kind.value, year=year, number=number, start=period_start, end=period_end)
 
 
-def reporting_year(year: int, start=None) -> Period:
+def reporting_year(year: int, start: Start = None) -> Period:
     """Reporting year ``year``: 15/12/Y-1 .. 14/12/Y by default, 1/1/Y .. 31/12/Y with start (1, 1)."""
     return make_period(Kind.YEAR, year, 1, start=start)
 
 
-def month(year: int, number: int, start=None) -> Period:
+def month(year: int, number: int, start: Start = None) -> Period:
     """Reporting month ``number`` (1-12) of ``year``: by default 15/(M-1) .. 14/M; month 1 starts 15/12/Y-1."""
     return make_period(Kind.MONTH, year, number, start=start)
 
 
-def quarter(year: int, number: int, start=None) -> Period:
+def quarter(year: int, number: int, start: Start = None) -> Period:
     """Quarter ``number`` (1-4): three reporting months; quarter I = 15/12/Y-1 .. 14/3/Y by default."""
     return make_period(Kind.QUARTER, year, number, start=start)
 
 
-def half_year(year: int, number: int = 1, start=None) -> Period:
+def half_year(year: int, number: int = 1, start: Start = None) -> Period:
     """The first 6 months (15/12/Y-1 .. 14/6/Y by default), or with number=2 the last 6 months."""
     return make_period(Kind.HALF_YEAR, year, number, start=start)
 
 
-def nine_months(year: int, start=None) -> Period:
+def nine_months(year: int, start: Start = None) -> Period:
     """The 9-month report: 15/12/Y-1 .. 14/9/Y by default."""
     return make_period(Kind.NINE_MONTHS, year, 1, start=start)
 
 
-def year_to_date(year: int, as_of: date | datetime, start=None) -> Period:
-    """Reporting year ``year`` cut at ``as_of`` (the whole year if ``as_of`` is on or after its end)."""
-    return reporting_year(year, start=start).cut_at(as_of)
-
-
-def months_of(year: int, start=None) -> list[Period]:
+def months_of(year: int, start: Start = None) -> list[Period]:
     """The twelve reporting months of ``year``, in order (for monthly trends)."""
     return [month(year, number, start=start) for number in range(1, 13)]
 
 
-def period_of(value: date | datetime, kind: str = Kind.YEAR, start=None) -> Period | None:
+# Every kind but the 9 months covers each day of a year: period_of then always finds a period.
+_EveryDay = Literal[Kind.YEAR, Kind.HALF_YEAR, Kind.QUARTER, Kind.MONTH]
+
+
+@overload
+def period_of(value: date | datetime, kind: _EveryDay = Kind.YEAR, start: Start = None) -> Period: ...
+@overload
+def period_of(value: date | datetime, kind: str, start: Start = None) -> Period | None: ...
+def period_of(value: date | datetime, kind: str = Kind.YEAR, start: Start = None) -> Period | None:
     """The period of ``kind`` that a date (or the local date of an aware date-time) falls into.
 
     Returns None only for the 9-month kind when the date is after the ninth month (there is one

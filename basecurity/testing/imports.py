@@ -33,7 +33,8 @@ def import_file(client, kind: str, data: bytes, name: str = "file.csv") -> Impor
     """Upload, check, confirm (when the check passed) and write: the job as it ends."""
     upload(client, kind, data, name)
     job = ImportJob.objects.order_by("-pk").first()
-    if job is not None and job.state == ImportJob.State.AWAITING:
+    assert job is not None, "the upload made no import job"
+    if job.state == ImportJob.State.AWAITING:
         confirm(client, job)
         job.refresh_from_db()
     return job

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from basecurity.beat import SingleBeatScheduler
-from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
+from basecurity.testing.services import BROKER_URL, redis_is_up
 from conftest import skip_or_fail
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]

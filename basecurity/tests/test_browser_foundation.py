@@ -1,62 +1,15 @@
 """The first journey on a phone: a Thanh Lâm officer logs in, records a team, sees it, logs out."""
 
 import re
-import threading
 
 import pytest
-from django.db.backends.signals import connection_created
 
 import conftest
 from communes.models import Role, SelfManagementTeam
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = "/tmp/team_list.png"
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    executable = conftest.chromium_path()
-    if not executable:
-        conftest.skip_or_fail("Chromium is not installed (/usr/bin/chromium)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's greenlets switch context variables, so an ORM call in the test body may open a
-    # connection that pytest-django cannot see; it is closed here, or PostgreSQL refuses to drop
-    # the test database ("being accessed by other users").
-    opened = []
-
-    def remember(sender, connection, **kwargs):
-        opened.append(connection)
-
-    connection_created.connect(remember)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            errors = []
-            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-            page.errors = errors
-            yield page
-            context.close()
-            browser.close()
-    finally:
-        connection_created.disconnect(remember)
-        for connection in opened:
-            if connection._thread_ident == threading.get_ident():  # the live server closes its own
-                connection.close()
 
 
 def test_officer_records_a_team_on_a_phone(live_server, units, browser_page):

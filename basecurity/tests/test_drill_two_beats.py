@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -19,25 +18,17 @@ from django.db import connection
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from basecurity.beat import LOCK_KEY
-from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
-from conftest import skip_or_fail, test_database_url
+from basecurity.testing.services import BROKER_URL, redis_is_up, shared_database_url, wait_for
+from conftest import skip_or_fail
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: still not true after {timeout} s")
-        time.sleep(0.2)
 
 
 @pytest.fixture
 def beat(transactional_db, tmp_path):
     if not redis_is_up():
         skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
-    if connection.vendor != "postgresql" or test_database_url() is None:
+    if connection.vendor != "postgresql" or shared_database_url() is None:
         pytest.skip("Needs a database the beat processes can open: run on PostgreSQL.")
     client = redis.Redis.from_url(BROKER_URL)
     if client.exists(LOCK_KEY):
@@ -46,7 +37,7 @@ def beat(transactional_db, tmp_path):
         **os.environ,
         "CELERY_BROKER_URL": BROKER_URL,
         "BEAT_LOCK_TTL": "6",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": shared_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
     }

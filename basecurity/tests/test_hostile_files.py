@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from basecurity.lib import tabular
 from basecurity.testing import workbooks as wb
@@ -19,11 +18,7 @@ from basecurity.testing.html import texts
 from incidents.importers import INCIDENT_COLUMNS
 from incidents.models import Incident
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -315,7 +310,7 @@ def test_the_upload_page_refuses_hostile_workbooks(roles, client_for, commune_a)
 
 @pytest.mark.django_db
 def test_the_admin_criteria_upload_refuses_a_hostile_workbook():
-    from reports.criteria_loader import load_criteria
+    from reports.criteria.loader import load_criteria
     from reports.models import CriteriaSet
 
     criteria_set = CriteriaSet.objects.first() or pytest.skip("no criteria set")

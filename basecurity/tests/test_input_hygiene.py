@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from django import forms
 from django.urls import reverse
-from django.utils import translation
 
 from basecurity.lib import tabular
 from basecurity.lib.text import clean_text
@@ -21,10 +20,7 @@ YEAR_ONE = {"date": "0001-01-01", "datetime-local": "0001-01-01T08:00", "time": 
 RANGE = "1900"  # in the message of either language: "between 1900 and 2100" / "từ năm 1900 đến 2100"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def form_data(page, url: str = "") -> dict:

@@ -24,7 +24,6 @@ from basecurity.lib.periods import (
     quarter,
     reporting_year,
     same_day_years_earlier,
-    year_to_date,
 )
 
 CALENDAR = (1, 1)
@@ -33,12 +32,6 @@ CALENDAR = (1, 1)
 @pytest.fixture
 def calendar_years(settings):
     settings.REPORTING_YEAR_START = CALENDAR
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
 
 
 def days(first: date, last: date):
@@ -360,7 +353,7 @@ def test_previous_keeps_a_non_default_start():
 def test_cut_at_keeps_the_to_date_part():
     period = reporting_year(2021).cut_at(date(2021, 6, 30))
     assert (period.start, period.end, period.as_of) == (date(2020, 12, 15), date(2021, 6, 30), date(2021, 6, 30))
-    assert period.is_cut
+    assert period.as_of is not None
     assert not period.contains(date(2021, 7, 1))
     assert period.full() == reporting_year(2021)
 
@@ -369,7 +362,7 @@ def test_cut_at_or_after_the_end_is_the_whole_period():
     year = reporting_year(2021)
     assert year.cut_at(date(2021, 12, 14)) == year
     assert year.cut_at(date(2022, 3, 1)) == year
-    assert not year.cut_at(date(2021, 12, 14)).is_cut
+    assert year.cut_at(date(2021, 12, 14)).as_of is None
 
 
 def test_cut_at_the_first_day_is_one_day():
@@ -393,35 +386,34 @@ def test_cut_at_accepts_an_aware_datetime():
     assert period.end == date(2021, 6, 30)
 
 
-def test_year_to_date_and_its_previous_period():
-    period = year_to_date(2021, date(2021, 6, 30))
+def test_a_year_cut_to_date_and_its_previous_period():
+    period = reporting_year(2021).cut_at(date(2021, 6, 30))
     assert (period.start, period.end) == (date(2020, 12, 15), date(2021, 6, 30))
     previous = period.previous()
     assert (previous.start, previous.end, previous.as_of) == (date(2019, 12, 15), date(2020, 6, 30), date(2020, 6, 30))
 
 
 def test_to_date_cut_at_29_february_maps_to_28_february():
-    period = year_to_date(2024, date(2024, 2, 29))
+    period = reporting_year(2024).cut_at(date(2024, 2, 29))
     assert period.end == date(2024, 2, 29)
     previous = period.previous()
     assert (previous.start, previous.end) == (date(2022, 12, 15), date(2023, 2, 28))
-    assert reporting_year(2024).previous_to_date(date(2024, 2, 29)) == previous
 
 
-def test_previous_to_date_of_a_calendar_february(calendar_years):
-    previous = month(2024, 2).previous_to_date(date(2024, 2, 29))
+def test_previous_of_a_cut_of_a_calendar_february(calendar_years):
+    previous = month(2024, 2).cut_at(date(2024, 2, 29)).previous()
     # 29/2/2024 is the last day of February 2024: the period has ended, so all of February 2023.
     assert previous == month(2023, 2)
-    previous = month(2024, 2).previous_to_date(date(2024, 2, 10))
+    previous = month(2024, 2).cut_at(date(2024, 2, 10)).previous()
     assert (previous.start, previous.end) == (date(2023, 2, 1), date(2023, 2, 10))
 
 
-def test_previous_to_date_after_the_end_is_the_whole_previous_period():
-    assert reporting_year(2021).previous_to_date(date(2022, 1, 5)) == reporting_year(2020)
+def test_previous_of_a_cut_after_the_end_is_the_whole_previous_period():
+    assert reporting_year(2021).cut_at(date(2022, 1, 5)).previous() == reporting_year(2020)
 
 
-def test_previous_to_date_of_a_month():
-    previous = month(2021, 3).previous_to_date(date(2021, 3, 1))
+def test_previous_of_a_cut_of_a_month():
+    previous = month(2021, 3).cut_at(date(2021, 3, 1)).previous()
     assert (previous.start, previous.end) == (date(2020, 2, 15), date(2020, 3, 1))
 
 
@@ -448,7 +440,7 @@ def test_as_json():
         (half_year(2021), "First 6 months of 2021"),
         (half_year(2021, 2), "Last 6 months of 2021"),
         (nine_months(2021), "9 months of 2021"),
-        (year_to_date(2021, date(2021, 6, 30)), "Year 2021 (to 30/06/2021)"),
+        (reporting_year(2021).cut_at(date(2021, 6, 30)), "Year 2021 (to 30/06/2021)"),
     ],
 )
 def test_labels(english, period, label):

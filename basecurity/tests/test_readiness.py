@@ -2,37 +2,19 @@
 answer, else 503 naming what failed) and the Vietnamese 500 and 503 pages."""
 
 import time
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from celery import current_app
 from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
 from basecurity.testing.html import text, tree
-from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
+from basecurity.testing.services import BROKER_URL, broker_at, redis_is_up
 from conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def broker_at(url: str):
-    """Point the Celery app at a real broker (tests run tasks in-process otherwise)."""
-    conf = current_app.conf
-    saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, url
-    current_app._pool = None
-    current_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
-        current_app._pool = None
-        current_app.amqp._producer_pool = None
 
 
 def test_healthz_is_cheap(client, django_assert_num_queries):

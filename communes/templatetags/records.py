@@ -34,7 +34,7 @@ def column_label(column, config) -> str:
     """The heading of a column of a kind (communes.records.RecordKind): its given label, or the field's verbose name."""
     name, label = _split(column)
     if label is not None:
-        return capfirst(label)
+        return capfirst(str(label))
     if name in SPECIAL_LABELS:
         return SPECIAL_LABELS[name]()
     return capfirst(config.model._meta.get_field(name).verbose_name)

@@ -13,7 +13,9 @@ from communes.models import (
 
 
 def village_of(commune: AdministrativeUnit) -> AdministrativeUnit:
-    return commune.children.order_by("code").first()
+    village = commune.children.order_by("code").first()
+    assert village is not None, f"{commune} has no village"
+    return village
 
 
 def another_village(commune: AdministrativeUnit, name: str = "Thôn Khe Lầy (thử)") -> AdministrativeUnit:

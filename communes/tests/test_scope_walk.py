@@ -10,17 +10,15 @@ declares its own URLs in `<app>/tests/scope_walk.py`:
 They are discovered through the app registry, so communes imports none of the apps built on it.
 """
 
-import importlib
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from basecurity.lib import discovery
 from communes.models import ImportJob, SelfManagementTeam, SteeringCommittee
 
 from .factories import make_team, village_of
@@ -69,15 +67,7 @@ URL_KWARGS: dict[str, dict] = {
 
 def _load_app_declarations() -> None:
     """Merge the `tests/scope_walk.py` declarations of the project's other apps."""
-    for config in apps.get_app_configs():
-        inside_project = Path(config.path).resolve().is_relative_to(settings.BASE_DIR)
-        if (
-            config.name == "communes"
-            or not inside_project
-            or not (Path(config.path) / "tests" / "scope_walk.py").exists()
-        ):
-            continue
-        module = importlib.import_module(f"{config.name}.tests.scope_walk")
+    for module in discovery.app_modules("tests.scope_walk"):
         OBJECT_OF_COMMUNE_B.update(getattr(module, "OBJECT_OF_COMMUNE_B", {}))
         URL_KWARGS.update(getattr(module, "URL_KWARGS", {}))
 

@@ -4,71 +4,23 @@ The figures on the pages must be the ones `manage.py compute_targets --format js
 the same data. Screenshots (desktop 1280 and phone 360 wide) go to /tmp/dashboards_*.png.
 """
 
-import json
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-import conftest
-from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401 (fixture)
-from communes.models import Role
-from incidents.models import Incident, TrafficAccident
-from incidents.tests import factories as f
+from basecurity.testing.browser import log_in
+from dashboards.tests.helpers import YEAR, cell, compute_json
 
 pytestmark = pytest.mark.browser
-YEAR = 2021
 
 
-@pytest.fixture
-def records(units, django_user_model):
-    # Live-server tests flush the database after each test, seeded rows included: put them back.
-    conftest.reseed_reference_data()
-    user = django_user_model.objects.create_user("recorder", password="x")
-    thanh_lam, town = units["06976"], units["06970"]
-    Incident.objects.bulk_create(
-        [f.incident(thanh_lam, user, occurred_on=date(2020, 3, 1), subjects=2) for _ in range(12)]
-        + [f.incident(thanh_lam, user, occurred_on=date(2021, 3, 1)) for _ in range(10)]
-        + [
-            f.incident(town, user, occurred_on=date(2021, 5, 20), category=f.category("social_evil.gambling"))
-            for _ in range(3)
-        ]
-    )
-    TrafficAccident.objects.bulk_create(
-        [
-            f.accident(thanh_lam, user, occurred_on=date(2020, 8, 1), deaths=1, injuries=2),
-            f.accident(thanh_lam, user, occurred_on=date(2021, 8, 1)),
-        ]
-    )
-    conftest.make_user("bcd_huyen", Role.DISTRICT_COMMITTEE, units["202"])
-    return units
-
-
-def compute_json() -> dict:
-    out = StringIO()
-    call_command("compute_targets", "--year", str(YEAR), "--format", "json", stdout=out, stderr=StringIO())
-    return {entry["code"]: entry for entry in json.loads(out.getvalue())["units"]}
-
-
-def login(page, live_server):
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", "bcd_huyen")
-    page.fill("input[name=password]", "Mật-khẩu-thử-nghiệm-2026")
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-
-
-def cell(page, unit_code, target):
-    return page.locator(f"#overview-table tr[data-unit='{unit_code}'] td[data-target='{target}']")
-
-
-def test_district_committee_reads_the_targets(live_server, records, browser_page):  # noqa: F811
+def test_district_committee_reads_the_targets(live_server, records, browser_page):
     from playwright.sync_api import expect
 
     expected = compute_json()
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 900})
-    login(page, live_server)
+    log_in(page, live_server.url, "bcd_huyen")
     # Home sends the district committee to the district overview (the current year).
     expect(page.locator("h1")).to_contain_text("Huyện Ba Chẽ")
     expect(page.locator("#overview-table")).to_be_visible()
@@ -124,11 +76,11 @@ def test_district_committee_reads_the_targets(live_server, records, browser_page
     assert not [error for error in page.errors if "Content Security Policy" in error], page.errors
 
 
-def test_recompute_progress_updates_without_reloading(live_server, records, browser_page):  # noqa: F811
+def test_recompute_progress_updates_without_reloading(live_server, records, browser_page):
     from playwright.sync_api import expect
 
     page = browser_page
-    login(page, live_server)
+    log_in(page, live_server.url, "bcd_huyen")
     page.goto(f"{live_server.url}/dashboards/unit/{records['202'].pk}/overview/?year={YEAR}")
     expect(page.locator("#computed-at")).to_have_attribute("data-source", "live")
     # Without a broker the task runs in-process on commit: the redirected page shows stored figures.

@@ -10,16 +10,15 @@ from datetime import date
 import pytest
 
 import conftest
-from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401 (fixture)
 from communes.models import AdministrativeUnit, Role
-from dashboards.tests.test_browser_dashboards import YEAR, cell, compute_json, records  # noqa: F401 (fixture)
+from dashboards.tests.helpers import YEAR, cell, compute_json
 from incidents.models import Incident
 from incidents.tests import factories as f
 
 pytestmark = pytest.mark.browser
 
 
-def test_province_committee_opens_a_district_then_a_commune(live_server, records, browser_page):  # noqa: F811
+def test_province_committee_opens_a_district_then_a_commune(live_server, records, browser_page):
     from playwright.sync_api import expect
 
     conftest.make_user("bcd_tinh", Role.DISTRICT_COMMITTEE, records["22"])
@@ -70,7 +69,7 @@ def test_province_committee_opens_a_district_then_a_commune(live_server, records
     assert not [error for error in page.errors if "Content Security Policy" in error], page.errors
 
 
-def test_province_committee_reads_the_54_communes_of_today_on_a_phone(live_server, units, browser_page):  # noqa: F811
+def test_province_committee_reads_the_54_communes_of_today_on_a_phone(live_server, units, browser_page):
     """Since 1/7/2025 the province's communes sit directly under it: 54 rows that read on 360 px."""
     from playwright.sync_api import expect
 

@@ -9,18 +9,16 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
+from functools import partial
 
 import pytest
 import redis
-from celery import current_app
-from django.conf import settings as django_settings
 from django.urls import reverse
 
+from basecurity.testing import services
+from basecurity.testing.services import broker_at, celery_env, shared_database_url, start_worker, stop
 from communes.models import AdministrativeUnit
 from conftest import reseed_reference_data, skip_or_fail
 from dashboards import tasks
@@ -34,12 +32,7 @@ PORT = int(os.environ.get("DRILL_REDIS_PORT", "6391"))
 URL = f"redis://127.0.0.1:{PORT}/0"
 
 
-def wait_for(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still not true after {timeout} s")
-        time.sleep(0.05)
+wait_for = partial(services.wait_for, timeout=20.0, every=0.05)
 
 
 def answers() -> bool:
@@ -83,22 +76,6 @@ def second_redis():
         server.process.wait(timeout=10)
 
 
-@contextmanager
-def broker_at(url: str):
-    """Point the Celery app at a real broker (tests run tasks in-process otherwise)."""
-    conf = current_app.conf
-    saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, url
-    current_app._pool = None
-    current_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
-        current_app._pool = None
-        current_app.amqp._producer_pool = None
-
-
 def timed(call):
     started = time.monotonic()
     result = call()
@@ -116,6 +93,12 @@ def queued_tasks() -> list[dict]:
     return found
 
 
+def record_an_incident(client, commune):
+    """An officer saves an incident of March 2025 from its page."""
+    data = incident_post(commune, occurred_on="2025-03-01", reported_on="2025-03-02")
+    return client.post(reverse("incidents:incident_create"), data)
+
+
 def test_broker_down_then_back(second_redis, roles, client_for, commune_a, settings):
     settings.DASHBOARDS_RECOMPUTE_ON_SAVE = True
     officer = client_for(roles.officer_a)
@@ -123,12 +106,7 @@ def test_broker_down_then_back(second_redis, roles, client_for, commune_a, setti
         second_redis.kill()
 
         # A save stays fast and leaves its outbox row (in its own transaction).
-        response, elapsed = timed(
-            lambda: officer.post(
-                reverse("incidents:incident_create"),
-                incident_post(commune_a, occurred_on="2025-03-01", reported_on="2025-03-02"),
-            )
-        )
+        response, elapsed = timed(lambda: record_an_incident(officer, commune_a))
         assert response.status_code == 302 and elapsed < 3
         assert Incident.objects.count() == 1
         assert set(RecomputeRequest.objects.values_list("unit_id", "year")) == {
@@ -184,43 +162,25 @@ def test_broker_back_a_real_worker_drains_the_outbox(second_redis, roles, client
     """The same drill end to end on PostgreSQL: committed saves, a real worker on the revived broker."""
     from django.db import connection
 
-    from conftest import test_database_url
-
-    if connection.vendor != "postgresql" or test_database_url() is None:
+    if connection.vendor != "postgresql" or shared_database_url() is None:
         pytest.skip("Needs a database the worker process can open: run on PostgreSQL.")
     reseed_reference_data()
     settings.DASHBOARDS_RECOMPUTE_ON_SAVE = True
     officer = client_for(roles.officer_a)
     with broker_at(URL):
         second_redis.kill()
-        response, elapsed = timed(
-            lambda: officer.post(
-                reverse("incidents:incident_create"),
-                incident_post(commune_a, occurred_on="2025-03-01", reported_on="2025-03-02"),
-            )
-        )
+        response, elapsed = timed(lambda: record_an_incident(officer, commune_a))
         assert response.status_code == 302 and elapsed < 3
         assert tasks.drain_recompute_outbox()["failed"] == 2
         second_redis.start()
         assert tasks.drain_recompute_outbox()["published"] == 2
 
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": URL,
-        "DATABASE_URL": test_database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "basecurity", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-        cwd=Path(django_settings.BASE_DIR), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    env = celery_env(CELERY_BROKER_URL=URL, DATABASE_URL=shared_database_url(), DATABASE_CONN_MAX_AGE="0")
+    worker = start_worker(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(lambda: not RecomputeRequest.objects.exists(), timeout=120)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop(worker)
     # Thanh Lâm ended on 30/06/2025: its record counts for xã Kỳ Thượng, listed at 2025's end.
     ky_thuong = AdministrativeUnit.objects.get(code="06979", valid_from=date(2025, 7, 1))
     assert Snapshot.objects.get(unit=ky_thuong, target="crime_reduction", year=2025).result["current"] == 1

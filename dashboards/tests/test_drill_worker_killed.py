@@ -7,23 +7,21 @@ executing it (blocked on its first write) when it is killed. Needs Redis and a d
 process can open (PostgreSQL: DATABASE_URL=postgres://...; skipped on in-memory SQLite).
 """
 
-import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import date
-from pathlib import Path
+from functools import partial
 
 import psycopg2
 import pytest
 from celery import Celery
-from django.conf import settings
 from django.db import connection
 
-from basecurity.tests.test_celery_worker import BROKER_URL, redis_is_up
-from conftest import reseed_reference_data, skip_or_fail, test_database_url
+from basecurity.testing import services
+from basecurity.testing.services import BROKER_URL, celery_env, redis_is_up, shared_database_url, start_worker, stop
+from conftest import reseed_reference_data, skip_or_fail
 from dashboards.models import ComputationRun, Snapshot
 from incidents.models import Incident
 from incidents.tests import factories as f
@@ -31,14 +29,7 @@ from incidents.tests import factories as f
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 VISIBILITY_SECONDS = 3
-
-
-def wait_for(condition, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: still not true after {timeout} s")
-        time.sleep(0.1)
+wait_for = partial(services.wait_for, every=0.1)
 
 
 @pytest.fixture
@@ -47,38 +38,23 @@ def workers(transactional_db):
     visibility timeout; every worker still running is stopped after the test."""
     if not redis_is_up():
         skip_or_fail(f"Redis is not reachable at {BROKER_URL}")
-    if connection.vendor != "postgresql" or test_database_url() is None:
+    if connection.vendor != "postgresql" or shared_database_url() is None:
         pytest.skip("Needs PostgreSQL (a row lock held by the test and a database shared with the worker).")
     queue = f"dashboards-drill-{uuid.uuid4().hex}"
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": BROKER_URL,
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_SECONDS),
-        "DATABASE_URL": test_database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "DJANGO_SETTINGS_MODULE": "basecurity.settings_test",
-    }
+    env = celery_env(
+        CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS), DATABASE_URL=shared_database_url(), DATABASE_CONN_MAX_AGE="0"
+    )
     started = []
 
     def start():
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "basecurity", "worker", "--pool=solo", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "--loglevel=WARNING", "-Q", queue],
-            cwd=Path(settings.BASE_DIR), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        worker = start_worker(env, queue, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started.append(worker)
         return worker
 
     start.queue = queue
     yield start
     for worker in started:
-        if worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        stop(worker)
 
 
 def lock_holder():

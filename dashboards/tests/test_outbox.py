@@ -158,6 +158,21 @@ def test_with_the_broker_down_the_rows_stay_for_the_next_drain(units, user, comm
     assert apply_async.call_count == 2
 
 
+def test_with_a_broker_only_its_errors_are_kept_for_the_next_drain(units, user, commune_a, recompute_on_save):
+    """With a real broker, a publication error is the broker's; any other error is a bug, raised."""
+    f.incident(commune_a, user).save()
+    conf = tasks.current_app.conf
+    eager, conf.task_always_eager = conf.task_always_eager, False
+    try:
+        with mock.patch.object(tasks.recompute_targets, "apply_async", side_effect=BrokerError("Connection refused")):
+            assert tasks.drain_recompute_outbox()["failed"] == 2
+        with mock.patch.object(tasks.recompute_targets, "apply_async", side_effect=TypeError("not serialisable")):
+            with pytest.raises(TypeError):
+                tasks.drain_recompute_outbox()
+    finally:
+        conf.task_always_eager = eager
+
+
 def test_a_change_after_the_claim_keeps_its_row(units, user, commune_a, recompute_on_save):
     f.incident(commune_a, user).save()
     with mock.patch.object(tasks.recompute_targets, "apply_async") as apply_async:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from communes.models import AdministrativeUnit, Level, UnitKind, UnitLineage
 from dashboards import engine, rules, selectors
-from dashboards.tests.test_views import add_communes
+from dashboards.tests.helpers import add_communes
 from incidents.models import Incident
 from incidents.tests import factories as f
 

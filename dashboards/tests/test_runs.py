@@ -14,6 +14,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from basecurity.testing.html import tree
+from basecurity.testing.services import broker_at
 from dashboards import tasks
 from dashboards.models import ComputationRun
 
@@ -144,22 +145,11 @@ def test_only_administrators_retry(units, roles, client_for, django_user_model):
 
 def test_a_publication_with_the_broker_unreachable_gives_up_within_a_second(units, settings):
     """The Recompute button's publication against a broker that refuses connections."""
-    from celery import current_app
-
     run = ComputationRun.objects.create(year=YEAR, scope=units["202"])
-    conf = current_app.conf
-    saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    current_app._pool = None
-    current_app.amqp._producer_pool = None
-    try:
+    with broker_at("redis://127.0.0.1:1/0"):  # nothing listens on port 1
         started = time.monotonic()
         assert tasks.enqueue_run(run) is False
         elapsed = time.monotonic() - started
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
-        current_app._pool = None
-        current_app.amqp._producer_pool = None
     assert elapsed < 1.5
     run.refresh_from_db()
     assert run.state == ComputationRun.State.FAILED

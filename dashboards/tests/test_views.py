@@ -9,10 +9,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from basecurity.testing.html import texts as html_texts
-from communes.models import AdministrativeUnit, Level, UnitKind
+from communes.models import AdministrativeUnit, Level
 from communes.permissions import can_recompute_targets
 from dashboards import engine, selectors
 from dashboards.models import ComputationRun, Snapshot
+from dashboards.tests.helpers import add_communes
 from incidents.models import ForeignerStay, Incident
 from incidents.tests import factories as f
 from reintegration.tests.factories import make_person
@@ -183,23 +184,6 @@ def test_monthly_trend_follows_the_15th_to_14th_months(data, commune_a, commune_
 
 
 # --- Query counts: 8 and 200 communes ---------------------------------------------------------------
-
-
-def add_communes(district, how_many=192):
-    AdministrativeUnit.objects.bulk_create(
-        [
-            AdministrativeUnit(
-                code=f"9{index:04d}",
-                name=f"Xã Thử Nghiệm {index}",
-                kind=UnitKind.COMMUNE,
-                level=Level.COMMUNE,
-                parent=district,
-                path=f"{district.path}9{index:04d}/",
-                covered_from=date(2019, 1, 1),  # records held for both periods: complete comparisons
-            )
-            for index in range(how_many)
-        ]
-    )
 
 
 def overview_queries(client, district, django_assert_num_queries, expected, **query):

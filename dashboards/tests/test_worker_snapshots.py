@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from celery import Celery
 
-from basecurity.tests.test_celery_worker import BROKER_URL
+from basecurity.testing.services import BROKER_URL
 from conftest import reseed_reference_data
 from dashboards.models import ComputationRun, Snapshot
 from incidents.models import Incident

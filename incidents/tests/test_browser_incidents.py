@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 import conftest
-from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401  (the fixture)
 from communes.models import Role
 from incidents.models import CategoryGroup, CrimeTip, Incident, IncidentCategory
 
@@ -21,7 +20,7 @@ DETAIL_SCREENSHOT = "/tmp/tip_detail_360.png"
 FILTER_SCREENSHOT = "/tmp/incident_filter_360.png"
 
 
-def test_officer_records_an_incident_and_decides_a_due_tip_on_a_phone(live_server, units, browser_page):  # noqa: F811
+def test_officer_records_an_incident_and_decides_a_due_tip_on_a_phone(live_server, units, browser_page):
     from playwright.sync_api import expect
 
     conftest.make_user("canbo_kythuong", Role.COMMUNE_OFFICER, units["06979@2025"])

@@ -6,44 +6,29 @@ import pytest
 import time_machine
 
 from basecurity.lib import periods
-from incidents import demo
-from incidents.models import (
-    BusinessInspection,
-    ConditionalBusiness,
-    CrimeTip,
-    CrimeTipExtension,
-    DoorToDoorCheck,
-    ForeignerStay,
-    Incident,
-    Mediation,
-    OutreachSession,
-    Patrol,
-    TrafficAccident,
-    WeaponSurrender,
-    WeaponSurrenderItem,
-)
+from incidents import demo, models
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [
-    Incident,
-    TrafficAccident,
-    CrimeTip,
-    CrimeTipExtension,
-    ConditionalBusiness,
-    BusinessInspection,
-    ForeignerStay,
-    WeaponSurrender,
-    WeaponSurrenderItem,
-    Patrol,
-    OutreachSession,
-    Mediation,
-    DoorToDoorCheck,
+    models.Incident,
+    models.TrafficAccident,
+    models.CrimeTip,
+    models.CrimeTipExtension,
+    models.ConditionalBusiness,
+    models.BusinessInspection,
+    models.ForeignerStay,
+    models.WeaponSurrender,
+    models.WeaponSurrenderItem,
+    models.Patrol,
+    models.OutreachSession,
+    models.Mediation,
+    models.DoorToDoorCheck,
 ]
 
 
 def _totals(unit, year):
-    rows = Incident.objects.within(unit).in_period(periods.reporting_year(year)).totals_by_group()
+    rows = models.Incident.objects.within(unit).in_period(periods.reporting_year(year)).totals_by_group()
     return {row["category__group"]: (row["cases"], row["subjects"]) for row in rows}
 
 
@@ -74,11 +59,11 @@ def _check_demo(units, today):
     # Every commune of today's map (the three formed on 1/7/2025) has records in the current year,
     # each on the unit of its day, and some tips are overdue or due soon.
     current = periods.period_of(today)
-    units_now = Incident.objects.in_period(current).values_list("unit", flat=True).distinct()
+    units_now = models.Incident.objects.in_period(current).values_list("unit", flat=True).distinct()
     assert set(units_now) == {units[key].pk for key in ("06970@2025", "06979@2025", "06985@2025")}
-    assert CrimeTip.objects.overdue().exists()
-    assert CrimeTip.objects.due_within(5).exists()
-    assert ForeignerStay.objects.late_or_undeclared().exists()
+    assert models.CrimeTip.objects.overdue().exists()
+    assert models.CrimeTip.objects.due_within(5).exists()
+    assert models.ForeignerStay.objects.late_or_undeclared().exists()
 
     demo.load(units)
     assert {model: model.objects.count() for model in MODELS} == counts

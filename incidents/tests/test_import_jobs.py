@@ -254,7 +254,7 @@ def test_a_real_worker_checks_and_writes_an_import_job(
 ):
     from celery import Celery
 
-    from basecurity.tests.test_celery_worker import BROKER_URL
+    from basecurity.testing.services import BROKER_URL
     from conftest import reseed_reference_data
 
     reseed_reference_data()

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def list_order(kind) -> list[str]:
     """The fields the list sorts on (record_kinds.filtered, as the list page), e.g. ["-occurred_on", "-id"]."""
-    return list(filtered(kind, _Superuser(), {})[1].query.order_by)
+    return [str(name) for name in filtered(kind, _Superuser(), {})[1].query.order_by]
 
 
 class _Superuser:

@@ -8,7 +8,6 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import translation
 
 from incidents.models import (
     CrimeTipExtension,
@@ -20,14 +19,7 @@ from incidents.models import (
 
 from . import factories as f
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English (the msgids); Vietnamese comes from locale/ later."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -66,13 +66,6 @@ def make_many(kind: str, unit, user, count: int) -> None:
         )
 
 
-def list_queries(client, kind: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url(f"{kind}_list"))
-    assert response.status_code == 200
-    return len(queries)
-
-
 # Queries of every list page, whatever the number of rows:
 #  1. the session, 2. the user, 3. the user's assignments (communes/permissions.py),
 #  4. the ids of the units in scope (permissions.scope_unit_ids, once per request),

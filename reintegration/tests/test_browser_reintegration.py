@@ -8,24 +8,14 @@ import pytest
 from django.utils import timezone
 
 import conftest
-from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401  (the Chromium fixture)
+from basecurity.testing.browser import log_in
 from communes.models import Role
 from reintegration.models import Person, Status, SupportAction
 from reintegration.tests.factories import make_person
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Mật-khẩu-thử-nghiệm-2026"
 NAME = "Hoàng Văn Trở Về"
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def employment_rate(page, base) -> str:
@@ -33,7 +23,7 @@ def employment_rate(page, base) -> str:
     return page.locator("#counts-table tr[data-unit='06976'] td.employment-rate").inner_text().strip()
 
 
-def test_officer_registers_a_person_and_the_committee_sees_the_rate_change(live_server, units, browser_page):  # noqa: F811
+def test_officer_registers_a_person_and_the_committee_sees_the_rate_change(live_server, units, browser_page):
     from playwright.sync_api import expect
 
     page = browser_page

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from basecurity.lib import periods
 from reintegration.models import Category, Person
 from reintegration.querysets import months_before
 
@@ -137,6 +138,26 @@ def test_employment_counts_by_unit(commune_a, commune_b, django_assert_num_queri
         rows = {row["unit"]: row for row in Person.objects.employment_counts_by_unit(END)}
     assert rows[commune_a.pk] == {"unit": commune_a.pk, "population": 2, "employed": 1}
     assert rows[commune_b.pk] == {"unit": commune_b.pk, "population": 1, "employed": 0}
+
+
+def test_rates_by_unit_in_the_units_order_with_none_for_nobody(units, commune_a, commune_b, django_assert_num_queries):
+    for n in range(3):
+        person = make_person(commune_a)
+        make_status(person, date(2021, 1, 1), has_job=n == 0)
+        if n < 2:
+            make_reoffence(person, date(2021, 5, 1))
+    empty = units["06973"]
+    with django_assert_num_queries(2):  # the employment and the reoffending GROUP BY queries
+        rows = Person.objects.rates_by_unit([empty, commune_a], periods.reporting_year(2021))
+    assert [row["unit"] for row in rows] == [empty, commune_a]
+    assert {key: rows[0][key] for key in ("population", "employment_rate", "cohort", "reoffending_rate")} == {
+        "population": 0,
+        "employment_rate": None,
+        "cohort": 0,
+        "reoffending_rate": None,
+    }
+    assert (rows[1]["employed"], rows[1]["population"], rows[1]["employment_rate"]) == (1, 3, 33.3)
+    assert (rows[1]["reoffended"], rows[1]["cohort"], rows[1]["reoffending_rate"]) == (2, 3, 66.7)
 
 
 def test_counts_within_a_unit_sum_its_communes(units, commune_a, commune_b):

@@ -1,5 +1,8 @@
 import pytest
+import time_machine
 from django.utils import translation
+
+from .helpers import TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -7,6 +10,13 @@ def english(settings):
     """Messages are checked in English (the msgids); pages are asked for in English too."""
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def november_28():
+    """The clock at 28/11/2026 09:00 (helpers.TODAY): reporting month 11/2026 has ended; its report is due."""
+    with time_machine.travel(TODAY, tick=False):
         yield
 
 

@@ -40,3 +40,17 @@ def field_values(instance) -> dict:
         if value is not None and value != "":
             values[field.name] = value
     return values
+
+
+def make_activities(unit, user, day):
+    for build in (factories.patrol, factories.outreach, factories.mediation, factories.door_check):
+        record = build(unit, user)
+        date_field = next(
+            name for name in ("patrolled_on", "held_on", "mediated_on", "checked_on") if hasattr(record, name)
+        )
+        setattr(record, date_field, day)
+        record.full_clean()
+        record.save()
+    surrender = factories.surrender(unit, user, surrendered_on=day)
+    surrender.save()
+    factories.surrender_item(surrender, item_type="guns", quantity=2).save()

@@ -5,7 +5,6 @@ is written: never a 403 page.
 """
 
 import pytest
-import time_machine
 from django.contrib.messages import ERROR, SUCCESS, get_messages
 from django.test import override_settings
 from django.urls import reverse
@@ -15,20 +14,14 @@ from reintegration.models import Person, SupportAction
 from reintegration.tests.factories import make_person, make_support
 
 from .admin_forms import change_form_data, inline_rows
-from .helpers import IN_DECEMBER, IN_NOVEMBER, TODAY, lock_november, make_incident
+from .helpers import IN_DECEMBER, IN_NOVEMBER, lock_november, make_incident
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 LOCK_MESSAGE = (
     "The period 15/10/2026–14/11/2026 of Xã Kỳ Thượng is locked: its report was approved on 28/11/2026. "
     "Ask the superior level to grant an exception."
 )
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
 
 
 def messages_of(response) -> list[tuple[int, str]]:

@@ -5,16 +5,14 @@ import pytest
 from django.urls import reverse
 
 import conftest
-from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401 (the fixture)
+from basecurity.testing.browser import log_in
 from communes.models import Role
 from reports.models import Assessment, AssessmentState, CriteriaKind, CriteriaSet
-
-from .test_browser_reports import log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_officer_assesses_district_confirms_dashboard_shows(live_server, units, browser_page, settings, tmp_path):  # noqa: F811
+def test_officer_assesses_district_confirms_dashboard_shows(live_server, units, browser_page, settings, tmp_path):
     from playwright.sync_api import expect
 
     settings.MEDIA_ROOT = tmp_path

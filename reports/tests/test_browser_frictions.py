@@ -8,12 +8,10 @@ from django.utils import timezone
 
 import conftest
 from basecurity.lib import periods
-from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401 (the fixture)
+from basecurity.testing.browser import log_in
 from communes.models import Role
 from incidents.models import CategoryGroup, CrimeTip, IncidentCategory
 from reports.models import Report, ReportState
-
-from .test_browser_reports import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +33,7 @@ def people(units):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_report_of_the_month_under_way_is_approved_only_when_confirmed(width, live_server, people, browser_page):  # noqa: F811
+def test_report_of_the_month_under_way_is_approved_only_when_confirmed(width, live_server, people, browser_page):
     from playwright.sync_api import expect
 
     page, base = browser_page, live_server.url
@@ -67,7 +65,7 @@ def test_report_of_the_month_under_way_is_approved_only_when_confirmed(width, li
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_officer_forms_start_without_a_trap(width, live_server, units, people, browser_page):  # noqa: F811
+def test_officer_forms_start_without_a_trap(width, live_server, units, people, browser_page):
     from playwright.sync_api import expect
 
     page, base = browser_page, live_server.url
@@ -107,7 +105,7 @@ CONTRAST = """(selector) => {
 }"""
 
 
-def test_the_navigation_bar_meets_wcag_aa(live_server, people, browser_page):  # noqa: F811
+def test_the_navigation_bar_meets_wcag_aa(live_server, people, browser_page):
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 1366, "height": 800})
     log_in(page, base, "canbo_kythuong")

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 import conftest
-from basecurity.tests.test_browser_foundation import browser_page  # noqa: F401 (the fixture)
+from basecurity.testing.browser import log_in
 from communes.models import Role
 from incidents.models import CategoryGroup, Incident, IncidentCategory
 from reports.models import Report, ReportState
@@ -14,19 +14,8 @@ from .helpers import IN_NOVEMBER, make_incident
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Mật-khẩu-thử-nghiệm-2026"
 
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def test_month_report_returned_fixed_approved_then_locked(live_server, units, browser_page):  # noqa: F811
+def test_month_report_returned_fixed_approved_then_locked(live_server, units, browser_page):
     from playwright.sync_api import expect
 
     officer = conftest.make_user("canbo_thanhlam", Role.COMMUNE_OFFICER, units["06979@2025"])

@@ -73,7 +73,7 @@ def test_a_database_failure_after_the_files_are_stored_leaves_no_file(
     roles, client_for, commune_a, model_set, items, media
 ):
     assessment = Assessment.objects.create(unit=commune_a, criteria_set=model_set, year=2024)
-    with mock.patch("reports.criteria._save", side_effect=OperationalError("server closed the connection")):
+    with mock.patch("reports.criteria.services._save", side_effect=OperationalError("server closed the connection")):
         response = client_for(roles.officer_a).post(
             reverse("reports:assessment_answers", args=[assessment.pk]), page_with_two_files(items, assessment)
         )

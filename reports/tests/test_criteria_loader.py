@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from basecurity.lib.tabular import write_xlsx
-from reports.criteria_loader import COLUMNS, load_criteria
+from reports.criteria.loader import COLUMNS, load_criteria
 from reports.models import Assessment, AssessmentAnswer, CriteriaItem, CriteriaKind, CriteriaSet
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-import time_machine
 from django.urls import reverse
 from docx import Document
 
@@ -15,17 +14,11 @@ from conftest import make_user
 from reports import services
 from reports.models import Report
 
-from .helpers import IN_NOVEMBER, TODAY, make_incident
+from .helpers import IN_NOVEMBER, make_incident
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
 
 
 def _report(unit, officer, **text):

@@ -24,15 +24,9 @@ from incidents.tests import factories
 from reports import documents, services
 from reports.querysets import district_report
 
-from .helpers import IN_NOVEMBER, TODAY, field_values, make_incident
+from .helpers import IN_NOVEMBER, TODAY, field_values, make_activities, make_incident
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 
 def _docx(client, report):
@@ -192,23 +186,9 @@ def test_recipients_are_bodies_not_places(roles, commune_a):
 # --- Sơ kết and tổng kết ------------------------------------------------------------------------
 
 
-def _activities(unit, user, day):
-    for build in (factories.patrol, factories.outreach, factories.mediation, factories.door_check):
-        record = build(unit, user)
-        date_field = next(
-            name for name in ("patrolled_on", "held_on", "mediated_on", "checked_on") if hasattr(record, name)
-        )
-        setattr(record, date_field, day)
-        record.full_clean()
-        record.save()
-    surrender = factories.surrender(unit, user, surrendered_on=day)
-    surrender.save()
-    factories.surrender_item(surrender, item_type="guns", quantity=2).save()
-
-
 def test_the_six_month_report_carries_targets_activities_and_criteria(roles, commune_a, client_for):
     make_incident(commune_a, roles.officer_a, date(2026, 3, 1))
-    _activities(commune_a, roles.officer_a, date(2026, 3, 1))
+    make_activities(commune_a, roles.officer_a, date(2026, 3, 1))
     report = services.report_create(user=roles.officer_a, unit=commune_a, period_kind="half_year", year=2026)
     assert report.figures["activities"]["patrols"] == 1
     assert report.figures["activities"]["weapons"] == {"guns": 2}

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.urls import reverse
 
@@ -19,10 +18,9 @@ from communes.models import Role
 from conftest import make_user
 from reports import services
 
-from .helpers import IN_NOVEMBER, TODAY, make_incident
-from .test_documents import _activities
+from .helpers import IN_NOVEMBER, make_activities, make_incident
 
-pytestmark = [pytest.mark.django_db, pytest.mark.documents]
+pytestmark = [pytest.mark.django_db, pytest.mark.documents, pytest.mark.usefixtures("november_28")]
 
 SAMPLES = Path(settings.BASE_DIR) / "docs" / "samples"
 
@@ -33,12 +31,6 @@ def soffice():
     if path is None:
         conftest.skip_or_fail("LibreOffice is not installed (soffice): apt-get install libreoffice-writer-nogui")
     return path
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
 
 
 def _rendered(soffice, content: bytes, tmp_path, name: str):
@@ -133,7 +125,7 @@ def test_the_towns_six_month_report_prints_with_the_towns_title(units, client_fo
 
 def test_the_year_report_prints_on_a4(roles, commune_a, client_for, soffice, tmp_path):
     make_incident(commune_a, roles.officer_a, IN_NOVEMBER)
-    _activities(commune_a, roles.officer_a, IN_NOVEMBER)
+    make_activities(commune_a, roles.officer_a, IN_NOVEMBER)
     report = _commune_report(roles, commune_a, roles.officer_a, "year", **SECTIONS_TEXT)
     rendered = _rendered(soffice, _docx(client_for(roles.officer_a), report), tmp_path, "bao-cao-tong-ket-nam")
     _assert_a4_portrait(rendered)

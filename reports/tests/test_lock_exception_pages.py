@@ -13,13 +13,7 @@ from communes.models import LockException
 
 from .helpers import IN_NOVEMBER, NOV_END, NOV_START, TODAY, lock_november
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 
 def _grant(client, unit, **extra):

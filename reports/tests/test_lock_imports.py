@@ -1,22 +1,15 @@
 """Imports refuse rows dated in a locked period, with the row and the column, and write nothing."""
 
 import pytest
-import time_machine
 
 from reintegration.importers import PersonsImporter, StatusesImporter
 from reintegration.models import Person, Status
 from reintegration.tests.factories import make_person
 from reintegration.tests.test_import_export import HEADER, STATUS_HEADER, csv_bytes
 
-from .helpers import TODAY, lock_november
+from .helpers import lock_november
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 
 def test_statuses_import_refuses_a_locked_date(roles, commune_a):

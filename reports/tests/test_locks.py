@@ -18,15 +18,9 @@ from reintegration.tests.factories import make_person
 
 from .helpers import IN_DECEMBER, IN_NOVEMBER, TODAY, grant_exception, lock_november, make_incident
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 LOCKED = "is locked: its report was approved on"
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
 
 
 def test_message_names_the_period_the_unit_and_the_way_out(commune_a):

@@ -16,13 +16,7 @@ from reports.querysets import Timeliness, district_report, timeliness
 
 from .helpers import IN_NOVEMBER, TODAY, make_incident
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def november_28():
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_28")]
 
 
 def new_report(unit, user, number=11):

@@ -3,19 +3,17 @@
 Idempotent: every row is looked up by its natural key and updated, never duplicated.
 """
 
-import importlib
-import importlib.util
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from basecurity.lib import discovery
 from communes import register, seed, services, villages
 from communes.models import (
     AdministrativeUnit,
@@ -57,9 +55,8 @@ class Command(BaseCommand):
             accounts = load_demo_accounts(units)
             # Each app may add fictional records through a `demo.py` module with `load(units)`;
             # discovering them keeps communes free of imports of the apps built on it.
-            for config in apps.get_app_configs():
-                if importlib.util.find_spec(f"{config.name}.demo") is not None:
-                    importlib.import_module(f"{config.name}.demo").load(units)
+            for module in discovery.app_modules("demo"):
+                module.load(units)
             # The communes merged in 2024 and 2025 hand their persons' files over to their successors.
             for unit in AdministrativeUnit.objects.filter(
                 pk__in=[units[code].pk for code, *_ in seed.COMMUNES] + [units["06985@2024"].pk]

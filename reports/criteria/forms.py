@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from communes.models import AdministrativeUnit, Level
 
-from .models import ATTACHMENT_EXTENSIONS, CriteriaSet, validate_attachment
+from ..models import ATTACHMENT_EXTENSIONS, CriteriaSet, validate_attachment
 
 MET, NOT_MET = "met", "not_met"
 

@@ -1,9 +1,4 @@
-"""Criteria assessments: start, answers, the workflow (submit, confirm, return) and the results.
-
-A group is met when it has criteria in use and every one of them is answered "met"; the assessment
-is met overall only when every group of its set is met (the model's four groups). The same code
-serves the yearly recognition "an toàn về an ninh, trật tự" of communes and villages: only the
-criteria set (data an administrator loads) differs.
+"""Criteria assessments (writes): start, answers and the workflow (submit, confirm, return).
 
 - Officers holding ORGANISATION_WRITE on the unit start an assessment, answer and submit it.
 - District committees holding ORGANISATION_CONFIRM on the unit confirm it or return it with a comment.
@@ -12,116 +7,27 @@ criteria set (data an administrator loads) differs.
   what they typed.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from basecurity.lib import history
 from basecurity.lib.storage import removed_on_failure
 from communes.permissions import Capability, can
 
-from .models import (
+from ..models import (
     Assessment,
     AssessmentAnswer,
     AssessmentState,
-    CriteriaGroup,
     CriteriaItem,
-    CriteriaKind,
     CriteriaSet,
 )
-
-
-@dataclass
-class GroupResult:
-    group: CriteriaGroup
-    items: int
-    met_items: int
-    answered: int = 0
-
-    @property
-    def met(self) -> bool:
-        return self.items > 0 and self.met_items == self.items
-
-
-@dataclass
-class AssessmentResult:
-    assessment: Assessment
-    groups: list[GroupResult] = field(default_factory=list)
-
-    @property
-    def met(self) -> bool:
-        return bool(self.groups) and all(group.met for group in self.groups)
-
-    @property
-    def items(self) -> int:
-        return sum(group.items for group in self.groups)
-
-    @property
-    def answered(self) -> int:
-        return sum(group.answered for group in self.groups)
-
-
-def results_of(assessments: Sequence[Assessment]) -> dict[int, AssessmentResult]:
-    """Results of many assessments in two queries, whatever their number (dashboards list a district)."""
-    if not assessments:
-        return {}
-    groups_by_set: dict[int, list[CriteriaGroup]] = defaultdict(list)
-    for group in (
-        CriteriaGroup.objects.filter(criteria_set__in={a.criteria_set_id for a in assessments})
-        .annotate(item_count=Count("items", filter=Q(items__is_active=True)))
-        .order_by("criteria_set", "number")
-    ):
-        groups_by_set[group.criteria_set_id].append(group)
-    answered: dict[tuple[int, int], tuple[int, int]] = {
-        (row["assessment"], row["item__group"]): (row["answered"], row["met"])
-        for row in AssessmentAnswer.objects.filter(assessment__in=[a.pk for a in assessments], item__is_active=True)
-        .values("assessment", "item__group")
-        .annotate(answered=Count("id"), met=Count("id", filter=Q(met=True)))
-    }
-    results = {}
-    for assessment in assessments:
-        groups = []
-        for group in groups_by_set[assessment.criteria_set_id]:
-            answered_count, met_count = answered.get((assessment.pk, group.pk), (0, 0))
-            groups.append(GroupResult(group, group.item_count, met_count, answered_count))
-        results[assessment.pk] = AssessmentResult(assessment, groups)
-    return results
-
-
-def results(assessment: Assessment) -> AssessmentResult:
-    return results_of([assessment])[assessment.pk]
-
-
-def unit_history(unit, kind: str = CriteriaKind.MODEL_ASSESSMENT) -> list[AssessmentResult]:
-    """The unit's assessments of every year, newest first, each with its results (three queries)."""
-    assessments = list(
-        Assessment.objects.filter(unit=unit, criteria_set__kind=kind).select_related("criteria_set").order_by("-year")
-    )
-    found = results_of(assessments)
-    return [found[assessment.pk] for assessment in assessments]
-
-
-def units_results(units: Iterable, year: int, kind: str = CriteriaKind.MODEL_ASSESSMENT) -> dict[int, AssessmentResult]:
-    """The assessment of `year` of each of `units` that has one, by unit id (three queries)."""
-    assessments = list(
-        Assessment.objects.filter(unit__in=[unit.pk for unit in units], year=year, criteria_set__kind=kind)
-        .select_related("criteria_set")
-        .order_by("unit", "-criteria_set__year_from")
-    )
-    found = results_of(assessments)
-    by_unit: dict[int, AssessmentResult] = {}
-    for assessment in assessments:
-        by_unit.setdefault(assessment.unit_id, found[assessment.pk])
-    return by_unit
-
-
-# --- writes --------------------------------------------------------------------------------------
+from .results import unanswered_items
 
 
 class StaleAssessment(ValidationError):
@@ -143,7 +49,7 @@ def _require_editable(assessment: Assessment) -> None:
 
 
 def _save(assessment: Assessment, user) -> Assessment:
-    assessment._history_user = user
+    history.attribute(assessment, user)
     assessment.save()
     return assessment
 
@@ -172,7 +78,7 @@ def assessment_start(*, user, unit, criteria_set: CriteriaSet, year: int) -> Ass
             _("“%(set)s” has no criteria yet: ask the administrator to load them.") % {"set": criteria_set.name}
         )
     assessment = Assessment(unit=unit, criteria_set=criteria_set, year=year)
-    assessment._history_user = user
+    history.attribute(assessment, user)
     try:
         with transaction.atomic():
             assessment.save()
@@ -242,7 +148,7 @@ def answers_save(*, assessment: Assessment, user, version: int, answers: Sequenc
         if errors:
             raise ValidationError(errors)
         for answer, new_file in to_save:
-            answer._history_user = user
+            history.attribute(answer, user)
             answer.save()
             if new_file:
                 stored_files.append(answer.attachment)
@@ -270,15 +176,6 @@ def answer_save(
                 raise ValidationError(error.error_dict[str(item.pk)]) from None
             raise
         return AssessmentAnswer.objects.get(assessment=assessment, item=item)
-
-
-def unanswered_items(assessment: Assessment) -> list[CriteriaItem]:
-    return list(
-        CriteriaItem.objects.filter(group__criteria_set=assessment.criteria_set_id, is_active=True)
-        .exclude(answers__assessment=assessment)
-        .select_related("group")
-        .order_by("group__number", "number")
-    )
 
 
 @transaction.atomic
@@ -327,13 +224,3 @@ def assessment_decide(*, assessment: Assessment, user, confirm: bool, comment: s
     _save(stored, user)
     assessment.__dict__.update(stored.__dict__)
     return stored
-
-
-def state_history(assessment: Assessment) -> list:
-    """The workflow steps (state changes) of the assessment, oldest first, with user and time."""
-    steps, previous = [], None
-    for record in assessment.history.select_related("history_user").order_by("history_date", "history_id"):
-        if record.state != previous:
-            steps.append(record)
-            previous = record.state
-    return steps

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from basecurity.lib import history
 from basecurity.lib.tabular import CellError, RowError, parse_int, read_table, text
 
-from .models import AssessmentAnswer, CriteriaGroup, CriteriaItem, CriteriaSet
+from ..models import AssessmentAnswer, CriteriaGroup, CriteriaItem, CriteriaSet
 
 COLUMNS = ("group", "group_name", "number", "criterion")
 
@@ -37,7 +38,7 @@ class LoadResult:
 
 def _history_user(objects, user):
     for obj in objects:
-        obj._history_user = user
+        history.attribute(obj, user)
     return objects
 
 
@@ -114,7 +115,7 @@ def load_criteria(criteria_set: CriteriaSet, data: bytes, filename: str, *, user
 def _write(criteria_set, group_names, criteria, existing_groups, user, result) -> None:
     for number, group in existing_groups.items():
         if number not in group_names:
-            group._history_user = user
+            history.attribute(group, user)
             group.delete()
     groups = {}
     for number, name in sorted(group_names.items()):

@@ -24,9 +24,9 @@ from communes.forms import add_service_error
 from communes.models import Level
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
-from . import criteria
-from .criteria_forms import AnswerForm, AssessmentStartForm, DecisionForm, YearForm
-from .models import Assessment, AssessmentAnswer, AssessmentState, CriteriaGroup, CriteriaKind, CriteriaSet
+from ..models import Assessment, AssessmentAnswer, AssessmentState, CriteriaGroup, CriteriaKind, CriteriaSet
+from . import results, services
+from .forms import AnswerForm, AssessmentStartForm, DecisionForm, YearForm
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def assessment_list(request):
         .select_related("unit", "criteria_set")
         .order_by("criteria_set__kind", "unit__path")
     )
-    found = criteria.results_of(assessments)
+    found = results.results_of(assessments)
     assessed_communes = {a.unit_id for a in assessments if a.criteria_set.kind == CriteriaKind.MODEL_ASSESSMENT}
     not_started = (
         units_with(request.user, Capability.ORGANISATION_READ)
@@ -83,7 +83,7 @@ def assessment_start(request):
     form = AssessmentStartForm(request.POST or None, units=units, initial={"year": current_year()})
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = criteria.assessment_start(user=request.user, **form.cleaned_data)
+            assessment = services.assessment_start(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -99,7 +99,7 @@ def missing_criteria(year: int) -> list[str]:
         .values_list("kind", flat=True)
         .distinct()
     )
-    return [label for kind, label in CriteriaKind.choices if kind not in in_force]
+    return [str(label) for kind, label in CriteriaKind.choices if kind not in in_force]
 
 
 def _sections(assessment, answers: dict, forms: dict | None = None) -> list:
@@ -132,9 +132,9 @@ def assessment_detail(request, pk):
         "reports/assessment_detail.html",
         {
             "assessment": assessment,
-            "result": criteria.results(assessment),
+            "result": results.results(assessment),
             "sections": _sections(assessment, answers),
-            "steps": criteria.state_history(assessment),
+            "steps": results.state_history(assessment),
             "can_write": assessment.is_editable and can(request.user, Capability.ORGANISATION_WRITE, assessment.unit),
             "can_decide": assessment.state == AssessmentState.SUBMITTED
             and can(request.user, Capability.ORGANISATION_CONFIRM, assessment.unit),
@@ -177,7 +177,7 @@ def assessment_answers(request, pk):
             version = -1
         if all(form.is_valid() for form in forms.values()):
             inputs = [
-                criteria.AnswerInput(
+                services.AnswerInput(
                     form.item,
                     form.met_value,
                     form.cleaned_data["evidence"],
@@ -187,8 +187,8 @@ def assessment_answers(request, pk):
                 for form in forms.values()
             ]
             try:
-                criteria.answers_save(assessment=assessment, user=request.user, version=version, answers=inputs)
-            except criteria.StaleAssessment as error:
+                services.answers_save(assessment=assessment, user=request.user, version=version, answers=inputs)
+            except services.StaleAssessment as error:
                 # Saving again from this page is a deliberate overwrite, after the user compared.
                 errors = error.messages
                 version = Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
@@ -219,7 +219,7 @@ def _answer_errors(error: ValidationError, forms: dict) -> list[str]:
     """Per-criterion problems go on their form; the rest are shown at the top."""
     if not hasattr(error, "error_dict"):
         return error.messages
-    general = []
+    general: list[str] = []
     for key, problems in error.error_dict.items():
         form = forms.get(int(key)) if key.isdigit() else None
         if form is not None:
@@ -231,7 +231,7 @@ def _answer_errors(error: ValidationError, forms: dict) -> list[str]:
 
 def _submit(request, assessment):
     try:
-        criteria.assessment_submit(assessment=assessment, user=request.user)
+        services.assessment_submit(assessment=assessment, user=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -256,7 +256,7 @@ def assessment_decide(request, pk):
         return redirect(assessment)
     confirm = form.cleaned_data["decision"] == DecisionForm.CONFIRM
     try:
-        criteria.assessment_decide(
+        services.assessment_decide(
             assessment=assessment, user=request.user, confirm=confirm, comment=form.cleaned_data["comment"]
         )
     except ValidationError as error:
