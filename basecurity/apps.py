@@ -7,6 +7,8 @@ class BasecurityConfig(AppConfig):
 
     def ready(self):
         from . import files, hygiene
+        from .lib import collation
 
         hygiene.install()
         files.install()
+        collation.install()

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from basecurity.lib.collation import vi
+
 from .querysets import (
     AdministrativeUnitQuerySet,
     AssignmentQuerySet,
@@ -362,7 +364,7 @@ class SteeringCommittee(Versioned):
     class Meta:
         verbose_name = _("steering committee")
         verbose_name_plural = _("steering committees")
-        ordering = ["unit__path", "name"]
+        ordering = ["unit__path", vi("name")]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="committee_unique_name_per_unit"),
         ]
@@ -403,7 +405,7 @@ class CommitteeMember(models.Model):
     class Meta:
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
-        ordering = ["committee", "committee_role", "full_name"]
+        ordering = ["committee", "committee_role", vi("full_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
@@ -444,7 +446,7 @@ class SelfManagementTeam(Versioned):
     class Meta:
         verbose_name = _("self-management team")
         verbose_name_plural = _("self-management teams")
-        ordering = ["village__path", "name"]
+        ordering = ["village__path", vi("name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True)
@@ -486,7 +488,7 @@ class TeamMember(models.Model):
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
-        ordering = ["team", "full_name"]
+        ordering = ["team", vi("full_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),

@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from basecurity.lib.collation import vi
+
 from . import services, submissions
 from .forms import (
     CommitteeMemberFormSet,
@@ -28,7 +30,7 @@ PAGE_SIZE = 25
 @login_required
 def unit_detail(request, pk):
     unit = get_object_or_404(units_with(request.user, Capability.DASHBOARD), pk=pk)
-    children = unit.children.order_by("name")
+    children = unit.children.order_by(vi("name"))
     context = {
         "unit": unit,
         "children": children,
@@ -58,7 +60,7 @@ def committee_list(request):
         scope(SteeringCommittee.objects.all(), request.user, Capability.ORGANISATION_READ)
         .select_related("unit")
         .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
-        .order_by("unit__path", "name")
+        .order_by("unit__path", vi("name"))
     )
     form, committees = _filtered(request, committees, units, ["name", "decision_number", "unit__name"])
     page = Paginator(committees, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -93,7 +95,7 @@ def team_list(request):
         scope(SelfManagementTeam.objects.all(), request.user, Capability.ORGANISATION_READ)
         .select_related("village", "village__parent")
         .annotate(member_count=Count("members", filter=Q(members__left_on__isnull=True)))
-        .order_by("village__path", "name")
+        .order_by("village__path", vi("name"))
     )
     form, teams = _filtered(request, teams, units, ["name", "leader_name", "village__name"])
     page = Paginator(teams, PAGE_SIZE).get_page(request.GET.get("page"))

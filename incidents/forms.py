@@ -13,6 +13,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basecurity.lib.collation import vi
 from communes.forms import DateInput, preselect_only_choice
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
@@ -86,10 +87,10 @@ def _village_label(unit: AdministrativeUnit) -> str:
 
 def _communes_and_villages(form: forms.Form, units, *, unit_field: str = "unit", empty_label=None) -> None:
     """Limit the unit and village choices of `form` to `units` (a queryset of the user's units)."""
-    form.fields[unit_field].queryset = units.filter(level=Level.COMMUNE).order_by("name")
+    form.fields[unit_field].queryset = units.filter(level=Level.COMMUNE).order_by(vi("name"))
     villages = form.fields["village"]
     villages.widget = VillageSelect()
-    villages.queryset = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+    villages.queryset = units.filter(level=Level.VILLAGE).select_related("parent").order_by(vi("parent__name"), vi("name"))
     villages.label_from_instance = _village_label
     if empty_label is not None:
         form.fields[unit_field].empty_label = empty_label[0]
@@ -139,7 +140,7 @@ class IncidentForm(RecordForm):
             categories = IncidentCategory.objects.filter(is_active=True) | IncidentCategory.objects.filter(
                 pk=self.instance.category_id
             )
-        self.fields["category"].queryset = categories.order_by("group", "name")
+        self.fields["category"].queryset = categories.order_by("group", vi("name"))
         group_categories(self.fields["category"])
 
 
@@ -187,7 +188,7 @@ class ForeignerStayForm(RecordForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, units=units, **kwargs)
-        self.fields["business"].queryset = ConditionalBusiness.objects.in_units(units).order_by("name")
+        self.fields["business"].queryset = ConditionalBusiness.objects.in_units(units).order_by(vi("name"))
         self.fields["nationality"].widget.attrs.update({"autocapitalize": "characters", "maxlength": 2})
 
     def clean_nationality(self):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods, tabular
+from basecurity.lib.collation import vi
 from communes import submissions
 from communes.models import Level
 from communes.permissions import (
@@ -267,7 +268,7 @@ def counts(request):
     require(request.user, Capability.RECORD_COUNTS)
     today = timezone.localdate()
     period = periods.period_of(today).cut_at(today)
-    units = list(units_with(request.user, Capability.RECORD_COUNTS).filter(level=Level.COMMUNE).order_by("name"))
+    units = list(units_with(request.user, Capability.RECORD_COUNTS).filter(level=Level.COMMUNE).order_by(vi("name")))
     persons = scope(Person.objects.all(), request.user, Capability.RECORD_COUNTS)
     employment = {row["unit"]: row for row in persons.employment_counts_by_unit(period.end)}
     reoffending = {row["unit"]: row for row in persons.reoffending_counts_by_unit(period.start, period.end)}

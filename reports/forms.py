@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import official, periods
+from basecurity.lib.collation import vi
 from communes.forms import DateInput
 from communes.models import AdministrativeUnit
 
@@ -29,7 +30,7 @@ class ReportCreateForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        self.fields["unit"].queryset = units.filter(level="commune").order_by(vi("name"))
         choices = list(self.fields["unit"].queryset[:2])
         if len(choices) == 1:  # an officer of one commune: nothing to choose
             self.fields["unit"].initial = choices[0].pk
@@ -121,7 +122,7 @@ class LockExceptionForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        self.fields["unit"].queryset = units.filter(level="commune").order_by(vi("name"))
         self.helper = _helper()
 
     def clean(self):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
+from basecurity.lib.collation import vi
 from communes.models import LockException
 from communes.permissions import Capability, can, get_scoped_or_404, require, scope, units_with
 
@@ -39,7 +40,7 @@ def report_list(request):
     reports = (
         scope(Report.objects.all(), request.user, Capability.RECORD_COUNTS)
         .select_related("unit")
-        .order_by("-end", "unit__name")
+        .order_by("-end", vi("unit__name"))
     )
     state = request.GET.get("state")
     if state in ReportState.values:
