@@ -4,6 +4,8 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basecurity.widgets import DateInput
+
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
 from .submissions import GuardedForm
 
@@ -15,15 +17,6 @@ def add_service_error(form, error) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-class DateInput(forms.DateInput):
-    """A native date picker: phones show their own calendar; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def preselect_only_choice(form: forms.ModelForm, name: str) -> None:

@@ -3,7 +3,7 @@
 Record forms offer only the communes where the user may write (Capability.RECORDS_WRITE) and the
 villages of those communes; the model's clean() (run by the ModelForm) refuses a village of
 another commune, a future date, a decision before the receipt ... at the field concerned.
-Native date / time pickers (type="date", "datetime-local", "time") suit phones.
+Dates and times are typed or picked as dd/mm/yyyy and hh:mm (basecurity/widgets.py).
 """
 
 from crispy_forms.helper import FormHelper
@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib.collation import vi
-from communes.forms import DateInput, preselect_only_choice
+from basecurity.widgets import DateInput, DateTimeInput, TimeInput
+from communes.forms import preselect_only_choice
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
 
@@ -36,22 +37,6 @@ from .models import (
     WeaponSurrender,
     WeaponSurrenderItem,
 )
-
-
-class DateTimeInput(forms.DateTimeInput):
-    """A native date-and-time picker; the value travels as YYYY-MM-DDTHH:MM in local time."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 def group_categories(field: forms.ModelChoiceField) -> None:
@@ -90,7 +75,9 @@ def _communes_and_villages(form: forms.Form, units, *, unit_field: str = "unit",
     form.fields[unit_field].queryset = units.filter(level=Level.COMMUNE).order_by(vi("name"))
     villages = form.fields["village"]
     villages.widget = VillageSelect()
-    villages.queryset = units.filter(level=Level.VILLAGE).select_related("parent").order_by(vi("parent__name"), vi("name"))
+    villages.queryset = (
+        units.filter(level=Level.VILLAGE).select_related("parent").order_by(vi("parent__name"), vi("name"))
+    )
     villages.label_from_instance = _village_label
     if empty_label is not None:
         form.fields[unit_field].empty_label = empty_label[0]
@@ -107,12 +94,12 @@ class RecordForm(GuardedForm, forms.ModelForm):
             "This village is not one of your communes' villages: choose a village of the selected commune."
         )
         preselect_only_choice(self, "unit")
-        # Phones open their date picker no later than today (the server refuses future dates too).
+        # The calendar offers no day after today (the server refuses future dates too).
         today = timezone.localdate().isoformat()
         for name in self.instance.no_future_fields:
             field = self.fields.get(name)
-            if field is not None and isinstance(field.widget, DateInput):
-                field.widget.attrs["max"] = today
+            if field is not None and isinstance(field.widget, DateInput | DateTimeInput):
+                field.widget.attrs["data-max-date"] = today
         self.helper = _helper()
 
 

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from basecurity.lib.collation import vi
-from communes.forms import DateInput, preselect_only_choice
+from basecurity.widgets import DateInput
+from communes.forms import preselect_only_choice
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
 

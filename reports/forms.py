@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import official, periods
 from basecurity.lib.collation import vi
-from communes.forms import DateInput
+from basecurity.widgets import DateInput
 from communes.models import AdministrativeUnit
 
 from .models import Report

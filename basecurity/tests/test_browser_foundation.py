@@ -23,7 +23,7 @@ SCREENSHOT = "/tmp/team_list.png"
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
+def browser_page(request, monkeypatch):
     executable = conftest.chromium_path()
     if not executable:
         conftest.skip_or_fail("Chromium is not installed (/usr/bin/chromium)")
@@ -43,7 +43,9 @@ def browser_page(monkeypatch):
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+            # A test may ask for the browser of another language: parametrize("browser_page", ["en-US"], indirect=True)
+            locale = getattr(request, "param", "vi-VN")
+            context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale)
             page = context.new_page()
             page.set_default_timeout(15_000)
             errors = []
