@@ -104,8 +104,10 @@ class AdministrativeUnit(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit")
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
-    history_path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField(_("path in the tree"), max_length=255, editable=False, db_index=True, default="")
+    history_path = models.CharField(
+        _("path along the lineage"), max_length=255, editable=False, db_index=True, default=""
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     ethnic_minority_share = models.DecimalField(
