@@ -344,7 +344,7 @@ class UnitLineage(models.Model):
 
 
 class SteeringCommittee(Versioned):
-    """Ban chỉ đạo of the grassroots security model at a district or commune-level unit."""
+    """Ban Chỉ đạo of the grassroots security model at a district or commune-level unit."""
 
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.PROTECT, related_name="steering_committees", verbose_name=_("unit")
