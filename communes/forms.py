@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basecurity.lib.collation import vi
 from basecurity.widgets import DateInput
 
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
@@ -60,7 +61,8 @@ class SelfManagementTeamForm(GuardedForm, forms.ModelForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = units.filter(level="village").select_related("parent")
+        villages = units.filter(level="village").select_related("parent")
+        self.fields["village"].queryset = villages.order_by(vi("parent__name"), vi("name"))
         self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
         self.helper = FormHelper()
         self.helper.form_tag = False
