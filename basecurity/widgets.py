@@ -8,22 +8,22 @@ dd/mm/yyyy first, ISO still accepted. Every form uses these classes; a filter fo
 `django_filters.DateFilter(widget=DateInput())`.
 """
 
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
 class _Typed:
-    """The attributes shared by the three inputs; `kind` tells static/js/dates.js which picker to open."""
+    """The attributes shared by the three inputs; `kind` tells static/js/dates.js which picker to open,
+    an attribute `data-max-date` (ISO) the last day it offers."""
 
     input_type = "text"
+    python_format = ""
     kind = ""
     shape = ""
     pattern = ""
     example = ""
 
-    def __init__(self, attrs=None, *, max_date: date | None = None):
+    def __init__(self, attrs=None):
         defaults = {
             "placeholder": self.shape,
             "pattern": self.pattern,
@@ -33,8 +33,6 @@ class _Typed:
             "data-picker": self.kind,
             "title": self.example,
         }
-        if max_date is not None:
-            defaults["data-max-date"] = max_date.isoformat()
         super().__init__(attrs={**defaults, **(attrs or {})}, format=self.python_format)
 
 
