@@ -39,7 +39,7 @@ def reseed_reference_data() -> None:
         "dashboards.migrations.0002_seed_targets_and_schedule",
         "dashboards.migrations.0004_schedule_outbox_drain",
         "communes.migrations.0007_schedule_import_purge",
-        "communes.migrations.0008_schedule_submission_token_purge",
+        "communes.migrations.0011_schedule_submission_token_purge",
         "reports.migrations.0003_seed_model_criteria_groups",
     ):
         importlib.import_module(module).seed(django_apps, None)
@@ -167,8 +167,9 @@ def skip_or_fail(reason: str):
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    """A Chromium page on a phone's screen (360 × 740, vi-VN); `page.errors` collects the console's errors."""
+def browser_page(request, monkeypatch):
+    """A Chromium page on a phone's screen (360 × 740, vi-VN); `page.errors` collects the console's errors.
+    A test may ask for a browser of another language: parametrize("browser_page", ["en-US"], indirect=True)."""
     executable = chromium_path()
     if not executable:
         skip_or_fail("Chromium is not installed (/usr/bin/chromium)")
@@ -188,7 +189,8 @@ def browser_page(monkeypatch):
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+            locale = getattr(request, "param", "vi-VN")
+            context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale)
             page = context.new_page()
             page.set_default_timeout(15_000)
             errors = []

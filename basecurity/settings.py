@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "simple_history",
-    "axes",
+    "basecurity.apps.AxesConfig",  # axes, named in the user's language
     "csp",
     "basecurity",
     "communes",

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import tabular
+from basecurity.lib.collation import vi
+from basecurity.widgets import DateInput
 
 from .models import AdministrativeUnit, CommitteeMember, SelfManagementTeam, SteeringCommittee, TeamMember
 from .submissions import GuardedForm
@@ -17,15 +19,6 @@ def add_service_error(form, error) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-class DateInput(forms.DateInput):
-    """A native date picker: phones show their own calendar; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class VillageSelect(forms.Select):
@@ -85,7 +78,8 @@ class SelfManagementTeamForm(GuardedForm, forms.ModelForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = units.filter(level="village").select_related("parent")
+        villages = units.filter(level="village").select_related("parent")
+        self.fields["village"].queryset = villages.order_by(vi("parent__name"), vi("name"))
         self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from basecurity.lib.collation import vi
+
 from .querysets import (
     AdministrativeUnitQuerySet,
     AssignmentQuerySet,
@@ -101,8 +103,10 @@ class AdministrativeUnit(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit")
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
-    history_path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField(_("path in the tree"), max_length=255, editable=False, db_index=True, default="")
+    history_path = models.CharField(
+        _("path along the lineage"), max_length=255, editable=False, db_index=True, default=""
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     ethnic_minority_share = models.DecimalField(
@@ -331,7 +335,7 @@ class UnitLineage(models.Model):
 
 
 class SteeringCommittee(Versioned):
-    """Ban chỉ đạo of the grassroots security model at a district or commune-level unit."""
+    """Ban Chỉ đạo of the grassroots security model at a district or commune-level unit."""
 
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.PROTECT, related_name="steering_committees", verbose_name=_("unit")
@@ -353,7 +357,7 @@ class SteeringCommittee(Versioned):
     class Meta:
         verbose_name = _("steering committee")
         verbose_name_plural = _("steering committees")
-        ordering = ["unit__path", "name"]
+        ordering = ["unit__path", vi("name")]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="committee_unique_name_per_unit"),
         ]
@@ -394,7 +398,7 @@ class CommitteeMember(models.Model):
     class Meta:
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
-        ordering = ["committee", "committee_role", "full_name"]
+        ordering = ["committee", "committee_role", vi("full_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
@@ -435,7 +439,7 @@ class SelfManagementTeam(Versioned):
     class Meta:
         verbose_name = _("self-management team")
         verbose_name_plural = _("self-management teams")
-        ordering = ["village__path", "name"]
+        ordering = ["village__path", vi("name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True)
@@ -477,7 +481,7 @@ class TeamMember(models.Model):
     class Meta:
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
-        ordering = ["team", "full_name"]
+        ordering = ["team", vi("full_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import tabular
+from basecurity.lib.collation import vi
 from basecurity.lib.tabular import Column
 
 from .forms import DateInput, VillageSelect, village_label
@@ -189,7 +190,7 @@ class RecordKind:
     related: tuple[str, ...] = ()  # select_related of the list (no query per row)
     prefetch: tuple[str, ...] = ()
     prepare: Callable[[QuerySet], QuerySet] | None = None  # the list's annotations
-    ordering: tuple[str, ...] = ()  # newest first by the date when empty
+    ordering: tuple[Any, ...] = ()  # newest first by the date when empty
     search: Callable[[QuerySet, str, Any], QuerySet] | None = None  # (records, term, user): a special search
     exports: dict[str, Export] = field(default_factory=dict)  # "" is the list's own; others /export/<key>-<name>
     import_url: str = ""  # the import page's URL name ("" = no import), with `import_args`
@@ -198,6 +199,7 @@ class RecordKind:
     icon: str = "bi-journal-text"
     title: Any = None  # the list's heading; the model's plural name by default
     empty: Any = None  # what the empty list says (what to do next)
+    empty_template: str = ""  # or a template saying it, given the list's context (role-dependent words)
     header_extra: str = ""  # template of extra buttons beside "New" (given `kind`, `user`)
     list_extra: str = ""  # template included under the list
     list_context: Callable[[Any], dict] | None = None  # (user) -> what `list_extra` reads
@@ -343,7 +345,7 @@ class RecordFilterSet(django_filters.FilterSet):
         self.user = user
         fields = self.form.fields
         if "unit" in fields:
-            fields["unit"].queryset = units.filter(level__in=self.record_kind.unit_levels).order_by("name")
+            fields["unit"].queryset = units.filter(level__in=self.record_kind.unit_levels).order_by(vi("name"))
         if "village" in fields:
             villages = fields["village"]
             villages.widget = VillageSelect()

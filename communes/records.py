@@ -4,6 +4,7 @@ self-management teams, and where their members' rows belong."""
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from basecurity.lib.collation import vi
 from basecurity.lib.tabular import Column, field_column
 
 from .models import CommitteeMember, Level, SelfManagementTeam, SteeringCommittee, TeamMember
@@ -40,7 +41,7 @@ register(
         village_filter=False,
         related=("unit",),
         prepare=_with_member_count,
-        ordering=("unit__path", "name"),
+        ordering=("unit__path", vi("name")),
         exports={
             "": Export(
                 people=[
@@ -75,7 +76,7 @@ register(
         village_filter=False,
         related=("village", "village__parent"),
         prepare=_with_member_count,
-        ordering=("village__path", "name"),
+        ordering=("village__path", vi("name")),
         exports={
             "": Export(
                 people=[

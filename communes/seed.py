@@ -37,7 +37,7 @@ COMMUNES_2025 = ["06970", "06979", "06985"]
 COVERED_FROM_2025 = date(2025, 7, 1)
 
 DISTRICT_COMMITTEE = {
-    "name": "Ban chỉ đạo mô hình An ninh cơ sở huyện Ba Chẽ (BCĐ 05 BC)",
+    "name": "Ban Chỉ đạo mô hình An ninh cơ sở huyện Ba Chẽ (BCĐ 05 BC)",
     # The article says "mid-July 2021"; the exact day is unknown, so the 15th stands for it.
     "decision_date": date(2021, 7, 15),
     "notes": "30 thành viên, do đồng chí Bí thư Huyện ủy làm Trưởng ban (bài viết ngày 18/01/2022). "
@@ -45,6 +45,6 @@ DISTRICT_COMMITTEE = {
     "head_position": "Bí thư Huyện ủy",
 }
 PILOT_COMMITTEES = [
-    ("06970", "Ban chỉ đạo mô hình An ninh cơ sở Thị trấn Ba Chẽ"),
-    ("06976", "Ban chỉ đạo mô hình An ninh cơ sở xã Thanh Lâm"),
+    ("06970", "Ban Chỉ đạo mô hình An ninh cơ sở Thị trấn Ba Chẽ"),
+    ("06976", "Ban Chỉ đạo mô hình An ninh cơ sở xã Thanh Lâm"),
 ]

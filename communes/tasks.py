@@ -6,7 +6,7 @@ Imports (communes/jobs.py), taking a job id, safe to deliver twice:
 - `purge_import_files()`: hourly (migration 0007): remove the files of unconfirmed jobs, fail stuck ones.
 A task records its own failure on the job (the user sees it and retries), so none is retried here.
 
-- `purge_submission_tokens()`: nightly (migration 0008): delete the one-time form tokens older than
+- `purge_submission_tokens()`: nightly (migration 0011): delete the one-time form tokens older than
   SUBMISSION_TOKEN_DAYS (communes/submissions.py).
 """
 
@@ -32,5 +32,5 @@ def purge_import_files() -> dict:
 
 @shared_task(name="communes.purge_submission_tokens", ignore_result=True)
 def purge_submission_tokens() -> int:
-    """Delete the one-time form tokens older than SUBMISSION_TOKEN_DAYS (nightly, migration 0008)."""
+    """Delete the one-time form tokens older than SUBMISSION_TOKEN_DAYS (nightly, migration 0011)."""
     return submissions.tokens_purge()

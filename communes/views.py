@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from basecurity.lib.collation import vi
+
 from . import services, submissions
 from .forms import (
     CommitteeMemberFormSet,
@@ -24,7 +26,7 @@ from .permissions import Capability, can, get_scoped_or_404, require, units_with
 @login_required
 def unit_detail(request, pk):
     unit = get_object_or_404(units_with(request.user, Capability.DASHBOARD), pk=pk)
-    children = unit.children.order_by("name")
+    children = unit.children.order_by(vi("name"))
     context = {
         "unit": unit,
         "children": children,

@@ -1,10 +1,13 @@
 """The dashboards' GET form: which reporting year, cut at which as-of date."""
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import periods
+from basecurity.widgets import DateInput
 
 FIRST_YEAR = 2019  # the model's reporting starts with the 2020 baseline of the 2021-2025 targets
 
@@ -20,12 +23,22 @@ class PeriodForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
         help_text=_("Leave empty for today (or the last day of a finished year)."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Links carry the as-of date as ISO (views._query); the field shows it as dd/mm/yyyy.
+        raw = self.data.get("as_of") if self.is_bound else None
+        if raw and len(raw) == 10 and raw[4] == "-":
+            try:
+                day = date.fromisoformat(raw)
+            except ValueError:
+                pass
+            else:
+                self.data = self.data.copy()
+                self.data["as_of"] = day.strftime("%d/%m/%Y")
         this_year = current_year()
         self.fields["year"].choices = [(year, str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]
 

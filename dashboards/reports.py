@@ -38,7 +38,7 @@ STATUS_FILLS = {"met": "D1E7DD", "missed": "F8D7DA", "no_data": "E9ECEF", "no_ba
 
 def committee_name(unit: AdministrativeUnit) -> str:
     """The unit's steering committee as its documents name it, without a nickname in brackets:
-    "Ban chỉ đạo mô hình An ninh cơ sở huyện Ba Chẽ (BCĐ 05 BC)" → "BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ HUYỆN BA CHẼ"."""
+    "Ban Chỉ đạo mô hình An ninh cơ sở huyện Ba Chẽ (BCĐ 05 BC)" → "BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ HUYỆN BA CHẼ"."""
     committee = SteeringCommittee.objects.filter(unit=unit).order_by("pk").first()
     if committee is None:
         return f"BAN CHỈ ĐẠO MÔ HÌNH AN NINH CƠ SỞ {official.mid_sentence(unit).upper()}"

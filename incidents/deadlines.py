@@ -8,13 +8,14 @@ Counting rules (Bộ luật Tố tụng hình sự 2015, điều 134 "Cách tín
 - a time limit in days ends at 24:00 of its last day: a tip received on D with a 20-day limit may
   be decided on D + 20 and still be on time; it is overdue from D + 21;
 - a time limit in months ends on the same day of the later month, or on that month's last day when
-  it has no such day (31 January + 1 month = 28 or 29 February): see `add_months`.
-  The same article moves a limit that ends on a day off to the next working day; the targets
-  contract (docs/targets.md) counts plain calendar days, and so do we.
+  it has no such day (31 January + 1 month = 28 or 29 February): see `add_months`; and when it ends
+  on a day off, the first working day after it is its last day: see `months_limit`. The article
+  says so of limits in months only: the 20 days of a tip's decision are plain calendar days.
 - a limit in hours runs from the exact time; reaching it exactly is still on time.
 """
 
 import calendar
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -54,6 +55,61 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# Bộ luật Lao động 2019, điều 112: the public holidays of every year on the solar calendar ...
+SOLAR_HOLIDAYS = ((1, 1), (4, 30), (5, 1), (9, 2))
+# ... and on the lunar one: Tết (the last day of the lunar year and the first three days of the new
+# one: every year's official schedule includes them) and the Hùng Kings' day (10/3 lunar), by
+# solar date of the first day of the lunar year and of 10/3 lunar. The further days the government
+# sets each year (the rest of Tết, the day next to 2/9) are not listed: a limit may then end a day
+# earlier than the law allows, never later. Add a year here before it starts.
+LUNAR_NEW_YEAR = {
+    2020: date(2020, 1, 25), 2021: date(2021, 2, 12), 2022: date(2022, 2, 1), 2023: date(2023, 1, 22),
+    2024: date(2024, 2, 10), 2025: date(2025, 1, 29), 2026: date(2026, 2, 17), 2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26), 2029: date(2029, 2, 13), 2030: date(2030, 2, 3),
+}  # fmt: skip
+HUNG_KINGS_DAY = {
+    2020: date(2020, 4, 2), 2021: date(2021, 4, 21), 2022: date(2022, 4, 10), 2023: date(2023, 4, 29),
+    2024: date(2024, 4, 18), 2025: date(2025, 4, 7), 2026: date(2026, 4, 26), 2027: date(2027, 4, 16),
+    2028: date(2028, 4, 4), 2029: date(2029, 4, 23), 2030: date(2030, 4, 12),
+}  # fmt: skip
+
+
+def _weekend(day: date) -> bool:
+    return day.weekday() >= 5  # the state's weekly days off: Saturday and Sunday
+
+
+@functools.cache
+def holidays(year: int) -> frozenset[date]:
+    """The public holidays of `year`, with the day off in lieu of each that falls on a weekend
+    (điều 112 khoản 3: the next working day)."""
+    days = {date(year, month, day) for month, day in SOLAR_HOLIDAYS}
+    if (new_year := LUNAR_NEW_YEAR.get(year)) is not None:
+        days |= {new_year + timedelta(days=offset) for offset in range(-1, 3)}
+    if (hung_kings := HUNG_KINGS_DAY.get(year)) is not None:
+        days.add(hung_kings)
+    in_lieu = set()
+    for holiday in sorted(days):
+        if _weekend(holiday):
+            day = holiday + timedelta(days=1)
+            while _weekend(day) or day in days or day in in_lieu:
+                day += timedelta(days=1)
+            in_lieu.add(day)
+    return frozenset(days | in_lieu)
+
+
+def is_day_off(day: date) -> bool:
+    return _weekend(day) or day in holidays(day.year)
+
+
+def months_limit(start: date, months: int) -> date:
+    """The last day of a limit of `months` months from `start` (BLTTHS 2015 điều 134): the same day
+    of the later month (clamped to its end), moved to the next working day when that is a day off."""
+    day = add_months(start, months)
+    while is_day_off(day):
+        day += timedelta(days=1)
+    return day
+
+
 def tip_initial_deadline(received_on: date) -> date:
     """Last day for the decision on a tip without extension: receipt + 20 days (điều 147 khoản 1)."""
     return received_on + timedelta(days=TIP_DECISION_DAYS)
@@ -63,10 +119,11 @@ def tip_extension_limit(received_on: date, extension_number: int) -> date:
     """The latest deadline the `extension_number`-th extension (1-based) may set (điều 147 khoản 2).
 
     The first extension (a complex case) runs to at most 2 months from receipt; the procuracy's
-    further extension to at most 4 months from receipt in all.
+    further extension to at most 4 months from receipt in all; either to the next working day when
+    the months end on a day off (điều 134).
     """
     months = TIP_FIRST_EXTENSION_MONTHS if extension_number <= 1 else TIP_MAX_MONTHS
-    return add_months(received_on, months)
+    return months_limit(received_on, months)
 
 
 def tip_decision_deadline(received_on: date, extensions: Iterable[date] = ()) -> date:

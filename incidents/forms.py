@@ -4,7 +4,7 @@ communes/record_kinds.py's).
 Record forms offer only the communes where the user may write (Capability.RECORDS_WRITE) and the
 villages of those communes; the model's clean() (run by the ModelForm) refuses a village of
 another commune, a future date, a decision before the receipt ... at the field concerned.
-Native date / time pickers (type="date", "datetime-local", "time") suit phones.
+Dates and times are typed or picked as dd/mm/yyyy and hh:mm (basecurity/widgets.py).
 """
 
 from crispy_forms.helper import FormHelper
@@ -14,7 +14,9 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.forms import DateInput, VillageSelect, preselect_only_choice, village_label
+from basecurity.lib.collation import vi
+from basecurity.widgets import DateInput, DateTimeInput, TimeInput
+from communes.forms import VillageSelect, preselect_only_choice, village_label
 from communes.models import Level
 from communes.submissions import GuardedForm
 
@@ -38,22 +40,6 @@ from .models import (
 )
 
 
-class DateTimeInput(forms.DateTimeInput):
-    """A native date-and-time picker; the value travels as YYYY-MM-DDTHH:MM in local time."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
 def group_categories(field: forms.ModelChoiceField) -> None:
     """The categories of a select under their group (crime, social evil, law violation) as <optgroup>s;
     the field still validates against its queryset."""
@@ -73,10 +59,12 @@ def _helper() -> FormHelper:
 
 def _communes_and_villages(form: forms.Form, units, *, unit_field: str = "unit") -> None:
     """Limit the unit and village choices of `form` to `units` (a queryset of the user's units)."""
-    form.fields[unit_field].queryset = units.filter(level=Level.COMMUNE).order_by("name")
+    form.fields[unit_field].queryset = units.filter(level=Level.COMMUNE).order_by(vi("name"))
     villages = form.fields["village"]
     villages.widget = VillageSelect()
-    villages.queryset = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+    villages.queryset = (
+        units.filter(level=Level.VILLAGE).select_related("parent").order_by(vi("parent__name"), vi("name"))
+    )
     villages.label_from_instance = village_label
 
 
@@ -90,12 +78,12 @@ class RecordForm(GuardedForm, forms.ModelForm):
             "This village is not one of your communes' villages: choose a village of the selected commune."
         )
         preselect_only_choice(self, "unit")
-        # Phones open their date picker no later than today (the server refuses future dates too).
+        # The calendar offers no day after today (the server refuses future dates too).
         today = timezone.localdate().isoformat()
         for name in self.instance.no_future_fields:
             field = self.fields.get(name)
-            if field is not None and isinstance(field.widget, DateInput):
-                field.widget.attrs["max"] = today
+            if field is not None and isinstance(field.widget, DateInput | DateTimeInput):
+                field.widget.attrs["data-max-date"] = today
         self.helper = _helper()
 
 
@@ -123,7 +111,7 @@ class IncidentForm(RecordForm):
             categories = IncidentCategory.objects.filter(is_active=True) | IncidentCategory.objects.filter(
                 pk=self.instance.category_id
             )
-        self.fields["category"].queryset = categories.order_by("group", "name")
+        self.fields["category"].queryset = categories.order_by("group", vi("name"))
         group_categories(self.fields["category"])
 
 
@@ -171,7 +159,7 @@ class ForeignerStayForm(RecordForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, units=units, **kwargs)
-        self.fields["business"].queryset = ConditionalBusiness.objects.in_units(units).order_by("name")
+        self.fields["business"].queryset = ConditionalBusiness.objects.in_units(units).order_by(vi("name"))
         self.fields["nationality"].widget.attrs.update({"autocapitalize": "characters", "maxlength": 2})
 
     def clean_nationality(self):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from basecurity.lib.collation import vi
 from basecurity.lib.paging import list_indexes
 from communes import lineage
 from communes.models import AdministrativeUnit, Level
@@ -111,7 +112,7 @@ class BusinessKind(models.Model):
     class Meta:
         verbose_name = _("conditional business kind")
         verbose_name_plural = _("conditional business kinds")
-        ordering = ["name"]
+        ordering = [vi("name")]
 
     def __str__(self) -> str:
         return self.name
@@ -535,7 +536,7 @@ class ConditionalBusiness(UnitRecord):
     class Meta:
         verbose_name = _("conditional business")
         verbose_name_plural = _("conditional businesses")
-        ordering = ["unit__path", "name"]
+        ordering = ["unit__path", vi("name")]
         indexes = list_indexes("business", "created_at")
         constraints = [
             models.CheckConstraint(

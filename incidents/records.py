@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from basecurity.lib.collation import vi
 from communes.record_kinds import (
     COMMUNE_ONLY,
     RECORDS,
@@ -120,7 +121,7 @@ KINDS: dict[str, IncidentKind] = {
                 "group": choice_filter(_("Group"), models.CategoryGroup.choices, field_name="category__group"),
                 "category": CategoryFilter(
                     label=_("Category"),
-                    queryset=models.IncidentCategory.objects.order_by("group", "name"),
+                    queryset=models.IncidentCategory.objects.order_by("group", vi("name")),
                     empty_label=_("All"),
                 ),
                 "status": choice_filter(_("Handling status"), models.IncidentStatus.choices),
@@ -205,7 +206,7 @@ KINDS: dict[str, IncidentKind] = {
             search_fields=("name", "owner_name", "address", "security_certificate_number"),
             filters={
                 "kind": django_filters.ModelChoiceFilter(
-                    label=_("Kind"), queryset=models.BusinessKind.objects.order_by("name"), empty_label=_("All")
+                    label=_("Kind"), queryset=models.BusinessKind.objects.order_by(vi("name")), empty_label=_("All")
                 ),
                 "status": choice_filter(_("Status"), models.BusinessStatus.choices),
             },

@@ -3,7 +3,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communes.forms import DateInput, preselect_only_choice
+from basecurity.lib.collation import vi
+from basecurity.widgets import DateInput
+from communes.forms import preselect_only_choice
 from communes.models import AdministrativeUnit, Level
 from communes.submissions import GuardedForm
 
@@ -42,8 +44,8 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories")), *Category.choices]
-        self.fields["unit"].queryset = units.filter(level=Level.COMMUNE).order_by("name")
-        villages = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+        self.fields["unit"].queryset = units.filter(level=Level.COMMUNE).order_by(vi("name"))
+        villages = units.filter(level=Level.VILLAGE).select_related("parent").order_by(vi("parent__name"), vi("name"))
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
 
@@ -65,8 +67,8 @@ class PersonForm(GuardedForm, forms.ModelForm):
     def __init__(self, *args, units, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = units.filter(level=Level.COMMUNE).order_by("name")
-        villages = units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
+        self.fields["unit"].queryset = units.filter(level=Level.COMMUNE).order_by(vi("name"))
+        villages = units.filter(level=Level.VILLAGE).select_related("parent").order_by(vi("parent__name"), vi("name"))
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda unit: f"{unit.name} ({unit.parent.name})"
         self.fields["citizen_id"].required = False

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
+from basecurity.lib.collation import vi
 from communes import submissions
 from communes.models import Level
 from communes.permissions import (
@@ -201,6 +202,6 @@ def counts(request):
     require(request.user, Capability.RECORD_COUNTS)
     today = timezone.localdate()
     period = periods.period_of(today).cut_at(today)
-    units = list(units_with(request.user, Capability.RECORD_COUNTS).filter(level=Level.COMMUNE).order_by("name"))
+    units = list(units_with(request.user, Capability.RECORD_COUNTS).filter(level=Level.COMMUNE).order_by(vi("name")))
     rows = scope(Person.objects.all(), request.user, Capability.RECORD_COUNTS).rates_by_unit(units, period)
     return render(request, "reintegration/counts.html", {"rows": rows, "period": period})

@@ -3,7 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib import official, periods
-from communes.forms import DateInput
+from basecurity.lib.collation import vi
+from basecurity.widgets import DateInput
 from communes.models import AdministrativeUnit
 
 from .models import Report
@@ -30,7 +31,7 @@ class ReportCreateForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        self.fields["unit"].queryset = units.filter(level="commune").order_by(vi("name"))
         choices = list(self.fields["unit"].queryset[:2])
         if len(choices) == 1:  # an officer of one commune: nothing to choose
             self.fields["unit"].initial = choices[0].pk
@@ -111,7 +112,7 @@ class LockExceptionForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.filter(level="commune").order_by("name")
+        self.fields["unit"].queryset = units.filter(level="commune").order_by(vi("name"))
         self.helper = _helper()
 
     def clean(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from basecurity.lib import periods
+from basecurity.lib.collation import vi
 from communes.models import AdministrativeUnit, Level
 from communes.querysets import UnitScopedQuerySet
 
@@ -180,7 +181,7 @@ class CriteriaSet(models.Model):
     class Meta:
         verbose_name = _("criteria set")
         verbose_name_plural = _("criteria sets")
-        ordering = ["-year_from", "name"]
+        ordering = ["-year_from", vi("name")]
         constraints = [
             models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="criteria_set_years_ordered")
         ]

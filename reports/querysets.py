@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from basecurity.lib import periods
+from basecurity.lib.collation import vi
 from communes.models import AdministrativeUnit, Level
 from dashboards.engine import COUNT_KEYS
 
@@ -50,7 +51,7 @@ def timeliness(
             report_submitted_at=Subquery(reports.values("submitted_at")[:1]),
             report_due_on=Subquery(reports.values("due_on")[:1]),
         )
-        .order_by("name")
+        .order_by(vi("name"))
     )
     due = period.end + timedelta(days=due_days())
     rows = []
@@ -73,7 +74,7 @@ def district_report(district: AdministrativeUnit, period_kind: str, year: int, n
         AdministrativeUnit.objects.subtree_of(district)
         .filter(level=Level.COMMUNE)
         .existing_during(period.start, period.end)
-        .order_by("name")
+        .order_by(vi("name"))
     )
     approved = list(
         Report.objects.filter(
@@ -84,7 +85,7 @@ def district_report(district: AdministrativeUnit, period_kind: str, year: int, n
             state=ReportState.APPROVED,
         )
         .select_related("unit")
-        .order_by("unit__name")
+        .order_by(vi("unit__name"))
     )
     reported = {report.unit_id for report in approved}
     totals = dict.fromkeys(COUNT_KEYS, 0)

@@ -3,6 +3,7 @@ listed with their state, exported like every list."""
 
 from django.utils.translation import gettext_lazy as _
 
+from basecurity.lib.collation import vi
 from basecurity.lib.tabular import Column, field_column
 from communes.permissions import Capability, units_with
 from communes.record_kinds import REPORTS, Export, ListColumn, MenuEntry, RecordKind, choice_filter, register
@@ -42,7 +43,7 @@ register(
         filters={"state": choice_filter(_("State"), ReportState.choices, empty_label=_("All states"))},
         village_filter=False,
         related=("unit",),
-        ordering=("-end", "unit__name"),
+        ordering=("-end", vi("unit__name")),
         exports={
             "": Export(
                 people=[
@@ -59,7 +60,7 @@ register(
         menu=MenuEntry("top", _("Reports"), html_id="nav-reports"),
         icon="bi-file-earmark-text",
         title=_("Periodic reports"),
-        empty=_("No reports yet."),
+        empty_template="reports/_empty.html",
         header_extra="reports/_list_buttons.html",
         list_context=lambda user: {"can_approve": can_approve_anywhere(user)},
         create_label=_("New report"),

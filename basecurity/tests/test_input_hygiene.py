@@ -16,7 +16,7 @@ from incidents.records import KINDS
 from incidents.tests.factories import record_in
 from reintegration.tests.factories import make_person
 
-YEAR_ONE = {"date": "0001-01-01", "datetime-local": "0001-01-01T08:00", "time": "08:00"}
+YEAR_ONE = {"date": "01/01/0001", "datetime": "01/01/0001 08:00", "time": "08:00"}  # by data-picker
 RANGE = "1900"  # in the message of either language: "between 1900 and 2100" / "từ năm 1900 đến 2100"
 
 
@@ -30,12 +30,12 @@ def form_data(page, url: str = "") -> dict:
         for form in tree(page).xpath("//form[translate(@method, 'POST', 'post')='post']")
         if form.get("action") in (None, "", url)
     ]
-    form = max(forms_, key=lambda f: len(f.xpath(".//input[@type='date' or @type='datetime-local']")))
+    form = max(forms_, key=lambda f: len(f.xpath(".//input[@data-picker='date' or @data-picker='datetime']")))
     data: dict[str, list[str]] = {}
     for element in form.xpath(".//input[@name] | .//select[@name] | .//textarea[@name]"):
         name, kind = element.get("name"), (element.get("type") or "").lower()
-        if kind in YEAR_ONE:
-            value = YEAR_ONE[kind]
+        if element.get("data-picker") in YEAR_ONE:
+            value = YEAR_ONE[element.get("data-picker")]
         elif element.tag == "select":
             options = element.xpath("./option[@selected]") or element.xpath("./option[@value!='']")
             if not options:
@@ -86,7 +86,7 @@ def test_year_one_dates_are_field_errors_on_every_create_form(roles, client_for,
         page = client.get(page_url)
         assert page.status_code == 200, page_url
         data = form_data(page, url)
-        if not any(value in (["0001-01-01"], ["0001-01-01T08:00"]) for value in data.values()):
+        if not any(value in ([YEAR_ONE["date"]], [YEAR_ONE["datetime"]]) for value in data.values()):
             continue  # no date on this form
         response = client.post(url, data)  # a 500 raises here
         assert response.status_code in (200, 400), url

@@ -233,6 +233,15 @@ def test_tips_pending_overdue_and_on_the_deadline_day(units, user, commune_a):
     assert (year_end["numerator"], year_end["denominator"]) == (1, 4)
 
 
+def test_a_tip_extended_to_the_working_day_after_a_holiday_is_judged_by_that_day(units, user, commune_a):
+    # Received 1/3/2021, extended to 4/5/2021: 2 months end on a holiday, art. 134 moves the limit
+    # to the next working day (incidents/deadlines.py); a decision that day is on time.
+    tip = add_tip(commune_a, user, date(2021, 3, 1), decided_on=date(2021, 5, 4))
+    tip.deadline = date(2021, 5, 4)
+    tip.save()
+    assert target(compute(2021, as_of=date(2021, 5, 5)), "06976", "tips_on_time")["numerator"] == 1
+
+
 def test_tip_resolved_after_as_of_is_judged_as_it_stood(units, user, commune_a):
     add_tip(commune_a, user, date(2021, 3, 1), decided_on=date(2021, 3, 10))
     early = target(compute(2021, as_of=date(2021, 3, 5)), "06976", "tips_on_time")

@@ -82,9 +82,10 @@ def test_second_extension_up_to_four_months_in_all():
 
 def test_four_months_from_a_leap_day():
     received = date(2024, 2, 29)
-    d.validate_extension(received, [date(2024, 4, 29)], date(2024, 6, 29))
+    # 29/6/2024 is a Saturday: the limit runs to Monday 1/7 (art. 134)
+    d.validate_extension(received, [date(2024, 4, 29)], date(2024, 7, 1))
     with pytest.raises(ValidationError):
-        d.validate_extension(received, [date(2024, 4, 29)], date(2024, 6, 30))
+        d.validate_extension(received, [date(2024, 4, 29)], date(2024, 7, 2))
 
 
 def test_no_third_extension():
@@ -158,3 +159,37 @@ def test_is_overdue_only_after_the_deadline_day():
 )
 def test_tip_urgency(as_of, decided_on, expected):
     assert d.tip_urgency(date(2021, 5, 10), as_of, decided_on) == expected
+
+
+# --- Art. 134: a limit in months that ends on a day off ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start, months, expected",
+    [
+        (date(2021, 3, 31), 2, date(2021, 5, 31)),  # a Monday: unchanged
+        (date(2026, 4, 28), 2, date(2026, 6, 29)),  # Sunday 28/6 → Monday
+        (date(2021, 3, 1), 2, date(2021, 5, 4)),  # Sat 1/5 (holiday), Sun, Mon 3/5 in lieu of 1/5 → Tuesday
+        (date(2025, 12, 30), 4, date(2026, 5, 4)),  # Thu 30/4, Fri 1/5, the weekend → Monday 4/5
+        (date(2025, 12, 17), 2, date(2026, 2, 20)),  # Tuesday 17/2/2026 is Tết → the Friday after
+        (date(2023, 2, 2), 3, date(2023, 5, 4)),  # Tue 2/5 and Wed 3/5 in lieu of 29/4 and 30/4
+    ],
+)
+def test_a_limit_in_months_ending_on_a_day_off_runs_to_the_next_working_day(start, months, expected):
+    assert d.months_limit(start, months) == expected
+    assert not d.is_day_off(expected)
+
+
+def test_a_limit_in_days_is_not_moved():
+    # The article moves limits in months only: the 20 days may end on a Saturday.
+    assert d.tip_initial_deadline(date(2026, 7, 12)) == date(2026, 8, 1)
+    assert d.is_day_off(date(2026, 8, 1))
+
+
+def test_extension_limits_follow_art_134():
+    received = date(2021, 3, 1)  # 2 months later is Saturday 1/5/2021, a holiday
+    assert d.tip_extension_limit(received, 1) == date(2021, 5, 4)
+    d.validate_extension(received, [], date(2021, 5, 4))
+    with pytest.raises(ValidationError) as error:
+        d.validate_extension(received, [], date(2021, 5, 5))
+    assert "04/05/2021" in error.value.messages[0]

@@ -76,7 +76,7 @@ def test_the_xlsx_export_is_for_people(officer, client_for, commune_a):
 def test_the_csv_export_is_for_people_too(officer, client_for, commune_a):
     make_records(officer, commune_a)
     rows = list(csv.reader(io.StringIO(_export(client_for(officer), "tip", "csv").decode("utf-8-sig"))))
-    assert rows[0] == ["Tố giác, tin báo về tội phạm"] and rows[1] == ["Đơn vị: Xã Thanh Lâm"]
+    assert rows[0] == ["Tin báo, tố giác về tội phạm và kiến nghị khởi tố"] and rows[1] == ["Đơn vị: Xã Thanh Lâm"]
     header = rows[5]
     tips = [dict(zip(header, row, strict=True)) for row in rows[6:]]
     extended = next(tip for tip in tips if tip["Ngày tiếp nhận"] == "10/01/2021")  # dd/mm/yyyy

@@ -331,3 +331,22 @@ def test_every_kind_is_created_with_attribution(roles, commune_a, create, fields
     record = create(user=roles.officer_a, unit=commune_a, **fields)
     assert record.recorded_by == roles.officer_a
     assert record.history.get().history_user == roles.officer_a
+
+
+def test_an_extension_may_reach_the_next_working_day_of_art_134(roles, commune_a):
+    # Received 1/3/2021: 2 months end on Saturday 1/5 (a holiday); 3/5 is the day in lieu of 1/5.
+    tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a, received_on=date(2021, 3, 1)))
+    with pytest.raises(ValidationError) as error:
+        services.tip_extend(
+            tip=tip,
+            user=roles.officer_a,
+            new_deadline=date(2021, 5, 5),
+            reason="Phức tạp",
+            extended_on=date(2021, 3, 15),
+        )
+    assert "04/05/2021" in error.value.message_dict["new_deadline"][0]
+    services.tip_extend(
+        tip=tip, user=roles.officer_a, new_deadline=date(2021, 5, 4), reason="Phức tạp", extended_on=date(2021, 3, 15)
+    )
+    tip.refresh_from_db()
+    assert tip.deadline == date(2021, 5, 4)  # the stored deadline is the legal one: pages and targets read it

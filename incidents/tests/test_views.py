@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from basecurity.testing.html import tree
 from communes.models import Level
 from communes.tests.factories import another_village
 from incidents.models import (
@@ -248,7 +249,8 @@ def incident_post(unit, **extra):
 def test_officer_records_an_incident_through_the_form(roles, client_for, commune_a):
     client = client_for(roles.officer_a)
     form = client.get(url("incident_create"))
-    assert 'type="date"' in form.text
+    occurred_on = tree(form).xpath("//input[@name='occurred_on']")[0]
+    assert (occurred_on.get("type"), occurred_on.get("placeholder")) == ("text", "dd/mm/yyyy")
     response = client.post(url("incident_create"), incident_post(commune_a))
     incident = Incident.objects.get()
     assert response.status_code == 302 and response["Location"] == url("incident_detail", incident.pk)

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from basecurity.lib.collation import vi
 from communes.models import AdministrativeUnit, Level
 
 from ..models import ATTACHMENT_EXTENSIONS, CriteriaSet, validate_attachment
@@ -39,7 +40,7 @@ class AssessmentStartForm(forms.Form):
         self.fields["unit"].label_from_instance = lambda unit: (
             unit.name if unit.level == Level.COMMUNE else f"— {unit.name}"
         )
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("-year_from", "name")
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.order_by("-year_from", vi("name"))
         communes = list(self.fields["unit"].queryset.filter(level=Level.COMMUNE)[:2])
         if len(communes) == 1:  # an officer of one commune: the commune is the usual choice
             self.fields["unit"].initial = communes[0].pk

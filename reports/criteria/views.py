@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from basecurity.lib import periods
+from basecurity.lib.collation import vi
 from communes import submissions
 from communes.forms import add_service_error
 from communes.models import Level
@@ -58,7 +59,7 @@ def assessment_list(request):
         units_with(request.user, Capability.ORGANISATION_READ)
         .filter(level=Level.COMMUNE)
         .exclude(pk__in=assessed_communes)
-        .order_by("name")
+        .order_by(vi("name"))
     )
     return render(
         request,

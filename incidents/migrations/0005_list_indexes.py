@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communes', '0005_versions_and_submission_tokens'),
-        ('incidents', '0003_record_versions'),
+        ('incidents', '0004_vietnamese_collation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

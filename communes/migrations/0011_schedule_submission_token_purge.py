@@ -29,7 +29,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("communes", "0007_schedule_import_purge"),
+        ("communes", "0010_steering_committee_names"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
