@@ -58,3 +58,17 @@ def test_django_words_the_project_writes_otherwise(roles, client_for):
     assert "Chào đồng chí," in " ".join(tree(page).xpath("//div[@id='user-tools']//text()"))
     names = [" ".join(t.split()) for t in tree(page).xpath("//div[@id='content-main']//caption//a/text()")]
     assert {"Tác vụ định kỳ", "Đăng nhập vào hệ thống"} <= set(names)
+
+
+def test_the_pages_django_writes_call_the_reader_dong_chi(roles, client, client_for):
+    """Django's login, password and delete-confirmation pages say "đồng chí", never "bạn" (docs/wording.md)."""
+    pages = [client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="vi")]
+    admin_client = client_for(roles.admin)
+    pages.append(admin_client.get(reverse("admin:password_change"), HTTP_ACCEPT_LANGUAGE="vi"))
+    pages.append(
+        admin_client.get(reverse("admin:auth_user_delete", args=[roles.outsider.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+    )
+    for page in pages:
+        assert page.status_code == 200
+        words = " ".join(tree(page).xpath("//body//text()"))
+        assert not re.search(r"\bbạn\b", words, re.IGNORECASE), words
