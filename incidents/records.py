@@ -16,15 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from basecurity.lib.collation import vi
-from communes.record_kinds import (
-    RECORDS,
-    MenuEntry,
-    Placement,
-    RecordKind,
-    choice_filter,
-    place,
-    register,
-)
+from communes.record_kinds import RECORDS, MenuEntry, Placement, RecordKind, choice_filter, place, register
 
 from . import forms as record_forms
 from . import models, services
