@@ -7,6 +7,7 @@ and the history names the admin (simple-history's request middleware).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from basecurity.lib.admin import AttributedAdmin
 from communes.locks_admin import PeriodLockAdminMixin, PeriodLockInlineMixin
 
 from . import deadlines, models
@@ -28,18 +29,13 @@ class BusinessKindAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
 
 
-class RecordAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(PeriodLockAdminMixin, AttributedAdmin):
     """Common settings: unit and village pickers, the recording user set on creation; locked periods refused."""
 
     autocomplete_fields = ["unit", "village"]
     readonly_fields = ["recorded_by", "created_at", "updated_at"]
     list_select_related = ["unit", "village"]
     list_filter = ["unit"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.Incident)
