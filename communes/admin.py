@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from basecurity.lib.admin import AttributedAdmin
+
 from . import lineage, services, villages
 from .models import (
     AdministrativeUnit,
@@ -232,32 +234,26 @@ class BasecurityUserAdmin(UserAdmin):
 
 
 @admin.register(PeriodLock)
-class PeriodLockAdmin(SimpleHistoryAdmin):
+class PeriodLockAdmin(AttributedAdmin):
+    attributed_to = "locked_by"
+
     list_display = ["unit", "start", "end", "locked_at", "locked_by", "source_report_id", "reason"]
     list_filter = ["unit__level"]
     search_fields = ["unit__name", "unit__code", "reason"]
     autocomplete_fields = ["unit"]
     readonly_fields = ["locked_by"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.locked_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(LockException)
-class LockExceptionAdmin(SimpleHistoryAdmin):
+class LockExceptionAdmin(AttributedAdmin):
     """An administrator lets one unit write records of a locked period until `valid_until`."""
+
+    attributed_to = "granted_by"
 
     list_display = ["unit", "start", "end", "valid_until", "granted_by", "reason"]
     search_fields = ["unit__name", "unit__code", "reason"]
     autocomplete_fields = ["unit"]
     readonly_fields = ["granted_by", "granted_at"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ImportJob)

@@ -50,6 +50,8 @@ def committee_edit(request, pk=None):
         pk,
         form_class=SteeringCommitteeForm,
         members_class=CommitteeMemberFormSet,
+        title=_("Edit steering committee") if pk else _("New steering committee"),
+        list_url="communes:committee_list",
         saved_message=_("The steering committee was saved."),
     )
 
@@ -68,6 +70,8 @@ def team_edit(request, pk=None):
         pk,
         form_class=SelfManagementTeamForm,
         members_class=TeamMemberFormSet,
+        title=_("Edit self-management team") if pk else _("New self-management team"),
+        list_url="communes:team_list",
         saved_message=_("The self-management team was saved."),
     )
 
@@ -81,6 +85,8 @@ def _organisation_detail(request, queryset, pk, context_name, unit_field):
         template,
         {
             context_name: organisation,
+            "organisation": organisation,
+            "edit_url": f"communes:{context_name}_update",
             "members": organisation.members.all(),
             "history": organisation.history.select_related("history_user")[:50],
             "can_write": can(request.user, Capability.ORGANISATION_WRITE, getattr(organisation, unit_field)),
@@ -88,7 +94,7 @@ def _organisation_detail(request, queryset, pk, context_name, unit_field):
     )
 
 
-def _organisation_edit(request, pk, *, form_class, members_class, saved_message):
+def _organisation_edit(request, pk, *, form_class, members_class, title, list_url, saved_message):
     """Create or edit a committee or a team together with its members (one form, one formset)."""
     require(request.user, Capability.ORGANISATION_WRITE)
     if not pk and (earlier := submissions.already_created(request)) is not None:
@@ -115,8 +121,10 @@ def _organisation_edit(request, pk, *, form_class, members_class, saved_message)
             return redirect(outcome.record)
     return render(
         request,
-        f"communes/{model._meta.model_name}_form.html",
+        "communes/organisation_form.html",
         {
+            "title": title,
+            "list_url": list_url,
             "form": form,
             "members": members,
             "members_helper": MemberFormSetHelper(),

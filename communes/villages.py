@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from basecurity.lib import history
-from basecurity.lib.tabular import CellError, RowError, parse_date, read_table, text
+from basecurity.lib.tabular import CellError, RowError, parse_date, read_filled_table, text
 
 from .models import AdministrativeUnit, Level, UnitKind
 
@@ -46,12 +46,9 @@ class LoadResult:
 
 
 def villages_load(data: bytes, filename: str, *, user=None) -> LoadResult:
-    table = read_table(data, filename, COLUMNS, OPTIONAL)
+    table = read_filled_table(data, filename, COLUMNS, OPTIONAL)
     result = LoadResult(errors=list(table.errors))
     if result.errors:
-        return result
-    if not table.rows:
-        result.errors.append(RowError(0, "", _("The file has no rows to import.")))
         return result
     today = timezone.localdate()
     communes: dict[str, list[AdministrativeUnit]] = {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from numbers import Rational
@@ -150,13 +151,18 @@ def judge_reduction(cur: int, prev: int, threshold_pct=7, z_threshold=3) -> dict
 
 def judge_ratio_all(numerator: int, denominator: int) -> dict:
     """A "100 %" target: met when numerator = denominator > 0, missed when fewer, no_data when denominator = 0."""
+    return _judge_share(numerator, denominator, lambda numerator, denominator: numerator == denominator)
+
+
+def _judge_share(numerator: int, denominator: int, met: Callable[[int, int], bool]) -> dict:
+    """A share of people or tips: no_data when the denominator is 0, else met when `met(numerator, denominator)`."""
     numerator, denominator = _count(numerator, "numerator"), _count(denominator, "denominator")
     if numerator > denominator:
         raise ValueError(f"The numerator ({numerator}) cannot exceed the denominator ({denominator}).")
     if denominator == 0:
         status = Status.NO_DATA
     else:
-        status = Status.MET if numerator == denominator else Status.MISSED
+        status = Status.MET if met(numerator, denominator) else Status.MISSED
     return {
         "numerator": numerator,
         "denominator": denominator,
@@ -212,20 +218,12 @@ def judge_employment(
 
 def judge_reoffending(numerator: int, denominator: int, limit_pct=10) -> dict:
     """Reoffending below ``limit_pct`` % strictly: met when 100·numerator < limit·denominator; no_data when denominator = 0."""
-    numerator, denominator = _count(numerator, "numerator"), _count(denominator, "denominator")
-    if numerator > denominator:
-        raise ValueError(f"The numerator ({numerator}) cannot exceed the denominator ({denominator}).")
-    if denominator == 0:
-        status = Status.NO_DATA
-    else:
+
+    def below_the_limit(numerator: int, denominator: int) -> bool:
         limit, limit_denominator = _ratio(limit_pct)
-        status = Status.MET if 100 * numerator * limit_denominator < limit * denominator else Status.MISSED
-    return {
-        "numerator": numerator,
-        "denominator": denominator,
-        "rate": _rate(numerator, denominator),
-        "status": status.value,
-    }
+        return 100 * numerator * limit_denominator < limit * denominator
+
+    return _judge_share(numerator, denominator, below_the_limit)
 
 
 # --- Traffic -------------------------------------------------------------------------------------

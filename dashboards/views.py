@@ -236,23 +236,26 @@ def unit_detail(request, pk):
     return render(request, "dashboards/unit_detail.html", context)
 
 
-@login_required
-def report(request, pk):
-    """The printable report (official layout; print it from the browser)."""
+def _document(request, pk):
+    """The unit asked for, the period of the query and the targets' report of the unit for it."""
     root = _unit_or_404(request.user, pk)
     form, year, as_of = _period(request, root)
     data = _data_or_error(form, root, year, as_of)
-    context = reports.document_context(root, data)
+    return root, year, as_of, data, reports.document_context(root, data)
+
+
+@login_required
+def report(request, pk):
+    """The printable report (official layout; print it from the browser)."""
+    root, year, as_of, _data, context = _document(request, pk)
     context["back_url"] = f"{dashboard_url(root)}?{_query(year, as_of)}"
     return render(request, "dashboards/report.html", context)
 
 
 @login_required
 def export_xlsx(request, pk):
-    root = _unit_or_404(request.user, pk)
-    form, year, as_of = _period(request, root)
-    data = _data_or_error(form, root, year, as_of)
-    content = reports.overview_xlsx(reports.document_context(root, data))
+    root, year, _as_of, data, context = _document(request, pk)
+    content = reports.overview_xlsx(context)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = (
         f'attachment; filename="chi-tieu-{root.code}-{year}-{data.window.as_of:%Y%m%d}.xlsx"'

@@ -7,29 +7,13 @@ and the history names the admin (simple-history's request middleware).
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from basecurity.lib.admin import AttributedAdmin
 from communes.locks_admin import PeriodLockAdminMixin, PeriodLockInlineMixin
 
-from . import deadlines
-from .models import (
-    BusinessInspection,
-    BusinessKind,
-    ConditionalBusiness,
-    CrimeTip,
-    CrimeTipExtension,
-    DoorToDoorCheck,
-    ForeignerStay,
-    Incident,
-    IncidentCategory,
-    Mediation,
-    OutreachSession,
-    Patrol,
-    TrafficAccident,
-    WeaponSurrender,
-    WeaponSurrenderItem,
-)
+from . import deadlines, models
 
 
-@admin.register(IncidentCategory)
+@admin.register(models.IncidentCategory)
 class IncidentCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "group", "is_active"]
     list_filter = ["group", "is_active"]
@@ -37,7 +21,7 @@ class IncidentCategoryAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
 
 
-@admin.register(BusinessKind)
+@admin.register(models.BusinessKind)
 class BusinessKindAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "is_active"]
     list_filter = ["is_active"]
@@ -45,7 +29,7 @@ class BusinessKindAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
 
 
-class RecordAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
+class RecordAdmin(PeriodLockAdminMixin, AttributedAdmin):
     """Common settings: unit and village pickers, the recording user set on creation; locked periods refused."""
 
     autocomplete_fields = ["unit", "village"]
@@ -53,13 +37,8 @@ class RecordAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["unit", "village"]
     list_filter = ["unit"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
 
-
-@admin.register(Incident)
+@admin.register(models.Incident)
 class IncidentAdmin(RecordAdmin):
     list_display = ["occurred_on", "category", "subjects", "unit", "village", "status", "outcome"]
     list_filter = ["category__group", "status", "outcome", "unit"]
@@ -69,7 +48,7 @@ class IncidentAdmin(RecordAdmin):
 
 
 class CrimeTipExtensionInline(admin.TabularInline):
-    model = CrimeTipExtension
+    model = models.CrimeTipExtension
     extra = 0
     readonly_fields = ["extended_on", "new_deadline", "reason", "recorded_by"]
     can_delete = False
@@ -79,7 +58,7 @@ class CrimeTipExtensionInline(admin.TabularInline):
         return False
 
 
-@admin.register(CrimeTip)
+@admin.register(models.CrimeTip)
 class CrimeTipAdmin(RecordAdmin):
     list_display = ["received_on", "kind", "unit", "deadline", "decision", "decided_on"]
     list_filter = ["kind", "decision", "unit"]
@@ -95,7 +74,7 @@ class CrimeTipAdmin(RecordAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(CrimeTipExtension)
+@admin.register(models.CrimeTipExtension)
 class CrimeTipExtensionAdmin(SimpleHistoryAdmin):
     list_display = ["tip", "extended_on", "new_deadline", "recorded_by"]
     readonly_fields = ["tip", "extended_on", "new_deadline", "reason", "recorded_by", "created_at", "updated_at"]
@@ -104,14 +83,14 @@ class CrimeTipExtensionAdmin(SimpleHistoryAdmin):
         return False
 
 
-@admin.register(TrafficAccident)
+@admin.register(models.TrafficAccident)
 class TrafficAccidentAdmin(RecordAdmin):
     list_display = ["occurred_on", "place", "unit", "deaths", "injuries", "damage_vnd"]
     search_fields = ["place", "description"]
     date_hierarchy = "occurred_on"
 
 
-@admin.register(ForeignerStay)
+@admin.register(models.ForeignerStay)
 class ForeignerStayAdmin(RecordAdmin):
     list_display = ["full_name", "nationality", "unit", "arrived_at", "declared_at", "departed_on"]
     list_filter = ["nationality", "accommodation_kind", "unit"]
@@ -121,7 +100,7 @@ class ForeignerStayAdmin(RecordAdmin):
 
 
 class BusinessInspectionInline(admin.TabularInline):
-    model = BusinessInspection
+    model = models.BusinessInspection
     extra = 0
     fields = ["inspected_on", "kind", "result", "fine_vnd"]
     readonly_fields = fields
@@ -132,7 +111,7 @@ class BusinessInspectionInline(admin.TabularInline):
         return False
 
 
-@admin.register(ConditionalBusiness)
+@admin.register(models.ConditionalBusiness)
 class ConditionalBusinessAdmin(RecordAdmin):
     list_display = ["name", "kind", "unit", "owner_name", "security_certificate_number", "status"]
     list_filter = ["kind", "status", "unit"]
@@ -140,7 +119,7 @@ class ConditionalBusinessAdmin(RecordAdmin):
     inlines = [BusinessInspectionInline]
 
 
-@admin.register(BusinessInspection)
+@admin.register(models.BusinessInspection)
 class BusinessInspectionAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["inspected_on", "business", "kind", "result", "fine_vnd"]
     list_filter = ["kind", "result"]
@@ -150,40 +129,40 @@ class BusinessInspectionAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
 
 
 class WeaponSurrenderItemInline(PeriodLockInlineMixin, admin.TabularInline):
-    model = WeaponSurrenderItem
+    model = models.WeaponSurrenderItem
     extra = 1
 
 
-@admin.register(WeaponSurrender)
+@admin.register(models.WeaponSurrender)
 class WeaponSurrenderAdmin(RecordAdmin):
     list_display = ["surrendered_on", "unit", "village", "surrendered_by"]
     inlines = [WeaponSurrenderItemInline]
 
 
-@admin.register(Patrol)
+@admin.register(models.Patrol)
 class PatrolAdmin(RecordAdmin):
     list_display = ["patrolled_on", "area_kind", "area", "unit", "forces"]
     list_filter = ["area_kind", "unit"]
 
 
-@admin.register(OutreachSession)
+@admin.register(models.OutreachSession)
 class OutreachSessionAdmin(RecordAdmin):
     list_display = ["held_on", "topic", "attendees", "unit"]
     search_fields = ["topic"]
 
 
-@admin.register(Mediation)
+@admin.register(models.Mediation)
 class MediationAdmin(RecordAdmin):
     list_display = ["mediated_on", "parties", "outcome", "unit"]
     list_filter = ["outcome", "unit"]
 
 
-@admin.register(DoorToDoorCheck)
+@admin.register(models.DoorToDoorCheck)
 class DoorToDoorCheckAdmin(RecordAdmin):
     list_display = ["checked_on", "households_checked", "violations_found", "unit"]
 
 
-@admin.register(WeaponSurrenderItem)
+@admin.register(models.WeaponSurrenderItem)
 class WeaponSurrenderItemAdmin(PeriodLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["surrender", "item_type", "quantity", "description"]
     list_filter = ["item_type"]

@@ -20,34 +20,20 @@ from simple_history.utils import bulk_create_with_history
 from basecurity.lib import periods
 from communes import seed
 
+from . import models
 from .models import (
     AccommodationKind,
-    BusinessInspection,
-    BusinessKind,
     CategoryGroup,
-    ConditionalBusiness,
-    CrimeTip,
-    CrimeTipExtension,
-    DoorToDoorCheck,
-    ForeignerStay,
-    Incident,
-    IncidentCategory,
     IncidentOutcome,
     IncidentStatus,
     InspectionKind,
     InspectionResult,
-    Mediation,
     MediationOutcome,
-    OutreachSession,
-    Patrol,
     PatrolArea,
     TipDecision,
     TipKind,
     TipSource,
-    TrafficAccident,
     WeaponItemType,
-    WeaponSurrender,
-    WeaponSurrenderItem,
 )
 
 DEMO_USERNAME = "demo.dulieu"
@@ -147,7 +133,7 @@ class _Demo:
             commune.code: sorted((u for u in units.values() if u.parent_id == commune.pk), key=lambda u: u.code)
             for commune in self.communes
         }
-        self.categories = {c.code: c for c in IncidentCategory.objects.all()}
+        self.categories = {c.code: c for c in models.IncidentCategory.objects.all()}
         current = periods.period_of(today).year
         # The article's years, the year before the current one (its comparison) and the current one.
         self.years = sorted({2020, 2021, current - 1, current})
@@ -163,7 +149,7 @@ class _Demo:
     def common(self, commune, index: int) -> dict:
         return {"unit": commune, "village": self.village(commune, index), "recorded_by": self.user}
 
-    def incidents(self) -> list[Incident]:
+    def incidents(self) -> list[models.Incident]:
         rows = []
         for commune in self.communes:
             for year in self.years:
@@ -185,7 +171,7 @@ class _Demo:
                         code = CATEGORY_CYCLE[group][(index + len(rows)) % len(CATEGORY_CYCLE[group])]
                         status, outcome, fine = self.handling(group, finished, index)
                         rows.append(
-                            Incident(
+                            models.Incident(
                                 **self.common(commune, index),
                                 occurred_on=day,
                                 reported_on=min(day + timedelta(days=index % 3), end),
@@ -209,7 +195,7 @@ class _Demo:
             return IncidentStatus.HANDLED, IncidentOutcome.WARNING, None
         return IncidentStatus.HANDLED, IncidentOutcome.ADMINISTRATIVE_FINE, 750_000 * (index % 4 + 1)
 
-    def accidents(self) -> list[TrafficAccident]:
+    def accidents(self) -> list[models.TrafficAccident]:
         rows = []
         for commune in self.communes:
             for year in self.years:
@@ -225,7 +211,7 @@ class _Demo:
                 injury_split = _split(injuries if injuries is not None else cases, cases)
                 for index, day in enumerate(_spread(start, end, cases)):
                     rows.append(
-                        TrafficAccident(
+                        models.TrafficAccident(
                             **self.common(commune, index),
                             occurred_on=day,
                             occurred_at_time=time(17 + index % 4, 30),
@@ -239,7 +225,7 @@ class _Demo:
                     )
         return rows
 
-    def tips(self) -> tuple[list[CrimeTip], list[int]]:
+    def tips(self) -> tuple[list[models.CrimeTip], list[int]]:
         """Tips, and the indexes of those that get an extension (to their current deadline)."""
         rows, extended = [], []
         kinds = [TipKind.DENUNCIATION, TipKind.REPORT, TipKind.REPORT, TipKind.PROSECUTION_REQUEST]
@@ -260,7 +246,7 @@ class _Demo:
                     decided_on = day + timedelta(days=35 if complex_case else 5 + (index * 4) % 14)
                     if year == 2020 and index == 1 and commune.code == "06979":
                         decided_on = day + timedelta(days=24)  # one late decision in the history
-                    tip = CrimeTip(
+                    tip = models.CrimeTip(
                         **self.common(commune, index),
                         kind=kinds[index % 4],
                         received_at=received_at,
@@ -280,7 +266,7 @@ class _Demo:
             for index, age in enumerate((26, 17, 2)):
                 day = self.today - timedelta(days=age)
                 rows.append(
-                    CrimeTip(
+                    models.CrimeTip(
                         **self.common(commune, index),
                         kind=TipKind.REPORT,
                         received_at=_at(day, 9),
@@ -293,8 +279,8 @@ class _Demo:
             tip.set_derived_fields()
         return rows, extended
 
-    def businesses(self) -> list[ConditionalBusiness]:
-        kinds = {kind.code: kind for kind in BusinessKind.objects.all()}
+    def businesses(self) -> list[models.ConditionalBusiness]:
+        kinds = {kind.code: kind for kind in models.BusinessKind.objects.all()}
         plan = [
             ("06970", "karaoke", "Karaoke Hương Rừng"),
             ("06970", "karaoke", "Karaoke Ánh Trăng"),
@@ -310,7 +296,7 @@ class _Demo:
         for index, (code, kind, name) in enumerate(plan):
             certified = index % 4 != 3
             rows.append(
-                ConditionalBusiness(
+                models.ConditionalBusiness(
                     **self.common(self.units[code], index),
                     kind=kinds[kind],
                     name=name + NOTE,
@@ -322,13 +308,13 @@ class _Demo:
             )
         return rows
 
-    def inspections(self, businesses) -> list[BusinessInspection]:
+    def inspections(self, businesses) -> list[models.BusinessInspection]:
         rows = []
         for index, business in enumerate(businesses):
             for year in self.years[:2]:
                 violations = (index + year) % 3 == 0
                 rows.append(
-                    BusinessInspection(
+                    models.BusinessInspection(
                         business=business,
                         recorded_by=self.user,
                         inspected_on=date(year, 4 + index % 6, 12),
@@ -340,7 +326,7 @@ class _Demo:
                 )
         return rows
 
-    def stays(self, businesses) -> list[ForeignerStay]:
+    def stays(self, businesses) -> list[models.ForeignerStay]:
         lodgings = [b for b in businesses if b.kind.code == "lodging"]
         people = [
             ("Wang Fang", "CN"),
@@ -364,7 +350,7 @@ class _Demo:
                 # Most declared within a few hours; one late, one never declared.
                 delay = {4: timedelta(hours=30), 6: None}.get(index, timedelta(hours=2 + index))
                 rows.append(
-                    ForeignerStay(
+                    models.ForeignerStay(
                         unit=lodging.unit,
                         village=lodging.village,
                         recorded_by=self.user,
@@ -404,7 +390,7 @@ class _Demo:
                 for index, day in enumerate(_spread(start, end, 4)):
                     kind, area = areas[index]
                     patrols.append(
-                        Patrol(
+                        models.Patrol(
                             **self.common(commune, index),
                             patrolled_on=day,
                             forces="Công an xã, dân quân, tổ tự quản",
@@ -416,7 +402,7 @@ class _Demo:
                     )
                 for index, day in enumerate(_spread(start, end, 2)):
                     outreach.append(
-                        OutreachSession(
+                        models.OutreachSession(
                             **self.common(commune, index + 1),
                             held_on=day,
                             topic=topics[(index + year) % len(topics)],
@@ -424,7 +410,7 @@ class _Demo:
                         )
                     )
                     checks.append(
-                        DoorToDoorCheck(
+                        models.DoorToDoorCheck(
                             **self.common(commune, index + 1),
                             checked_on=day,
                             households_checked=40 + 5 * index,
@@ -433,7 +419,7 @@ class _Demo:
                         )
                     )
                 mediations.append(
-                    Mediation(
+                    models.Mediation(
                         **self.common(commune, 1),
                         mediated_on=_spread(start, end, 1)[0],
                         parties="Hai hộ gia đình" + NOTE,
@@ -464,9 +450,9 @@ def on_the_map_of_its_day(units, record):
 
 def _registered_again(business, unit):
     """The lodging business as the successor commune registered it again (one copy per commune)."""
-    found = ConditionalBusiness.objects.filter(unit=unit, name=business.name).first()
+    found = models.ConditionalBusiness.objects.filter(unit=unit, name=business.name).first()
     if found is None:
-        found = ConditionalBusiness.objects.get(pk=business.pk)
+        found = models.ConditionalBusiness.objects.get(pk=business.pk)
         found.pk = found.id = None
         found.unit, found.village = unit, None
         found._history_user, found._change_reason = business.recorded_by, REASON
@@ -476,7 +462,7 @@ def _registered_again(business, unit):
 
 def load(units) -> None:
     user = _demo_user()
-    if Incident.objects.filter(recorded_by=user).exists():
+    if models.Incident.objects.filter(recorded_by=user).exists():
         return
     demo = _Demo(units, user, timezone.localdate())
 
@@ -485,14 +471,14 @@ def load(units) -> None:
             [on_the_map_of_its_day(units, obj) for obj in objs], model, default_user=user, default_change_reason=REASON
         )
 
-    create(demo.incidents(), Incident)
-    create(demo.accidents(), TrafficAccident)
+    create(demo.incidents(), models.Incident)
+    create(demo.accidents(), models.TrafficAccident)
 
     tips, extended = demo.tips()
-    tips = create(tips, CrimeTip)
+    tips = create(tips, models.CrimeTip)
     create(
         [
-            CrimeTipExtension(
+            models.CrimeTipExtension(
                 tip=tips[index],
                 extended_on=tips[index].received_on + timedelta(days=15),
                 new_deadline=tips[index].deadline,
@@ -501,44 +487,44 @@ def load(units) -> None:
             )
             for index in extended
         ],
-        CrimeTipExtension,
+        models.CrimeTipExtension,
     )
 
-    businesses = create(demo.businesses(), ConditionalBusiness)
-    create(demo.inspections(businesses), BusinessInspection)
-    create(demo.stays(businesses), ForeignerStay)
+    businesses = create(demo.businesses(), models.ConditionalBusiness)
+    create(demo.inspections(businesses), models.BusinessInspection)
+    create(demo.stays(businesses), models.ForeignerStay)
 
     surrenders = create(
         [
-            WeaponSurrender(
+            models.WeaponSurrender(
                 **demo.common(units["06976"], 1), surrendered_on=date(2021, 9, 20), surrendered_by="Ông B.V.T" + NOTE
             ),
-            WeaponSurrender(
+            models.WeaponSurrender(
                 **demo.common(units["06970"], 0), surrendered_on=date(2021, 11, 5), notes="Đợt vận động giao nộp" + NOTE
             ),
         ],
-        WeaponSurrender,
+        models.WeaponSurrender,
     )
     create(
         [
-            WeaponSurrenderItem(
+            models.WeaponSurrenderItem(
                 surrender=surrenders[0], item_type=WeaponItemType.GUNS, quantity=2, description="Súng kíp tự chế"
             ),
-            WeaponSurrenderItem(
+            models.WeaponSurrenderItem(
                 surrender=surrenders[0], item_type=WeaponItemType.AMMUNITION, quantity=15, description="Viên"
             ),
-            WeaponSurrenderItem(
+            models.WeaponSurrenderItem(
                 surrender=surrenders[1], item_type=WeaponItemType.SUPPORT_TOOLS, quantity=1, description="Dùi cui điện"
             ),
-            WeaponSurrenderItem(
+            models.WeaponSurrenderItem(
                 surrender=surrenders[1], item_type=WeaponItemType.FIRECRACKERS, quantity=3, description="kg pháo nổ"
             ),
         ],
-        WeaponSurrenderItem,
+        models.WeaponSurrenderItem,
     )
 
     patrols, outreach, mediations, checks = demo.activities()
-    create(patrols, Patrol)
-    create(outreach, OutreachSession)
-    create(mediations, Mediation)
-    create(checks, DoorToDoorCheck)
+    create(patrols, models.Patrol)
+    create(outreach, models.OutreachSession)
+    create(mediations, models.Mediation)
+    create(checks, models.DoorToDoorCheck)

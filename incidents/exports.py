@@ -27,20 +27,8 @@ from basecurity.lib import tabular
 from basecurity.lib.tabular import Column, field_column
 from communes.record_kinds import Export
 
+from . import models
 from .importers import ACCIDENT_COLUMNS, INCIDENT_COLUMNS, STAY_COLUMNS, TIP_COLUMNS
-from .models import (
-    ConditionalBusiness,
-    CrimeTip,
-    DoorToDoorCheck,
-    ForeignerStay,
-    Incident,
-    Mediation,
-    OutreachSession,
-    Patrol,
-    TrafficAccident,
-    WeaponItemType,
-    WeaponSurrender,
-)
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -71,7 +59,7 @@ def _with_last_extension(tips: QuerySet) -> QuerySet:
     return tips.annotate(extended_until=Max("extensions__new_deadline"))
 
 
-SURRENDER_TYPES = tuple(WeaponItemType.values)
+SURRENDER_TYPES = tuple(models.WeaponItemType.values)
 
 
 def _with_item_totals(surrenders: QuerySet) -> QuerySet:
@@ -87,7 +75,8 @@ def _fields(model, *names: str) -> list[Column]:
 
 def _surrender_totals() -> list[Column]:
     return [
-        Column(label, lambda r, kind=kind: getattr(r, f"total_{kind}") or 0) for kind, label in WeaponItemType.choices
+        Column(label, lambda r, kind=kind: getattr(r, f"total_{kind}") or 0)
+        for kind, label in models.WeaponItemType.choices
     ]
 
 
@@ -97,14 +86,14 @@ EXPORTS: dict[str, Export] = {
         import_kind="incidents",
         row=lambda r: [r.unit.code, _village(r), r.occurred_on, r.category.code, r.subjects, r.description],
         people=[
-            *_unit_columns(Incident, source=True),
-            field_column(Incident, "occurred_on", source="occurred_on"),
-            field_column(Incident, "occurred_at_time"),
-            field_column(Incident, "category", source="category"),
-            field_column(Incident, "subjects", source="subjects"),
-            field_column(Incident, "description", source="description"),
-            *_fields(Incident, "status", "outcome", "reported_on"),
-            *_recorded(Incident),
+            *_unit_columns(models.Incident, source=True),
+            field_column(models.Incident, "occurred_on", source="occurred_on"),
+            field_column(models.Incident, "occurred_at_time"),
+            field_column(models.Incident, "category", source="category"),
+            field_column(models.Incident, "subjects", source="subjects"),
+            field_column(models.Incident, "description", source="description"),
+            *_fields(models.Incident, "status", "outcome", "reported_on"),
+            *_recorded(models.Incident),
         ],
     ),
     "accident": Export(
@@ -112,15 +101,15 @@ EXPORTS: dict[str, Export] = {
         import_kind="traffic_accidents",
         row=lambda r: [r.unit.code, r.occurred_on, r.deaths, r.injuries, r.description],
         people=[
-            *_unit_columns(TrafficAccident),
-            field_column(TrafficAccident, "occurred_on", source="occurred_on"),
-            field_column(TrafficAccident, "occurred_at_time"),
-            field_column(TrafficAccident, "place"),
-            field_column(TrafficAccident, "deaths", source="deaths"),
-            field_column(TrafficAccident, "injuries", source="injuries"),
-            *_fields(TrafficAccident, "vehicles", "damage_vnd"),
-            field_column(TrafficAccident, "description", source="description"),
-            *_recorded(TrafficAccident),
+            *_unit_columns(models.TrafficAccident),
+            field_column(models.TrafficAccident, "occurred_on", source="occurred_on"),
+            field_column(models.TrafficAccident, "occurred_at_time"),
+            field_column(models.TrafficAccident, "place"),
+            field_column(models.TrafficAccident, "deaths", source="deaths"),
+            field_column(models.TrafficAccident, "injuries", source="injuries"),
+            *_fields(models.TrafficAccident, "vehicles", "damage_vnd"),
+            field_column(models.TrafficAccident, "description", source="description"),
+            *_recorded(models.TrafficAccident),
         ],
     ),
     "tip": Export(
@@ -129,18 +118,18 @@ EXPORTS: dict[str, Export] = {
         prepare=_with_last_extension,
         row=lambda r: [r.unit.code, r.kind, r.received_on, r.extended_until, r.decided_on, r.decision, r.summary],
         people=[
-            *_unit_columns(CrimeTip, village=False),
-            field_column(CrimeTip, "kind", source="kind"),
-            field_column(CrimeTip, "source"),
-            field_column(CrimeTip, "received_on", source="received_on"),
-            field_column(CrimeTip, "received_at"),
-            field_column(CrimeTip, "summary", source="summary"),
-            field_column(CrimeTip, "handed_over_at"),
+            *_unit_columns(models.CrimeTip, village=False),
+            field_column(models.CrimeTip, "kind", source="kind"),
+            field_column(models.CrimeTip, "source"),
+            field_column(models.CrimeTip, "received_on", source="received_on"),
+            field_column(models.CrimeTip, "received_at"),
+            field_column(models.CrimeTip, "summary", source="summary"),
+            field_column(models.CrimeTip, "handed_over_at"),
             Column(_("extended until"), lambda r: r.extended_until, "extended_until"),
-            field_column(CrimeTip, "deadline"),
-            field_column(CrimeTip, "decided_on", source="resolved_on"),
-            field_column(CrimeTip, "decision", source="decision"),
-            *_recorded(CrimeTip),
+            field_column(models.CrimeTip, "deadline"),
+            field_column(models.CrimeTip, "decided_on", source="resolved_on"),
+            field_column(models.CrimeTip, "decision", source="decision"),
+            *_recorded(models.CrimeTip),
         ],
     ),
     "stay": Export(
@@ -156,15 +145,15 @@ EXPORTS: dict[str, Export] = {
             r.departed_on,
         ],
         people=[
-            *_unit_columns(ForeignerStay, village=False),
-            field_column(ForeignerStay, "full_name", source="full_name"),
-            field_column(ForeignerStay, "nationality", source="nationality"),
-            field_column(ForeignerStay, "passport_number", source="passport_no"),
-            *_fields(ForeignerStay, "accommodation_kind", "host_address"),
-            field_column(ForeignerStay, "arrived_at", source="arrived_at"),
-            field_column(ForeignerStay, "declared_at", source="declared_at"),
-            field_column(ForeignerStay, "departed_on", source="departed_on"),
-            *_recorded(ForeignerStay),
+            *_unit_columns(models.ForeignerStay, village=False),
+            field_column(models.ForeignerStay, "full_name", source="full_name"),
+            field_column(models.ForeignerStay, "nationality", source="nationality"),
+            field_column(models.ForeignerStay, "passport_number", source="passport_no"),
+            *_fields(models.ForeignerStay, "accommodation_kind", "host_address"),
+            field_column(models.ForeignerStay, "arrived_at", source="arrived_at"),
+            field_column(models.ForeignerStay, "declared_at", source="declared_at"),
+            field_column(models.ForeignerStay, "departed_on", source="departed_on"),
+            *_recorded(models.ForeignerStay),
         ],
     ),
     "business": Export(
@@ -191,9 +180,9 @@ EXPORTS: dict[str, Export] = {
             r.status,
         ],
         people=[
-            *_unit_columns(ConditionalBusiness),
+            *_unit_columns(models.ConditionalBusiness),
             *_fields(
-                ConditionalBusiness,
+                models.ConditionalBusiness,
                 "kind",
                 "name",
                 "owner_name",
@@ -202,7 +191,7 @@ EXPORTS: dict[str, Export] = {
                 "security_certificate_date",
                 "status",
             ),
-            *_recorded(ConditionalBusiness),
+            *_recorded(models.ConditionalBusiness),
         ],
     ),
     "surrender": Export(
@@ -217,11 +206,11 @@ EXPORTS: dict[str, Export] = {
             r.notes,
         ],
         people=[
-            *_unit_columns(WeaponSurrender),
-            *_fields(WeaponSurrender, "surrendered_on", "surrendered_by"),
+            *_unit_columns(models.WeaponSurrender),
+            *_fields(models.WeaponSurrender, "surrendered_on", "surrendered_by"),
             *_surrender_totals(),
-            field_column(WeaponSurrender, "notes"),
-            *_recorded(WeaponSurrender),
+            field_column(models.WeaponSurrender, "notes"),
+            *_recorded(models.WeaponSurrender),
         ],
     ),
     "patrol": Export(
@@ -237,36 +226,36 @@ EXPORTS: dict[str, Export] = {
             r.results,
         ],
         people=[
-            *_unit_columns(Patrol),
-            *_fields(Patrol, "patrolled_on", "forces", "participants", "area_kind", "area", "results"),
-            *_recorded(Patrol),
+            *_unit_columns(models.Patrol),
+            *_fields(models.Patrol, "patrolled_on", "forces", "participants", "area_kind", "area", "results"),
+            *_recorded(models.Patrol),
         ],
     ),
     "outreach": Export(
         columns=("unit_code", "village", "held_on", "topic", "attendees", "notes"),
         row=lambda r: [r.unit.code, _village(r), r.held_on, r.topic, r.attendees, r.notes],
         people=[
-            *_unit_columns(OutreachSession),
-            *_fields(OutreachSession, "held_on", "topic", "attendees", "notes"),
-            *_recorded(OutreachSession),
+            *_unit_columns(models.OutreachSession),
+            *_fields(models.OutreachSession, "held_on", "topic", "attendees", "notes"),
+            *_recorded(models.OutreachSession),
         ],
     ),
     "mediation": Export(
         columns=("unit_code", "village", "mediated_on", "parties", "subject", "outcome"),
         row=lambda r: [r.unit.code, _village(r), r.mediated_on, r.parties, r.subject, r.outcome],
         people=[
-            *_unit_columns(Mediation),
-            *_fields(Mediation, "mediated_on", "parties", "subject", "outcome"),
-            *_recorded(Mediation),
+            *_unit_columns(models.Mediation),
+            *_fields(models.Mediation, "mediated_on", "parties", "subject", "outcome"),
+            *_recorded(models.Mediation),
         ],
     ),
     "doorcheck": Export(
         columns=("unit_code", "village", "checked_on", "households_checked", "violations_found", "findings"),
         row=lambda r: [r.unit.code, _village(r), r.checked_on, r.households_checked, r.violations_found, r.findings],
         people=[
-            *_unit_columns(DoorToDoorCheck),
-            *_fields(DoorToDoorCheck, "checked_on", "households_checked", "violations_found", "findings"),
-            *_recorded(DoorToDoorCheck),
+            *_unit_columns(models.DoorToDoorCheck),
+            *_fields(models.DoorToDoorCheck, "checked_on", "households_checked", "violations_found", "findings"),
+            *_recorded(models.DoorToDoorCheck),
         ],
     ),
 }

@@ -20,30 +20,13 @@ from communes.forms import VillageSelect, preselect_only_choice, village_label
 from communes.models import Level
 from communes.submissions import GuardedForm
 
-from .models import (
-    BusinessInspection,
-    BusinessKind,
-    CategoryGroup,
-    ConditionalBusiness,
-    CrimeTip,
-    DoorToDoorCheck,
-    ForeignerStay,
-    Incident,
-    IncidentCategory,
-    Mediation,
-    OutreachSession,
-    Patrol,
-    TipDecision,
-    TrafficAccident,
-    WeaponSurrender,
-    WeaponSurrenderItem,
-)
+from . import models
 
 
 def group_categories(field: forms.ModelChoiceField) -> None:
     """The categories of a select under their group (crime, social evil, law violation) as <optgroup>s;
     the field still validates against its queryset."""
-    labels = dict(CategoryGroup.choices)
+    labels = dict(models.CategoryGroup.choices)
     groups: dict[str, list] = {}
     for category in field.queryset:
         groups.setdefault(category.group, []).append((category.pk, category.name))
@@ -97,7 +80,7 @@ def _widgets(dates=(), datetimes=(), times=(), texts=()) -> dict:
 
 class IncidentForm(RecordForm):
     class Meta:
-        model = Incident
+        model = models.Incident
         fields = [
             "unit", "village", "occurred_on", "occurred_at_time", "reported_on", "category", "subjects",
             "description", "status", "outcome", "fine_amount_vnd",
@@ -106,18 +89,17 @@ class IncidentForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        categories = IncidentCategory.objects.filter(is_active=True)
+        categories = models.IncidentCategory.objects.filter(is_active=True)
         if self.instance.category_id:
-            categories = IncidentCategory.objects.filter(is_active=True) | IncidentCategory.objects.filter(
-                pk=self.instance.category_id
-            )
+            current = models.IncidentCategory.objects.filter(pk=self.instance.category_id)
+            categories = categories | current
         self.fields["category"].queryset = categories.order_by("group", vi("name"))
         group_categories(self.fields["category"])
 
 
 class CrimeTipForm(RecordForm):
     class Meta:
-        model = CrimeTip
+        model = models.CrimeTip
         fields = [
             "unit", "village", "kind", "received_on", "received_at", "source", "summary",
             "handed_over_at", "decision", "decided_on",
@@ -140,7 +122,7 @@ class CrimeTipForm(RecordForm):
 
 class TrafficAccidentForm(RecordForm):
     class Meta:
-        model = TrafficAccident
+        model = models.TrafficAccident
         fields = [
             "unit", "village", "occurred_on", "occurred_at_time", "place", "vehicles", "deaths", "injuries",
             "damage_vnd", "description",
@@ -150,7 +132,7 @@ class TrafficAccidentForm(RecordForm):
 
 class ForeignerStayForm(RecordForm):
     class Meta:
-        model = ForeignerStay
+        model = models.ForeignerStay
         fields = [
             "unit", "village", "full_name", "nationality", "passport_number", "accommodation_kind", "business",
             "host_address", "arrived_at", "declared_at", "departed_on",
@@ -159,7 +141,7 @@ class ForeignerStayForm(RecordForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, units=units, **kwargs)
-        self.fields["business"].queryset = ConditionalBusiness.objects.in_units(units).order_by(vi("name"))
+        self.fields["business"].queryset = models.ConditionalBusiness.objects.in_units(units).order_by(vi("name"))
         self.fields["nationality"].widget.attrs.update({"autocapitalize": "characters", "maxlength": 2})
 
     def clean_nationality(self):
@@ -168,7 +150,7 @@ class ForeignerStayForm(RecordForm):
 
 class ConditionalBusinessForm(RecordForm):
     class Meta:
-        model = ConditionalBusiness
+        model = models.ConditionalBusiness
         fields = [
             "unit", "village", "kind", "name", "owner_name", "address", "security_certificate_number",
             "security_certificate_date", "status",
@@ -177,49 +159,49 @@ class ConditionalBusinessForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = BusinessKind.objects.filter(is_active=True) | BusinessKind.objects.filter(
-            pk=self.instance.kind_id
-        )
+        self.fields["kind"].queryset = models.BusinessKind.objects.filter(
+            is_active=True
+        ) | models.BusinessKind.objects.filter(pk=self.instance.kind_id)
 
 
 class WeaponSurrenderForm(RecordForm):
     class Meta:
-        model = WeaponSurrender
+        model = models.WeaponSurrender
         fields = ["unit", "village", "surrendered_on", "surrendered_by", "notes"]
         widgets = _widgets(dates=["surrendered_on"], texts=["notes"])
 
 
 class PatrolForm(RecordForm):
     class Meta:
-        model = Patrol
+        model = models.Patrol
         fields = ["unit", "village", "patrolled_on", "forces", "participants", "area_kind", "area", "results"]
         widgets = _widgets(dates=["patrolled_on"], texts=["results"])
 
 
 class OutreachSessionForm(RecordForm):
     class Meta:
-        model = OutreachSession
+        model = models.OutreachSession
         fields = ["unit", "village", "held_on", "topic", "attendees", "notes"]
         widgets = _widgets(dates=["held_on"], texts=["notes"])
 
 
 class MediationForm(RecordForm):
     class Meta:
-        model = Mediation
+        model = models.Mediation
         fields = ["unit", "village", "mediated_on", "parties", "subject", "outcome"]
         widgets = _widgets(dates=["mediated_on"], texts=["subject"])
 
 
 class DoorToDoorCheckForm(RecordForm):
     class Meta:
-        model = DoorToDoorCheck
+        model = models.DoorToDoorCheck
         fields = ["unit", "village", "checked_on", "households_checked", "violations_found", "findings"]
         widgets = _widgets(dates=["checked_on"], texts=["findings"])
 
 
 class BusinessInspectionForm(GuardedForm, forms.ModelForm):
     class Meta:
-        model = BusinessInspection
+        model = models.BusinessInspection
         fields = ["inspected_on", "kind", "result", "violations", "fine_vnd"]
         widgets = _widgets(dates=["inspected_on"], texts=["violations"])
 
@@ -234,8 +216,8 @@ class SurrenderItemFormSetHelper(FormHelper):
 
 
 SurrenderItemFormSet = inlineformset_factory(
-    WeaponSurrender,
-    WeaponSurrenderItem,
+    models.WeaponSurrender,
+    models.WeaponSurrenderItem,
     fields=["item_type", "quantity", "description"],
     extra=2,
     can_delete=True,
@@ -275,7 +257,7 @@ class TipExtendForm(GuardedForm, forms.Form):
 class TipDecideForm(TipActionForm):
     prefix_name = "decide"
     # Nothing chosen at first: a decision to prosecute or not is never a default.
-    decision = forms.ChoiceField(label=_("Decision"), choices=[*BLANK_CHOICE_DASH, *TipDecision.choices])
+    decision = forms.ChoiceField(label=_("Decision"), choices=[*BLANK_CHOICE_DASH, *models.TipDecision.choices])
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
 
 

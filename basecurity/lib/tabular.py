@@ -557,6 +557,16 @@ def read_table(
     return table
 
 
+def read_filled_table(
+    data: bytes, filename: str, columns: Sequence[str], optional: Sequence[str] = (), **kwargs
+) -> Table:
+    """`read_table`, a file without rows being an error of the whole file (row 0) too."""
+    table = read_table(data, filename, columns, optional, **kwargs)
+    if not table.errors and not table.rows:
+        table.errors.append(RowError(0, "", _("The file has no rows to import.")))
+    return table
+
+
 def _fill_table(
     table: Table,
     rows: Iterator[tuple[int, list[Any]]],
@@ -972,10 +982,8 @@ class Importer:
         from communes.models import ImportedFile  # the model lives in an app; this module does not
 
         self.filename = filename or ""
-        table = read_table(data, filename, self.columns, titles=self.titles)
+        table = read_filled_table(data, filename, self.columns, titles=self.titles)
         checked = Checked(self.filename, len(table.rows), content_fingerprint(self.kind, table), errors=table.errors)
-        if not table.errors and not table.rows:
-            checked.errors.append(RowError(0, "", _("The file has no rows to import.")))
         if checked.errors:
             return checked
         # Files imported before content fingerprints are known by their bytes.

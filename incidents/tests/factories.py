@@ -6,28 +6,7 @@ Keyword arguments override the defaults; `unit` is a commune-level unit, `user` 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from incidents.models import (
-    AccommodationKind,
-    BusinessInspection,
-    BusinessKind,
-    ConditionalBusiness,
-    CrimeTip,
-    DoorToDoorCheck,
-    ForeignerStay,
-    Incident,
-    IncidentCategory,
-    InspectionKind,
-    InspectionResult,
-    Mediation,
-    MediationOutcome,
-    OutreachSession,
-    Patrol,
-    PatrolArea,
-    TipKind,
-    TrafficAccident,
-    WeaponSurrender,
-    WeaponSurrenderItem,
-)
+from incidents import models
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -37,105 +16,105 @@ def local(*args) -> datetime:
     return datetime(*args, tzinfo=HCM)
 
 
-def category(code: str = "crime.theft") -> IncidentCategory:
-    return IncidentCategory.objects.get(code=code)
+def category(code: str = "crime.theft") -> models.IncidentCategory:
+    return models.IncidentCategory.objects.get(code=code)
 
 
-def incident(unit, user, **fields) -> Incident:
+def incident(unit, user, **fields) -> models.Incident:
     values = {"unit": unit, "recorded_by": user, "occurred_on": date(2021, 3, 1), "category": category(), "subjects": 1}
-    return Incident(**(values | fields))
+    return models.Incident(**(values | fields))
 
 
-def tip(unit, user, **fields) -> CrimeTip:
+def tip(unit, user, **fields) -> models.CrimeTip:
     values = {
         "unit": unit,
         "recorded_by": user,
-        "kind": TipKind.DENUNCIATION,
+        "kind": models.TipKind.DENUNCIATION,
         "received_on": date(2021, 3, 1),
         "summary": "Tố giác trộm cắp (thử nghiệm)",
     }
-    return CrimeTip(**(values | fields))
+    return models.CrimeTip(**(values | fields))
 
 
-def accident(unit, user, **fields) -> TrafficAccident:
+def accident(unit, user, **fields) -> models.TrafficAccident:
     values = {"unit": unit, "recorded_by": user, "occurred_on": date(2021, 3, 1), "deaths": 0, "injuries": 1}
-    return TrafficAccident(**(values | fields))
+    return models.TrafficAccident(**(values | fields))
 
 
-def business(unit, user, **fields) -> ConditionalBusiness:
+def business(unit, user, **fields) -> models.ConditionalBusiness:
     values = {
         "unit": unit,
         "recorded_by": user,
-        "kind": BusinessKind.objects.get(code="lodging"),
+        "kind": models.BusinessKind.objects.get(code="lodging"),
         "name": "Nhà nghỉ Thử Nghiệm",
     }
-    return ConditionalBusiness(**(values | fields))
+    return models.ConditionalBusiness(**(values | fields))
 
 
-def inspection(business, user, **fields) -> BusinessInspection:
+def inspection(business, user, **fields) -> models.BusinessInspection:
     values = {
         "business": business,
         "recorded_by": user,
         "inspected_on": date(2021, 3, 1),
-        "kind": InspectionKind.FIRE_SAFETY,
-        "result": InspectionResult.COMPLIANT,
+        "kind": models.InspectionKind.FIRE_SAFETY,
+        "result": models.InspectionResult.COMPLIANT,
     }
-    return BusinessInspection(**(values | fields))
+    return models.BusinessInspection(**(values | fields))
 
 
-def stay(unit, user, **fields) -> ForeignerStay:
+def stay(unit, user, **fields) -> models.ForeignerStay:
     values = {
         "unit": unit,
         "recorded_by": user,
         "full_name": "Test Person",
         "nationality": "CN",
         "passport_number": "E00000001",
-        "accommodation_kind": AccommodationKind.PRIVATE_HOME,
+        "accommodation_kind": models.AccommodationKind.PRIVATE_HOME,
         "arrived_at": local(2021, 3, 1, 8, 0),
     }
-    return ForeignerStay(**(values | fields))
+    return models.ForeignerStay(**(values | fields))
 
 
-def surrender(unit, user, **fields) -> WeaponSurrender:
+def surrender(unit, user, **fields) -> models.WeaponSurrender:
     values = {"unit": unit, "recorded_by": user, "surrendered_on": date(2021, 3, 1)}
-    return WeaponSurrender(**(values | fields))
+    return models.WeaponSurrender(**(values | fields))
 
 
-def surrender_item(surrender, **fields) -> WeaponSurrenderItem:
-    return WeaponSurrenderItem(**({"surrender": surrender, "item_type": "firecrackers", "quantity": 3} | fields))
+def surrender_item(surrender, **fields) -> models.WeaponSurrenderItem:
+    return models.WeaponSurrenderItem(**({"surrender": surrender, "item_type": "firecrackers", "quantity": 3} | fields))
 
 
-def patrol(unit, user, **fields) -> Patrol:
+def patrol(unit, user, **fields) -> models.Patrol:
     values = {
         "unit": unit,
         "recorded_by": user,
         "patrolled_on": date(2021, 3, 1),
         "forces": "Công an xã",
-        "area_kind": PatrolArea.MINERAL_SITE,
+        "area_kind": models.PatrolArea.MINERAL_SITE,
     }
-    return Patrol(**(values | fields))
+    return models.Patrol(**(values | fields))
 
 
-def outreach(unit, user, **fields) -> OutreachSession:
+def outreach(unit, user, **fields) -> models.OutreachSession:
     values = {"unit": unit, "recorded_by": user, "held_on": date(2021, 3, 1), "topic": "Luật Cư trú", "attendees": 40}
-    return OutreachSession(**(values | fields))
+    return models.OutreachSession(**(values | fields))
 
 
-def mediation(unit, user, **fields) -> Mediation:
+def mediation(unit, user, **fields) -> models.Mediation:
     values = {
         "unit": unit,
         "recorded_by": user,
         "mediated_on": date(2021, 3, 1),
         "parties": "Hai hộ gia đình",
         "subject": "Tranh chấp ranh giới đất",
-        "outcome": MediationOutcome.RECONCILED,
+        "outcome": models.MediationOutcome.RECONCILED,
     }
-    return Mediation(**(values | fields))
+    return models.Mediation(**(values | fields))
 
 
-def door_check(unit, user, **fields) -> DoorToDoorCheck:
+def door_check(unit, user, **fields) -> models.DoorToDoorCheck:
     values = {"unit": unit, "recorded_by": user, "checked_on": date(2021, 3, 1), "households_checked": 25}
-    return DoorToDoorCheck(**(values | fields))
+    return models.DoorToDoorCheck(**(values | fields))
 
 
 # --- One saved record of each kind in a commune (the URL scope walk, view tests) ----------------
@@ -175,8 +154,8 @@ def record_in(kind: str, commune):
     return record
 
 
-def inspection_in(commune) -> BusinessInspection:
-    found = BusinessInspection.objects.filter(business__unit=commune).first()
+def inspection_in(commune) -> models.BusinessInspection:
+    found = models.BusinessInspection.objects.filter(business__unit=commune).first()
     if found:
         return found
     row = inspection(record_in("business", commune), recorder())

@@ -110,25 +110,24 @@ def test_extension_limit_by_number():
     assert d.tip_extension_limit(date(2021, 1, 31), 2) == date(2021, 5, 31)
 
 
-@pytest.mark.parametrize("remote, hours", [(False, 24), (True, 48)])
-def test_handover_exactly_at_the_limit_is_on_time_one_second_over_is_late(remote, hours):
-    received = datetime(2021, 6, 1, 22, 30, tzinfo=HCM)
-    due = d.handover_deadline(received, remote)
-    assert due == received + timedelta(hours=hours)
-    assert d.handed_over_on_time(received, due, remote)
-    assert not d.handed_over_on_time(received, due + SECOND, remote)
-    assert not d.handed_over_on_time(received, None, remote)
-
-
-@pytest.mark.parametrize("remote, hours", [(False, 12), (True, 24)])
-def test_declaration_exactly_at_the_limit_is_on_time_one_second_over_is_late(remote, hours):
-    arrived = datetime(2024, 2, 28, 20, 0, tzinfo=HCM)
-    due = d.declaration_deadline(arrived, remote)
-    assert due == arrived + timedelta(hours=hours)
-    assert d.declared_on_time(arrived, due, remote)
-    assert d.declared_on_time(arrived, arrived, remote)
-    assert not d.declared_on_time(arrived, due + SECOND, remote)
-    assert not d.declared_on_time(arrived, None, remote)
+@pytest.mark.parametrize(
+    "deadline, on_time, start, remote, hours",
+    [
+        (d.handover_deadline, d.handed_over_on_time, datetime(2021, 6, 1, 22, 30, tzinfo=HCM), False, 24),
+        (d.handover_deadline, d.handed_over_on_time, datetime(2021, 6, 1, 22, 30, tzinfo=HCM), True, 48),
+        (d.declaration_deadline, d.declared_on_time, datetime(2024, 2, 28, 20, 0, tzinfo=HCM), False, 12),
+        (d.declaration_deadline, d.declared_on_time, datetime(2024, 2, 28, 20, 0, tzinfo=HCM), True, 24),
+    ],
+    ids=["handover", "handover-remote", "declaration", "declaration-remote"],
+)
+def test_exactly_at_the_limit_is_on_time_one_second_over_is_late(deadline, on_time, start, remote, hours):
+    """A tip handed over (24 h, 48 h remote) or a foreigner declared (12 h, 24 h remote) in time."""
+    due = deadline(start, remote)
+    assert due == start + timedelta(hours=hours)
+    assert on_time(start, due, remote)
+    assert on_time(start, start, remote)
+    assert not on_time(start, due + SECOND, remote)
+    assert not on_time(start, None, remote)
 
 
 def test_remote_declaration_over_a_leap_day():

@@ -110,6 +110,10 @@ def test_long_deletion_reason_is_kept_whole(roles, commune_a):
 # --- Crime tips -------------------------------------------------------------------------------
 
 
+def extend(tip, user, new_deadline, extended_on, reason="Phức tạp"):
+    return services.tip_extend(tip=tip, user=user, new_deadline=new_deadline, reason=reason, extended_on=extended_on)
+
+
 def test_tip_gets_the_20_day_deadline(roles, commune_a):
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
     assert tip.deadline == date(2021, 2, 20)
@@ -118,47 +122,25 @@ def test_tip_gets_the_20_day_deadline(roles, commune_a):
 def test_tip_extensions_up_to_the_legal_limits(roles, commune_a):
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
     with pytest.raises(ValidationError) as error:
-        services.tip_extend(
-            tip=tip,
-            user=roles.officer_a,
-            new_deadline=date(2021, 4, 1),
-            reason="Phức tạp",
-            extended_on=date(2021, 2, 15),
-        )
+        extend(tip, roles.officer_a, date(2021, 4, 1), date(2021, 2, 15))
     assert "new_deadline" in error.value.message_dict
     assert "31/03/2021" in error.value.message_dict["new_deadline"][0]
     assert not CrimeTipExtension.objects.exists()
 
-    first = services.tip_extend(
-        tip=tip, user=roles.officer_a, new_deadline=date(2021, 3, 31), reason="Phức tạp", extended_on=date(2021, 2, 15)
-    )
+    first = extend(tip, roles.officer_a, date(2021, 3, 31), date(2021, 2, 15))
     tip.refresh_from_db()
     assert tip.deadline == date(2021, 3, 31)
     assert first.recorded_by == roles.officer_a
     assert tip.history.first().history_change_reason == "Extended to 31/03/2021: Phức tạp"
 
     with pytest.raises(ValidationError):
-        services.tip_extend(
-            tip=tip,
-            user=roles.officer_a,
-            new_deadline=date(2021, 6, 1),
-            reason="VKS gia hạn",
-            extended_on=date(2021, 3, 25),
-        )
-    services.tip_extend(
-        tip=tip,
-        user=roles.officer_a,
-        new_deadline=date(2021, 5, 31),
-        reason="VKS gia hạn",
-        extended_on=date(2021, 3, 25),
-    )
+        extend(tip, roles.officer_a, date(2021, 6, 1), date(2021, 3, 25), reason="VKS gia hạn")
+    extend(tip, roles.officer_a, date(2021, 5, 31), date(2021, 3, 25), reason="VKS gia hạn")
     tip.refresh_from_db()
     assert tip.deadline == date(2021, 5, 31)
 
     with pytest.raises(ValidationError) as error:
-        services.tip_extend(
-            tip=tip, user=roles.officer_a, new_deadline=date(2021, 5, 31), reason="Lần ba", extended_on=date(2021, 5, 1)
-        )
+        extend(tip, roles.officer_a, date(2021, 5, 31), date(2021, 5, 1), reason="Lần ba")
     assert "no further extension" in error.value.message_dict["new_deadline"][0]
     assert tip.extensions.count() == 2
 
@@ -189,9 +171,7 @@ def test_changing_the_receipt_date_moves_the_deadline_and_keeps_extensions_lawfu
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
     services.tip_update(tip=tip, user=roles.officer_a, received_on=date(2021, 2, 1))
     assert CrimeTip.objects.get(pk=tip.pk).deadline == date(2021, 2, 21)
-    services.tip_extend(
-        tip=tip, user=roles.officer_a, new_deadline=date(2021, 4, 1), reason="Phức tạp", extended_on=date(2021, 2, 15)
-    )
+    extend(tip, roles.officer_a, date(2021, 4, 1), date(2021, 2, 15))
     # 01/04 is 2 months after 01/02 but more than 2 months after 31/01.
     tip = CrimeTip.objects.get(pk=tip.pk)
     with pytest.raises(ValidationError) as error:
@@ -202,9 +182,7 @@ def test_changing_the_receipt_date_moves_the_deadline_and_keeps_extensions_lawfu
 
 def test_removing_an_extension_restores_the_deadline(roles, commune_a):
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
-    extension = services.tip_extend(
-        tip=tip, user=roles.officer_a, new_deadline=date(2021, 3, 20), reason="Phức tạp", extended_on=date(2021, 2, 10)
-    )
+    extension = extend(tip, roles.officer_a, date(2021, 3, 20), date(2021, 2, 10))
     tip = services.tip_extension_delete(extension=extension, user=roles.officer_a, reason="Nhập nhầm")
     assert CrimeTip.objects.get(pk=tip.pk).deadline == date(2021, 2, 20)
     assert CrimeTipExtension.history.get(history_type="-").history_change_reason == "Nhập nhầm"
@@ -212,9 +190,7 @@ def test_removing_an_extension_restores_the_deadline(roles, commune_a):
 
 def test_tip_delete_keeps_the_extensions_history(roles, commune_a):
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a))
-    services.tip_extend(
-        tip=tip, user=roles.officer_a, new_deadline=date(2021, 3, 20), reason="Phức tạp", extended_on=date(2021, 2, 10)
-    )
+    extend(tip, roles.officer_a, date(2021, 3, 20), date(2021, 2, 10))
     services.tip_delete(tip=tip, user=roles.officer_a, reason="Không thuộc thẩm quyền, nhập sai")
     assert not CrimeTip.objects.exists() and not CrimeTipExtension.objects.exists()
     for model in (CrimeTip, CrimeTipExtension):
@@ -337,16 +313,8 @@ def test_an_extension_may_reach_the_next_working_day_of_art_134(roles, commune_a
     # Received 1/3/2021: 2 months end on Saturday 1/5 (a holiday); 3/5 is the day in lieu of 1/5.
     tip = services.tip_create(user=roles.officer_a, **tip_fields(commune_a, received_on=date(2021, 3, 1)))
     with pytest.raises(ValidationError) as error:
-        services.tip_extend(
-            tip=tip,
-            user=roles.officer_a,
-            new_deadline=date(2021, 5, 5),
-            reason="Phức tạp",
-            extended_on=date(2021, 3, 15),
-        )
+        extend(tip, roles.officer_a, date(2021, 5, 5), date(2021, 3, 15))
     assert "04/05/2021" in error.value.message_dict["new_deadline"][0]
-    services.tip_extend(
-        tip=tip, user=roles.officer_a, new_deadline=date(2021, 5, 4), reason="Phức tạp", extended_on=date(2021, 3, 15)
-    )
+    extend(tip, roles.officer_a, date(2021, 5, 4), date(2021, 3, 15))
     tip.refresh_from_db()
     assert tip.deadline == date(2021, 5, 4)  # the stored deadline is the legal one: pages and targets read it

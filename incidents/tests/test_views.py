@@ -485,6 +485,18 @@ def test_tips_page_lists_overdue_and_due_soon_most_urgent_first(roles, client_fo
     assert len(district.context["page"]) == 4
 
 
+def extend(client, tip, new_deadline, today):
+    """Post the tip page's extension form: to `new_deadline`, extended on `today`."""
+    return client.post(
+        url("tip_extend", tip.pk),
+        {
+            "extend-new_deadline": new_deadline.isoformat(),
+            "extend-extended_on": today.isoformat(),
+            "extend-reason": "Phức tạp",
+        },
+    )
+
+
 @pytest.mark.todays_map  # today's work: on the map of 1/7/2025
 def test_hand_over_extend_and_decide_from_the_tip_page(roles, client_for, commune_a):
     today = timezone.localdate()
@@ -501,27 +513,13 @@ def test_hand_over_extend_and_decide_from_the_tip_page(roles, client_for, commun
     assert tip.handed_over_at is not None
 
     beyond = today - timedelta(days=10) + timedelta(days=70)
-    response = client.post(
-        url("tip_extend", tip.pk),
-        {
-            "extend-new_deadline": beyond.isoformat(),
-            "extend-extended_on": today.isoformat(),
-            "extend-reason": "Phức tạp",
-        },
-    )
+    response = extend(client, tip, beyond, today)
     assert response.status_code == 400
     assert "at most 2 months after receipt" in " ".join(response.context["extend_form"].errors["new_deadline"])
     assert not CrimeTipExtension.objects.exists()
 
     lawful = today + timedelta(days=30)
-    response = client.post(
-        url("tip_extend", tip.pk),
-        {
-            "extend-new_deadline": lawful.isoformat(),
-            "extend-extended_on": today.isoformat(),
-            "extend-reason": "Phức tạp",
-        },
-    )
+    response = extend(client, tip, lawful, today)
     assert response.status_code == 302
     tip.refresh_from_db()
     assert tip.deadline == lawful
@@ -550,14 +548,7 @@ def test_an_extension_entered_by_mistake_is_deleted_with_a_reason(roles, client_
     tip = f.tip(commune_a, roles.officer_a, received_on=today - timedelta(days=5))
     tip.save()
     client = client_for(roles.officer_a)
-    client.post(
-        url("tip_extend", tip.pk),
-        {
-            "extend-new_deadline": (today + timedelta(days=40)).isoformat(),
-            "extend-extended_on": today.isoformat(),
-            "extend-reason": "Phức tạp",
-        },
-    )
+    extend(client, tip, today + timedelta(days=40), today)
     extension = tip.extensions.get()
     assert client.post(url("tip_extension_delete", extension.pk), {"reason": "Nhầm"}).status_code == 302
     tip.refresh_from_db()

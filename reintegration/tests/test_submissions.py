@@ -5,15 +5,8 @@ stale edit form is refused and can be reapplied, a database failure keeps what t
 import pytest
 from django.urls import reverse
 
+from basecurity.testing import submissions
 from basecurity.testing.html import form_values
-from basecurity.testing.submissions import (
-    Pages,
-    assert_created_once,
-    assert_database_failure_keeps_the_text,
-    assert_stale_edit_refused,
-    logged_in,
-    message_texts,
-)
 from reintegration.models import Person, Reoffence, Status, SupportAction
 
 from .factories import make_person
@@ -21,8 +14,8 @@ from .factories import make_person
 pytestmark = pytest.mark.django_db
 
 
-def person_pages() -> Pages:
-    return Pages(
+def person_pages() -> submissions.Pages:
+    return submissions.Pages(
         create_url=reverse("reintegration:person_create"),
         edit_url=lambda person: reverse("reintegration:person_update", args=[person.pk]),
         detail_url=lambda person: reverse("reintegration:person_detail", args=[person.pk]),
@@ -33,15 +26,15 @@ def person_pages() -> Pages:
 
 
 def test_a_person_form_posted_twice_registers_one_person(roles, client_for, commune_a):
-    assert_created_once(client_for(roles.officer_a), person_pages(), make_person(commune_a))
+    submissions.assert_created_once(client_for(roles.officer_a), person_pages(), make_person(commune_a))
 
 
 def test_a_save_from_a_stale_person_form_is_refused_and_can_be_reapplied(roles, commune_a):
-    assert_stale_edit_refused(roles.officer_a, person_pages(), make_person(commune_a))
+    submissions.assert_stale_edit_refused(roles.officer_a, person_pages(), make_person(commune_a))
 
 
 def test_a_database_failure_keeps_what_was_typed_about_the_person(roles, commune_a):
-    assert_database_failure_keeps_the_text(
+    submissions.assert_database_failure_keeps_the_text(
         roles.officer_a, person_pages(), make_person(commune_a), "reintegration.services.person_update"
     )
 
@@ -58,7 +51,7 @@ PAGE_FORMS = {
 def test_a_form_of_the_person_page_posted_twice_records_once(what, roles, commune_a):
     person = make_person(commune_a)
     form_id, filled, model = PAGE_FORMS[what]
-    client = logged_in(roles.officer_a)
+    client = submissions.logged_in(roles.officer_a)
     page = client.get(reverse("reintegration:person_detail", args=[person.pk]))
     data = form_values(page, f"//form[@id='{form_id}']") | filled
     assert data[f"{what}-submission_token"][0]
@@ -69,4 +62,4 @@ def test_a_form_of_the_person_page_posted_twice_records_once(what, roles, commun
     second = client.post(url, data, follow=True)
     assert model.objects.filter(person=person).count() == 1
     assert second.redirect_chain[-1][0] == reverse("reintegration:person_detail", args=[person.pk])
-    assert message_texts(second)[0].startswith("Đã lưu")
+    assert submissions.message_texts(second)[0].startswith("Đã lưu")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from basecurity.lib import history
-from basecurity.lib.tabular import CellError, RowError, parse_int, read_table, text
+from basecurity.lib.tabular import CellError, RowError, parse_int, read_filled_table, text
 
 from ..models import AssessmentAnswer, CriteriaGroup, CriteriaItem, CriteriaSet
 
@@ -43,12 +43,9 @@ def _history_user(objects, user):
 
 
 def load_criteria(criteria_set: CriteriaSet, data: bytes, filename: str, *, user=None) -> LoadResult:
-    table = read_table(data, filename, COLUMNS)
+    table = read_filled_table(data, filename, COLUMNS)
     result = LoadResult(errors=list(table.errors))
     if result.errors:
-        return result
-    if not table.rows:
-        result.errors.append(RowError(0, "", _("The file has no rows to import.")))
         return result
     group_names: dict[int, str] = {}
     criteria: dict[tuple[int, int], str] = {}
