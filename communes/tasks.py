@@ -12,16 +12,16 @@ from celery import shared_task
 from . import jobs
 
 
-@shared_task(name="communes.import_validate", acks_late=True, ignore_result=True)
+@shared_task(name="communes.import_validate", acks_late=True, ignore_result=True)  # type: ignore[untyped-decorator]  # celery has no types
 def import_validate(job_id: int) -> None:
     jobs.validate(job_id)
 
 
-@shared_task(name="communes.import_write", acks_late=True, ignore_result=True)
+@shared_task(name="communes.import_write", acks_late=True, ignore_result=True)  # type: ignore[untyped-decorator]  # celery has no types
 def import_write(job_id: int) -> None:
     jobs.write(job_id)
 
 
-@shared_task(name="communes.purge_import_files", ignore_result=True)
-def purge_import_files() -> dict:
+@shared_task(name="communes.purge_import_files", ignore_result=True)  # type: ignore[untyped-decorator]  # celery has no types
+def purge_import_files() -> dict[str, int]:
     return jobs.purge()
