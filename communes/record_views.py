@@ -5,14 +5,16 @@ the user's scope under the list's filters (records.filtered), so an export holds
 rows of its list, all pages at once.
 """
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from .permissions import has_capability, require
-from .record_kinds import KINDS, RecordKind, export_heading, export_target, filtered
+from .record_kinds import KINDS, RecordKind, Records, export_heading, export_target, filtered
 
 PAGE_SIZE = 25
 FORMATS = {
@@ -22,12 +24,12 @@ FORMATS = {
 LAYOUTS = ("people", "import")
 
 
-def paginate(request, records, per_page: int = PAGE_SIZE):
+def paginate(request: HttpRequest, records: Records, per_page: int = PAGE_SIZE) -> Page[Any]:
     """The page of `records` asked for (?page=): every list pages through here."""
     return Paginator(records, per_page).get_page(request.GET.get("page"))
 
 
-def list_context(request, kind: RecordKind, page, **extra) -> dict:
+def list_context(request: HttpRequest, kind: RecordKind, page: Page[Any], **extra: Any) -> dict[str, Any]:
     """What templates/records/list.html reads."""
     can_import = bool(kind.import_url) and has_capability(request.user, kind.write)
     return {
@@ -42,7 +44,7 @@ def list_context(request, kind: RecordKind, page, **extra) -> dict:
 
 
 @login_required
-def record_list(request, kind: str):
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     record_kind = KINDS[kind]
     require(request.user, record_kind.read)
     filterset, records = filtered(record_kind, request.user, request.GET)
@@ -58,7 +60,7 @@ def record_list(request, kind: str):
 
 
 @login_required
-def export(request, kind: str, fmt: str):
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The list's rows (scope, filters and search of the list page) as CSV or XLSX: for people by
     default, in the import layout with ?layout=import."""
     target = export_target(kind)
