@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 SnapshotRow = tuple[int, str, str, Decimal | None, dict[str, Any]]
 FiguresRow = tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]
 Key = dict[str, date]  # period_start, period_end, as_of
+Snapshots = list[SnapshotRow]
+Figures = list[FiguresRow]
+Run = ComputationRun | None
 
 SNAPSHOT_KEY = ["unit", "target", "period_start", "period_end", "as_of"]
 FIGURES_KEY = ["unit", "period_start", "period_end", "as_of"]
@@ -136,14 +139,7 @@ SELECT count(*) FILTER (WHERE changed) FROM compared
 """
 
 
-def _store_in_sql(
-    year: int,
-    key: Key,
-    snapshots: list[SnapshotRow],
-    figures: list[FiguresRow],
-    now: datetime,
-    run: ComputationRun | None,
-) -> int:
+def _store_in_sql(year: int, key: Key, snapshots: Snapshots, figures: Figures, now: datetime, run: Run) -> int:
     common = {"year": year, **key, "now": now, "run_id": run.pk if run is not None else None}
     snapshot_rows = [
         {
@@ -177,14 +173,7 @@ def _store_in_sql(
 # --- Other databases: compared in Python -----------------------------------------------------------
 
 
-def _store_compared(
-    year: int,
-    key: Key,
-    snapshots: list[SnapshotRow],
-    figures: list[FiguresRow],
-    now: datetime,
-    run: ComputationRun | None,
-) -> int:
+def _store_compared(year: int, key: Key, snapshots: Snapshots, figures: Figures, now: datetime, run: Run) -> int:
     unit_ids = [row[0] for row in figures]
     before_snapshots = {
         (unit_id, target): (status, threshold, result)
@@ -238,14 +227,7 @@ def _decimal(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _bulk_upsert(
-    year: int,
-    key: Key,
-    snapshots: list[SnapshotRow],
-    figures: list[FiguresRow],
-    now: datetime,
-    run: ComputationRun | None,
-) -> None:
+def _bulk_upsert(year: int, key: Key, snapshots: Snapshots, figures: Figures, now: datetime, run: Run) -> None:
     common = {"year": year, "computed_at": now, "run": run, **key}
     if snapshots:
         Snapshot.objects.bulk_create(
