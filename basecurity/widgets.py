@@ -11,10 +11,11 @@ dd/mm/yyyy first, ISO still accepted. Every form uses these classes; a filter fo
 from typing import Any
 
 from django import forms
+from django.forms.widgets import DateTimeBaseInput
 from django.utils.translation import gettext_lazy as _
 
 
-class _Typed:
+class _Typed(DateTimeBaseInput):
     """The attributes shared by the three inputs; `kind` tells static/js/dates.js which picker to open,
     an attribute `data-max-date` (ISO) the last day it offers."""
 
@@ -24,8 +25,8 @@ class _Typed:
     pattern = ""
     example: Any = ""  # a lazy translation
 
-    def __init__(self, attrs=None):
-        defaults = {
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults: dict[str, Any] = {
             "placeholder": self.shape,
             "pattern": self.pattern,
             "inputmode": "numeric",

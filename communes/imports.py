@@ -42,7 +42,7 @@ class ImportKind:
     label: Any  # what the file holds, plural (a lazy translation): "incidents"
     capability: Capability  # what the importing user needs at the rows' units
     records_url: str  # the URL name of the list where the imported records are shown
-    guide: Callable[[], list[dict]]  # tabular.guide rows: columns, titles, allowed values
+    guide: Callable[[], list[dict[str, Any]]]  # tabular.guide rows: columns, titles, allowed values
 
     def template(self) -> bytes:
         """The import layout with no rows ("Tệp mẫu để nhập"), to fill in and upload."""
@@ -100,7 +100,7 @@ class UnitRowsImporter(tabular.Importer):
     dated_units = True
     uses_villages = False
 
-    def prepare(self, rows) -> None:
+    def prepare(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
         codes = {unit_code(values.get("unit_code", "")) for _row, values in rows}
         codes.discard("")
         self.units: dict[str, list[AdministrativeUnit]] = {}
@@ -119,7 +119,7 @@ class UnitRowsImporter(tabular.Importer):
         # Reads each unit's locks once for the whole file; a backfill skips only the automatic lock.
         self.locks = LockChecker(automatic=not self.backfill)
 
-    def unit(self, value, row: int, errors: list[RowError], *, on=None) -> AdministrativeUnit | None:
+    def unit(self, value: Any, row: int, errors: list[RowError], *, on: Any = None) -> AdministrativeUnit | None:
         """The unit the code names (on the row's date `on`, a cell value, when `dated_units`)."""
         code = unit_code(value)
         if not code:
@@ -158,7 +158,7 @@ class UnitRowsImporter(tabular.Importer):
         return unit
 
     def village(
-        self, unit: AdministrativeUnit | None, value, row: int, errors: list[RowError]
+        self, unit: AdministrativeUnit | None, value: Any, row: int, errors: list[RowError]
     ) -> AdministrativeUnit | None:
         """The village of `unit` named in the cell (empty: none)."""
         name = tabular.restore_text(value)
@@ -189,7 +189,9 @@ class UnitRowsImporter(tabular.Importer):
             )
         return village
 
-    def check_lock(self, unit, day, row: int, column: str, errors: list[RowError]) -> None:
+    def check_lock(
+        self, unit: AdministrativeUnit | None, day: date | None, row: int, column: str, errors: list[RowError]
+    ) -> None:
         """A row dated in a locked period of its unit (communes/locks.py) is refused at `column`."""
         if unit is not None and day is not None and (message := self.locks.reason(unit, day)):
             errors.append(RowError(row, column, message))

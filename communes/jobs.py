@@ -22,20 +22,28 @@ from __future__ import annotations
 import functools
 import logging
 import uuid
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from basecurity.lib import tabular
+from basecurity.lib.tabular import RowError
 
 from .imports import REGISTRY, ImportKind
 from .models import ImportJob
 from .permissions import root_units
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +54,10 @@ State = ImportJob.State
 # --- the request's side ---------------------------------------------------------------------------
 
 
-def job_start(*, user, kind: ImportKind, upload) -> ImportJob:
+def job_start(*, user: User, kind: ImportKind, upload: UploadedFile[bytes]) -> ImportJob:
     """Store the uploaded file and queue its validation (sent once this transaction commits)."""
+    if upload.name is None or upload.size is None:  # a form's uploaded file always has both
+        raise ValueError("The uploaded file has no name or no size.")
     roots = root_units(user, kind.capability)
     job = ImportJob(
         user=user,
@@ -155,7 +165,7 @@ def write(job_id: int) -> None:
         cache.delete(_progress_key(job_id))
 
 
-def purge(now=None) -> dict[str, int]:
+def purge(now: datetime | None = None) -> dict[str, int]:
     """Remove the files of jobs not confirmed in IMPORT_CONFIRM_HOURS (the job fails), fail the jobs
     stuck longer than IMPORT_JOB_TIME_LIMIT, and remove any file a finished job still has."""
     now = now or timezone.now()
@@ -184,16 +194,17 @@ def purge(now=None) -> dict[str, int]:
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _importer(job: ImportJob, *, progress) -> tabular.Importer:
+def _importer(job: ImportJob, *, progress: tabular.Progress) -> tabular.Importer:
     return REGISTRY[job.kind].importer(user=job.user, progress=progress)
 
 
 def _read(job: ImportJob) -> bytes:
     with job.file.open("rb") as stored:
-        return stored.read()
+        data: bytes = stored.read()
+    return data
 
 
-def _progress_in_row(job_id: int):
+def _progress_in_row(job_id: int) -> tabular.Progress:
     """Validation runs outside a transaction: its progress is written to the job's row."""
 
     def report(_phase: str, done: int, total: int) -> None:
@@ -206,7 +217,7 @@ def _progress_key(job_id: int) -> str:
     return f"import-job-progress:{job_id}"
 
 
-def _progress_in_cache(job_id: int):
+def _progress_in_cache(job_id: int) -> tabular.Progress:
     """The write runs in one transaction, invisible to the job page until it commits: its progress
     goes to the cache (shared by the web and the workers with a Redis CACHE_URL; otherwise the page
     shows the job writing, without numbers)."""
@@ -220,13 +231,14 @@ def _progress_in_cache(job_id: int):
 def progress_of(job: ImportJob) -> tuple[str, int, int] | None:
     """(phase, done, total) of a running job, or None when unknown."""
     if job.state == State.WRITING:
-        return cache.get(_progress_key(job.pk))
+        progress: tuple[str, int, int] | None = cache.get(_progress_key(job.pk))
+        return progress
     if job.state == State.VALIDATING and job.total:
         return ("validating", job.done, job.total)
     return None
 
 
-def _finish(job: ImportJob, state: str, *, errors=()) -> None:
+def _finish(job: ImportJob, state: str, *, errors: Sequence[RowError] = ()) -> None:
     job.state, job.finished_at = state, timezone.now()
     if errors:
         job.error_count = len(errors)
@@ -243,7 +255,7 @@ def _fail(job_id: int, message: str, error: Exception | None = None) -> None:
     _fail_all(ImportJob.objects.filter(pk=job_id).exclude(state__in=ImportJob.FINISHED), message, remove_file=False)
 
 
-def _fail_all(jobs, message: str, *, remove_file: bool) -> int:
+def _fail_all(jobs: QuerySet[ImportJob], message: str, *, remove_file: bool) -> int:
     failed = 0
     for job_id in jobs.values_list("pk", flat=True):
         with transaction.atomic():

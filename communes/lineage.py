@@ -12,6 +12,7 @@ records: the engine applies the resulting map to its grouped SQL rows.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,8 +22,10 @@ from basecurity.lib.official import short_date
 
 from .models import AdministrativeUnit, Level, Transfer, UnitLineage
 
+Span = tuple[date, date]  # a period compared: its first and last day
 
-def heirs(codes: dict[int, str], lineage_rows, as_of: date | None = None) -> dict[int, int]:
+
+def heirs(codes: dict[int, str], lineage_rows: Iterable[UnitLineage], as_of: date | None = None) -> dict[int, int]:
     """{predecessor id: successor id its records fold into} from lineage rows (dated by `as_of`).
 
     A whole transfer names the heir; a part transfer does when the successor kept the predecessor's
@@ -47,7 +50,7 @@ class Stretch:
     start: date
     until: date
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str]:
         return {
             "code": self.unit.code,
             "name": self.unit.name,
@@ -80,7 +83,7 @@ def _life_within(unit: AdministrativeUnit, start: date, end: date) -> tuple[date
     return (first, last) if first <= last else None
 
 
-def uncovered(unit: AdministrativeUnit, spans) -> list[Stretch]:
+def uncovered(unit: AdministrativeUnit, spans: Iterable[Span]) -> list[Stretch]:
     """The days of `spans` ((start, end) pairs) in `unit`'s life whose records are not held."""
     stretches = []
     for start, end in spans:
@@ -108,7 +111,11 @@ def _merge(stretches: list[Stretch]) -> list[Stretch]:
 
 
 def fold_map(
-    listed: list[AdministrativeUnit], candidates: list[AdministrativeUnit], lineage_rows, as_of: date, spans
+    listed: list[AdministrativeUnit],
+    candidates: list[AdministrativeUnit],
+    lineage_rows: Iterable[UnitLineage],
+    as_of: date,
+    spans: Sequence[Span],
 ) -> FoldMap:
     """The fold map at `as_of` for `listed` units (valid on `as_of`), from `candidates` (every unit whose
     records may count: the listed ones and their predecessors) and the lineage rows among them.
@@ -117,23 +124,23 @@ def fold_map(
     """
     by_id = {unit.pk: unit for unit in candidates}
     by_id.update({unit.pk: unit for unit in listed})
-    lineage_rows = [row for row in lineage_rows if row.date <= as_of]
-    heir = heirs({pk: unit.code for pk, unit in by_id.items()}, lineage_rows)
+    rows = [row for row in lineage_rows if row.date <= as_of]
+    heir = heirs({pk: unit.code for pk, unit in by_id.items()}, rows)
     listed_ids = {unit.pk for unit in listed}
 
-    def resolve(unit_id: int, seen=()) -> int | None:
+    def resolve(unit_id: int, seen: tuple[int, ...] = ()) -> int | None:
         if unit_id in listed_ids:
             return unit_id
         unit = by_id.get(unit_id)
         if unit is None or unit_id in seen:
             return None
         if unit.level == Level.VILLAGE:
-            return resolve(unit.parent_id, (*seen, unit_id))
+            return resolve(unit.parent_id, (*seen, unit_id)) if unit.parent_id is not None else None
         if unit_id in heir:
             return resolve(heir[unit_id], (*seen, unit_id))
         return None
 
-    target = {}
+    target: dict[int, int] = {}
     for unit_id in by_id:
         resolved = resolve(unit_id)
         if resolved is not None:
@@ -144,7 +151,7 @@ def fold_map(
     part_without_records: dict[int, list[int]] = defaultdict(
         list
     )  # successor id -> predecessors whose share is unknown
-    for row in lineage_rows:
+    for row in rows:
         if row.transfer != Transfer.PART:
             continue
         moved = [village.pk for village in row.villages.all()] if row.pk else []
@@ -207,7 +214,9 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(segments[:depth]) + "/" for depth in range(1, len(segments))]
 
 
-def candidates_for(listed: list[AdministrativeUnit], root: AdministrativeUnit | None, as_of: date):
+def candidates_for(
+    listed: list[AdministrativeUnit], root: AdministrativeUnit | None, as_of: date
+) -> tuple[list[AdministrativeUnit], list[UnitLineage]]:
     """(candidate units, lineage rows): every commune-level unit whose records may fold into `listed`.
 
     Two queries: the lineage up to `as_of` (a few rows per change of the map), then the units of the
@@ -271,15 +280,17 @@ def incomplete_note(stretches: list[Stretch], language: str = "vi", context: Adm
     for unit_stretches in by_unit.values():
         unit = unit_stretches[0].unit
         parent = unit.parent if unit.parent_id else None
-        former = parent is not None and parent.level == Level.DISTRICT
-        if former and context is not None and context.path.startswith(parent.path):
-            former = False
+        # The former district named after the unit: its own, unless it is `context`'s.
+        former = None
+        if parent is not None and parent.level == Level.DISTRICT:
+            if context is None or not context.path.startswith(parent.path):
+                former = parent.name
         if vietnamese:
-            origin = f" ({_district_short(parent.name)} cũ)" if former else ""
+            origin = f" ({_district_short(former)} cũ)" if former is not None else ""
             days = " và ".join(f"từ {short_date(s.start)} đến {short_date(s.until)}" for s in unit_stretches)
             parts.append(f"{running_name(unit)}{origin} {days}")
         else:
-            origin = f" (former {parent.name})" if former else ""
+            origin = f" (former {former})" if former is not None else ""
             days = " and ".join(f"from {s.start:%d/%m/%Y} to {s.until:%d/%m/%Y}" for s in unit_stretches)
             parts.append(f"{unit.name}{origin} {days}")
     if len(parts) > NAMED_STRETCHES:  # a province's row: the first few units, then how many more
@@ -332,7 +343,7 @@ def history_lines(unit: AdministrativeUnit, language: str | None = None) -> list
     return lines
 
 
-def _source_name(predecessor: AdministrativeUnit, transfer: str, vietnamese: bool, main_district) -> str:
+def _source_name(predecessor: AdministrativeUnit, transfer: str, vietnamese: bool, main_district: int | None) -> str:
     """A predecessor's name; from another district than most of them, with that district ("cũ")."""
     parent = predecessor.parent if predecessor.parent_id else None
     name = running_name(predecessor) if vietnamese else predecessor.name
@@ -366,6 +377,8 @@ def unit_validity_error(unit: AdministrativeUnit, day: date) -> str | None:
             "successors": names,
             "date": short_date(rows[0].date),
         }
+    if unit.valid_from is None:  # cannot be: a unit valid from the start and not ended is valid on `day`
+        return None
     rows = list(unit.formations.select_related("predecessor").order_by("predecessor__code"))
     names = ", ".join(running_name(row.predecessor) for row in rows)
     if not names:

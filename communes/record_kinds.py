@@ -15,13 +15,15 @@ kind", lists what a declaration must hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
 from django.db.models import Model, QuerySet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +34,14 @@ from basecurity.lib.tabular import Column
 from .forms import DateInput, VillageSelect, village_label
 from .models import AdministrativeUnit, Level
 from .permissions import Capability, has_capability, scope
-from .querysets import text_search
+from .querysets import UnitScopedQuerySet, text_search
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import StrOrPromise
+
+# The records of a kind, whatever its model (their querysets are UnitScopedQuerySets).
+Records = QuerySet[Any]
 
 CHUNK_SIZE = 2000
 # (read, write) capabilities of the kinds (communes/permissions.py).
@@ -129,13 +138,13 @@ class Export:
     people: Sequence[Column]
     columns: Sequence[str] = ()
     row: Callable[[Any], list[Any]] | None = None
-    prepare: Callable[[QuerySet], QuerySet] = lambda records: records
-    rows_of: Callable[[QuerySet], QuerySet] = lambda records: records  # the list's rows → the file's
+    prepare: Callable[[Records], Records] = lambda records: records
+    rows_of: Callable[[Records], Records] = lambda records: records  # the list's rows → the file's
     title: Any = ""  # the first title row; the kind's plural name by default
     name: str = ""  # file name stem; the import kind, else the kind's key
     import_kind: str = ""  # the import kind with the same columns, if any
 
-    def rows(self, records: QuerySet, *, layout: str = "people") -> Iterable[list[Any]]:
+    def rows(self, records: Records, *, layout: str = "people") -> Iterable[list[Any]]:
         records = self.prepare(self.rows_of(records))
         for record in records.iterator(chunk_size=CHUNK_SIZE):
             if layout == "import" and self.row is not None:
@@ -143,7 +152,9 @@ class Export:
             else:
                 yield [column.value(record) for column in self.people]
 
-    def write(self, records: QuerySet, fmt: str, *, title: str, layout: str = "people", heading=()) -> bytes:
+    def write(
+        self, records: Records, fmt: str, *, title: str, layout: str = "people", heading: Sequence[str] = ()
+    ) -> bytes:
         """The records in `layout` ("people" under the `heading` lines, or "import")."""
         if layout == "import":
             columns, heading = self.columns, ()
@@ -178,7 +189,7 @@ class RecordKind:
     model: type[Model]
     url_prefix: str  # "<namespace>:<name>": <prefix>_list, and with `pages` _detail (pk), _create
     access: tuple[Capability, Capability]  # (read, write): e.g. RECORDS, PERSONS below
-    columns: tuple[ListColumn | str | tuple, ...]
+    columns: tuple[ListColumn | str | tuple[Any, ...], ...]
     place: Placement = DEFAULT_PLACEMENT
     pages: bool = True  # the app has the record's page and a create page (else the list only)
     search_fields: tuple[str, ...] = ()
@@ -189,12 +200,12 @@ class RecordKind:
     village_filter: bool = True
     related: tuple[str, ...] = ()  # select_related of the list (no query per row)
     prefetch: tuple[str, ...] = ()
-    prepare: Callable[[QuerySet], QuerySet] | None = None  # the list's annotations
+    prepare: Callable[[Records], Records] | None = None  # the list's annotations
     ordering: tuple[Any, ...] = ()  # newest first by the date when empty
-    search: Callable[[QuerySet, str, Any], QuerySet] | None = None  # (records, term, user): a special search
+    search: Callable[[Records, str, Any], Records] | None = None  # (records, term, user): a special search
     exports: dict[str, Export] = field(default_factory=dict)  # "" is the list's own; others /export/<key>-<name>
     import_url: str = ""  # the import page's URL name ("" = no import), with `import_args`
-    import_args: tuple = ()
+    import_args: tuple[Any, ...] = ()
     menu: MenuEntry | None = None
     icon: str = "bi-journal-text"
     title: Any = None  # the list's heading; the model's plural name by default
@@ -202,12 +213,12 @@ class RecordKind:
     empty_template: str = ""  # or a template saying it, given the list's context (role-dependent words)
     header_extra: str = ""  # template of extra buttons beside "New" (given `kind`, `user`)
     list_extra: str = ""  # template included under the list
-    list_context: Callable[[Any], dict] | None = None  # (user) -> what `list_extra` reads
+    list_context: Callable[[Any], dict[str, Any]] | None = None  # (user) -> what `list_extra` reads
     detail_extra: str = ""  # template included on the detail page
     create_label: Any = None
     can_create: Callable[[Any], bool] | None = None
     on_list: Callable[[Any, Any], None] | None = None  # (user, page): the read log of personal data
-    on_export: Callable[[Any, QuerySet, str], None] | None = None  # (user, records, what)
+    on_export: Callable[[Any, Records, str], None] | None = None  # (user, records, what)
     extra: dict[str, Any] = field(default_factory=dict)  # what an app's own views need besides
 
     @property
@@ -220,15 +231,15 @@ class RecordKind:
 
     # --- names and URLs ---
     @property
-    def verbose_name(self):
+    def verbose_name(self) -> StrOrPromise | None:
         return self.model._meta.verbose_name
 
     @property
-    def verbose_name_plural(self):
+    def verbose_name_plural(self) -> StrOrPromise | None:
         return self.model._meta.verbose_name_plural
 
     @property
-    def heading(self):
+    def heading(self) -> StrOrPromise | None:
         return self.title or self.verbose_name_plural
 
     @property
@@ -251,33 +262,36 @@ class RecordKind:
     def list_columns(self) -> list[ListColumn]:
         return [_column(column, index == 0) for index, column in enumerate(self.columns)]
 
-    def column_label(self, column: ListColumn):
+    def column_label(self, column: ListColumn) -> StrOrPromise:
         if column.label is not None:
-            return column.label
-        return getattr(self.model._meta.get_field(column.name), "verbose_name", column.name)
+            given: StrOrPromise = column.label
+            return given
+        label: StrOrPromise = getattr(self.model._meta.get_field(column.name), "verbose_name", column.name)
+        return label
 
     # --- the rows ---
-    def joined(self) -> QuerySet:
+    def joined(self) -> Records:
         """Every record of this kind with what its pages show (no query per row)."""
         records = self.model._default_manager.select_related(*self.related)
         if self.prefetch:
             records = records.prefetch_related(*self.prefetch)
         return self.prepare(records) if self.prepare else records
 
-    def records(self, user, capability: Capability | None = None) -> QuerySet:
+    def records(self, user: User | AnonymousUser, capability: Capability | None = None) -> Records:
         """The records of this kind in the user's scope (communes/permissions.py)."""
         return scope(self.joined(), user, capability or self.read)
 
-    def ordered(self, records: QuerySet) -> QuerySet:
+    def ordered(self, records: Records) -> Records:
         if self.ordering:
             return records.order_by(*self.ordering)
         if self.dated:  # a queryset may say what "newest" means (a stay's arrival time)
             if hasattr(records, "newest_first"):
-                return records.newest_first()
+                newest: Records = records.newest_first()
+                return newest
             return records.order_by(f"-{self.place.date}", "-id")
         return records.order_by("-created_at", "-id")
 
-    def user_can_create(self, user) -> bool:
+    def user_can_create(self, user: User | AnonymousUser) -> bool:
         if not self.pages:
             return False
         return self.can_create(user) if self.can_create else has_capability(user, self.write)
@@ -294,7 +308,7 @@ class RecordKind:
         return reverse(self.import_url, args=self.import_args) if self.import_url else ""
 
 
-def _column(column, first: bool) -> ListColumn:
+def _column(column: ListColumn | str | tuple[Any, ...], first: bool) -> ListColumn:
     if isinstance(column, ListColumn):
         return column
     if isinstance(column, str):
@@ -326,21 +340,29 @@ def export_target(key: str) -> tuple[RecordKind, Export] | None:
 
 
 class RecordFilterForm(forms.Form):
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+        if data and data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end of the period is before its start."))
         return data
 
 
-class RecordFilterSet(django_filters.FilterSet):
+class RecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no types
     """Search, period, unit and village, shared by every kind; `filterset_for` adds the kind's own.
 
     The unit and village choices are the user's units (`units`, a queryset) at the kind's levels."""
 
     record_kind: RecordKind
 
-    def __init__(self, data=None, queryset=None, *, units, user, **kwargs):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: Records | None = None,
+        *,
+        units: QuerySet[AdministrativeUnit],
+        user: User | AnonymousUser,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, queryset, **kwargs)
         self.user = user
         fields = self.form.fields
@@ -354,7 +376,7 @@ class RecordFilterSet(django_filters.FilterSet):
             )
             villages.label_from_instance = village_label
 
-    def search_records(self, records, name, value):
+    def search_records(self, records: Records, name: str, value: str) -> Records:
         term = value.strip()
         if not term:
             return records
@@ -362,13 +384,15 @@ class RecordFilterSet(django_filters.FilterSet):
             return self.record_kind.search(records, term, self.user)
         return records.filter(text_search(self.record_kind.search_fields, term))
 
-    def from_day(self, records, name, value):
+    def from_day(self, records: Records, name: str, value: date) -> Records:
         return records.filter(**{f"{self.record_kind.place.date}__gte": value})
 
-    def to_day(self, records, name, value):
+    def to_day(self, records: Records, name: str, value: date) -> Records:
         return records.filter(**{f"{self.record_kind.place.date}__lte": value})
 
-    def in_unit(self, records, name, value):
+    def in_unit(
+        self, records: UnitScopedQuerySet[Any], name: str, value: AdministrativeUnit
+    ) -> UnitScopedQuerySet[Any]:
         return records.within(value)
 
 
@@ -400,7 +424,7 @@ def filterset_for(kind: RecordKind) -> type[RecordFilterSet]:
 _FILTERSETS: dict[str, type[RecordFilterSet]] = {}
 
 
-def filtered(kind: RecordKind, user, data) -> tuple[RecordFilterSet, QuerySet]:
+def filtered(kind: RecordKind, user: User | AnonymousUser, data: QueryDict | None) -> tuple[RecordFilterSet, Records]:
     """The list's filters bound to `data` (request.GET) and its rows: the user's scope, the filters
     when they are all valid (else none, with the errors shown), in the kind's order. Lists and
     exports both call it, so a file holds exactly the rows of its list."""
@@ -416,14 +440,16 @@ def filtered(kind: RecordKind, user, data) -> tuple[RecordFilterSet, QuerySet]:
     return filterset, kind.ordered(records)
 
 
-def choice_filter(label, choices, **kwargs) -> django_filters.ChoiceFilter:
+def choice_filter(label: StrOrPromise, choices: Any, **kwargs: Any) -> django_filters.ChoiceFilter:
     """A drop-down of the list whose empty option reads "All"."""
     return django_filters.ChoiceFilter(
         label=label, choices=choices, empty_label=kwargs.pop("empty_label", _("All")), **kwargs
     )
 
 
-def export_heading(kind: RecordKind, export: Export, filterset: RecordFilterSet, user) -> list[str]:
+def export_heading(
+    kind: RecordKind, export: Export, filterset: RecordFilterSet, user: User | AnonymousUser
+) -> list[str]:
     """The title rows of an export for people: the list, its unit (filter or the user's), its period."""
     from django.utils.text import capfirst
 
@@ -439,7 +465,7 @@ def export_heading(kind: RecordKind, export: Export, filterset: RecordFilterSet,
     )
 
 
-def menu_of(capabilities) -> dict[str, list[RecordKind]]:
+def menu_of(capabilities: Collection[Capability]) -> dict[str, list[RecordKind]]:
     """The kinds each section of the menu lists for a user with `capabilities`, in order."""
     sections: dict[str, list[RecordKind]] = {}
     for kind in sorted(KINDS.values(), key=lambda kind: kind.menu.order if kind.menu else 0):

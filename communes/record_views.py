@@ -5,15 +5,18 @@ the user's scope under the list's filters (records.filtered), so an export holds
 rows of its list, all pages at once.
 """
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.paginator import Page
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from basecurity.lib import paging
 
 from .permissions import has_capability, require
-from .record_kinds import KINDS, RecordKind, export_heading, export_target, filtered
+from .record_kinds import KINDS, RecordKind, Records, export_heading, export_target, filtered
 
 PAGE_SIZE = 25
 FORMATS = {
@@ -23,13 +26,14 @@ FORMATS = {
 LAYOUTS = ("people", "import")
 
 
-def paginate(request, records, per_page: int = PAGE_SIZE):
+def paginate(request: HttpRequest, records: Records, per_page: int = PAGE_SIZE) -> Page[Any]:
     """The page of `records` asked for (?page=): every list pages through here, with the count
     capped (basecurity/lib/paging.py: "more than 5,000", pages within the first 5,000 rows)."""
-    return paging.paginate(request, records, per_page)
+    page: Page[Any] = paging.paginate(request, records, per_page)
+    return page
 
 
-def list_context(request, kind: RecordKind, page, **extra) -> dict:
+def list_context(request: HttpRequest, kind: RecordKind, page: Page[Any], **extra: Any) -> dict[str, Any]:
     """What templates/records/list.html reads."""
     can_import = bool(kind.import_url) and has_capability(request.user, kind.write)
     return {
@@ -44,7 +48,7 @@ def list_context(request, kind: RecordKind, page, **extra) -> dict:
 
 
 @login_required
-def record_list(request, kind: str):
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     record_kind = KINDS[kind]
     require(request.user, record_kind.read)
     filterset, records = filtered(record_kind, request.user, request.GET)
@@ -60,7 +64,7 @@ def record_list(request, kind: str):
 
 
 @login_required
-def export(request, kind: str, fmt: str):
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The list's rows (scope, filters and search of the list page) as CSV or XLSX: for people by
     default, in the import layout with ?layout=import."""
     target = export_target(kind)

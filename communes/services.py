@@ -1,6 +1,7 @@
 """Writes of the communes app: each one atomic, validated with full_clean()."""
 
 from datetime import timedelta
+from typing import cast
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -135,5 +136,6 @@ def unit_hand_over(*, unit: AdministrativeUnit, user=None, seats: bool = True) -
     results = unit_handed_over.send(sender=AdministrativeUnit, unit=unit, successor=successor, day=day, user=user)
     counts: dict[str, int] = {"assignments": moved}
     for _receiver, result in results:
-        counts.update(result or {})
+        # Each receiver returns its counts or None; django-stubs types a receiver's result as a str.
+        counts.update(cast("dict[str, int] | None", result) or {})
     return counts

@@ -15,22 +15,22 @@ from celery import shared_task
 from . import jobs, submissions
 
 
-@shared_task(name="communes.import_validate", acks_late=True, ignore_result=True)
+@shared_task(name="communes.import_validate", acks_late=True, ignore_result=True)  # type: ignore[untyped-decorator]  # celery has no types
 def import_validate(job_id: int) -> None:
     jobs.validate(job_id)
 
 
-@shared_task(name="communes.import_write", acks_late=True, ignore_result=True)
+@shared_task(name="communes.import_write", acks_late=True, ignore_result=True)  # type: ignore[untyped-decorator]  # celery has no types
 def import_write(job_id: int) -> None:
     jobs.write(job_id)
 
 
-@shared_task(name="communes.purge_import_files", ignore_result=True)
-def purge_import_files() -> dict:
+@shared_task(name="communes.purge_import_files", ignore_result=True)  # type: ignore[untyped-decorator]  # celery has no types
+def purge_import_files() -> dict[str, int]:
     return jobs.purge()
 
 
-@shared_task(name="communes.purge_submission_tokens", ignore_result=True)
+@shared_task(name="communes.purge_submission_tokens", ignore_result=True)  # type: ignore[untyped-decorator]  # celery has no types
 def purge_submission_tokens() -> int:
     """Delete the one-time form tokens older than SUBMISSION_TOKEN_DAYS (nightly, migration 0011)."""
     return submissions.tokens_purge()

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -289,7 +290,8 @@ def _person_rows(scope: Scope, win: Window):
     )
     persons = Person.objects.filter(returned_on__lte=cur.end)
     if scope.root is not None:
-        in_subtree = Q(unit__path__startswith=scope.root.path) | Exists(
+        # Q | Exists is a Q at run time; django-stubs types it as the Exists' Combinable.
+        in_subtree: Q | Combinable = Q(unit__path__startswith=scope.root.path) | Exists(
             PersonTransfer.objects.filter(person=OuterRef("pk"), from_unit__path__startswith=scope.root.path)
         )
         if scope.outside_ids:

@@ -18,17 +18,29 @@ concurrent run leaves the same rows.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import DEFAULT_TARGETS, ComputationRun, Snapshot, UnitFigures
 
 if TYPE_CHECKING:
+    from communes.models import AdministrativeUnit
+
     from .engine import Computation
+
+# (unit id, target, status, threshold, result) and (unit id, counts, previous counts, components).
+SnapshotRow = tuple[int, str, str, Decimal | None, dict[str, Any]]
+FiguresRow = tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]
+Key = dict[str, date]  # period_start, period_end, as_of
+Snapshots = list[SnapshotRow]
+Figures = list[FiguresRow]
+Run = ComputationRun | None
 
 SNAPSHOT_KEY = ["unit", "target", "period_start", "period_end", "as_of"]
 FIGURES_KEY = ["unit", "period_start", "period_end", "as_of"]
@@ -37,7 +49,9 @@ NO_THRESHOLD = {
 }
 
 
-def store(computation: Computation, run: ComputationRun | None, units=None) -> int:
+def store(
+    computation: Computation, run: ComputationRun | None, units: Sequence[AdministrativeUnit] | None = None
+) -> int:
     """Upsert the snapshots and figures of `units` (default: every listed unit) for `run`; returns the
     number of rows whose result changed (or are new)."""
     win = computation.window
@@ -49,11 +63,12 @@ def store(computation: Computation, run: ComputationRun | None, units=None) -> i
         return write(win.year, key, snapshots, figures, timezone.now(), run)
 
 
-def _rows(computation: Computation, units) -> tuple[list[tuple], list[tuple]]:
+def _rows(computation: Computation, units: Sequence[AdministrativeUnit]) -> tuple[list[SnapshotRow], list[FiguresRow]]:
     """The rows to store for `units`, as plain tuples: snapshots (unit id, target, status, threshold,
     result) and figures (unit id, counts, previous counts, components)."""
     by_id = {unit.id: entry for unit, entry in zip(computation.scope.units, computation.document["units"], strict=True)}
-    snapshots, figures = [], []
+    snapshots: list[SnapshotRow] = []
+    figures: list[FiguresRow] = []
     for unit in units:
         entry = by_id[unit.id]
         thresholds = computation.thresholds[unit.id]
@@ -124,7 +139,7 @@ SELECT count(*) FILTER (WHERE changed) FROM compared
 """
 
 
-def _store_in_sql(year: int, key: dict, snapshots: list, figures: list, now: datetime, run) -> int:
+def _store_in_sql(year: int, key: Key, snapshots: Snapshots, figures: Figures, now: datetime, run: Run) -> int:
     common = {"year": year, **key, "now": now, "run_id": run.pk if run is not None else None}
     snapshot_rows = [
         {
@@ -158,7 +173,7 @@ def _store_in_sql(year: int, key: dict, snapshots: list, figures: list, now: dat
 # --- Other databases: compared in Python -----------------------------------------------------------
 
 
-def _store_compared(year: int, key: dict, snapshots: list, figures: list, now: datetime, run) -> int:
+def _store_compared(year: int, key: Key, snapshots: Snapshots, figures: Figures, now: datetime, run: Run) -> int:
     unit_ids = [row[0] for row in figures]
     before_snapshots = {
         (unit_id, target): (status, threshold, result)
@@ -176,7 +191,9 @@ def _store_compared(year: int, key: dict, snapshots: list, figures: list, now: d
             )
         )
     }
-    changed, changed_snapshots, changed_figures = 0, [], []
+    changed = 0
+    changed_snapshots: list[SnapshotRow] = []
+    changed_figures: list[FiguresRow] = []
     for row in snapshots:
         unit_id, target, status, threshold, result = row
         stored = before_snapshots.get((unit_id, target))
@@ -185,31 +202,32 @@ def _store_compared(year: int, key: dict, snapshots: list, figures: list, now: d
             changed_snapshots.append(row)
         elif _decimal(stored[1]) != threshold:  # written, not counted: the result is the same
             changed_snapshots.append(row)
-    for row in figures:
-        stored = before_figures.get(row[0])
-        if stored is None or tuple(map(json.loads, stored)) != row[1:]:
+    for figures_row in figures:
+        stored_figures = before_figures.get(figures_row[0])
+        if stored_figures is None or tuple(map(json.loads, stored_figures)) != figures_row[1:]:
             changed += 1
-            changed_figures.append(row)
+            changed_figures.append(figures_row)
     UnitFigures.objects.filter(unit_id__in=unit_ids, **key).update(computed_at=now, run=run)
     _bulk_upsert(year, key, changed_snapshots, changed_figures, now, run)
     return changed
 
 
-def _fetch(queryset) -> list[tuple]:
+def _fetch(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """The rows of a values_list() as the database driver returns them: JSON columns as text (decoded
     by the caller only where needed), no per-row conversion by the ORM."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     """A stored threshold as a Decimal (PostgreSQL returns one; SQLite an int or a float of 2 decimals)."""
     return None if value is None else Decimal(str(value))
 
 
-def _bulk_upsert(year: int, key: dict, snapshots: list, figures: list, now: datetime, run) -> None:
+def _bulk_upsert(year: int, key: Key, snapshots: Snapshots, figures: Figures, now: datetime, run: Run) -> None:
     common = {"year": year, "computed_at": now, "run": run, **key}
     if snapshots:
         Snapshot.objects.bulk_create(

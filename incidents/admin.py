@@ -102,8 +102,7 @@ class ForeignerStayAdmin(RecordAdmin):
 class BusinessInspectionInline(admin.TabularInline):
     model = models.BusinessInspection
     extra = 0
-    fields = ["inspected_on", "kind", "result", "fine_vnd"]
-    readonly_fields = fields
+    fields = readonly_fields = ("inspected_on", "kind", "result", "fine_vnd")
     can_delete = False
     show_change_link = True
 

@@ -150,7 +150,7 @@ class _Demo:
         return {"unit": commune, "village": self.village(commune, index), "recorded_by": self.user}
 
     def incidents(self) -> list[models.Incident]:
-        rows = []
+        rows: list[models.Incident] = []
         for commune in self.communes:
             for year in self.years:
                 start, end = self.period(year)
@@ -227,7 +227,8 @@ class _Demo:
 
     def tips(self) -> tuple[list[models.CrimeTip], list[int]]:
         """Tips, and the indexes of those that get an extension (to their current deadline)."""
-        rows, extended = [], []
+        rows: list[models.CrimeTip] = []
+        extended: list[int] = []
         kinds = [TipKind.DENUNCIATION, TipKind.REPORT, TipKind.REPORT, TipKind.PROSECUTION_REQUEST]
         sources = [TipSource.CITIZEN, TipSource.CITIZEN, TipSource.AGENCY, TipSource.MEDIA]
         decisions = [TipDecision.PROSECUTE, TipDecision.NOT_PROSECUTE, TipDecision.PROSECUTE, TipDecision.SUSPEND]

@@ -20,6 +20,9 @@ imports back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -73,11 +76,13 @@ def _fields(model, *names: str) -> list[Column]:
     return [field_column(model, name) for name in names]
 
 
+def _surrender_total(kind: str) -> Callable[[Any], int]:
+    """The value of the `total_<kind>` annotation of a surrender row (0 when it has no such item)."""
+    return lambda r: getattr(r, f"total_{kind}") or 0
+
+
 def _surrender_totals() -> list[Column]:
-    return [
-        Column(label, lambda r, kind=kind: getattr(r, f"total_{kind}") or 0)
-        for kind, label in models.WeaponItemType.choices
-    ]
+    return [Column(label, _surrender_total(kind)) for kind, label in models.WeaponItemType.choices]
 
 
 EXPORTS: dict[str, Export] = {

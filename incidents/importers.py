@@ -48,13 +48,12 @@ as a formula is written with a leading single quote; on import that quote is rem
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -67,7 +66,16 @@ from communes.permissions import Capability
 from communes.record_kinds import lock_paths
 
 from . import deadlines, services
-from .models import CrimeTip, ForeignerStay, Incident, IncidentCategory, TipDecision, TipKind, TrafficAccident
+from .models import (
+    CrimeTip,
+    ForeignerStay,
+    Incident,
+    IncidentCategory,
+    TipDecision,
+    TipKind,
+    TrafficAccident,
+    UnitRecord,
+)
 from .signals import records_created
 
 INCIDENT_COLUMNS = ("unit_code", "village", "occurred_on", "category", "subjects", "description")
@@ -86,14 +94,14 @@ class RecordImporter(imports.UnitRowsImporter):
     model error on the right column) and implement `build(row, values, errors)`.
     """
 
-    model: type[models.Model]
+    model: type[UnitRecord]
     # The fields that make a row the same record as one already recorded: the unit, the date, the rest.
     same_record_fields: Sequence[str] = ()
     # Foreign keys set from rows read in this import: full_clean() need not query them again.
     looked_up_fields: Sequence[str] = ("unit", "village", "recorded_by")
 
     @property
-    def titles(self) -> dict[str, str]:
+    def titles(self) -> Mapping[str, str]:
         from .exports import import_titles  # exports.py builds on this module's columns
 
         return import_titles(self.kind)
@@ -103,7 +111,7 @@ class RecordImporter(imports.UnitRowsImporter):
             raise ValueError("Records are attributed to the importing user: give a user.")
         super().prepare(rows)
 
-    def instance_of(self, item: Any) -> models.Model:
+    def instance_of(self, item: Any) -> UnitRecord:
         return item
 
     def unit_name(self, item: Any) -> str:
@@ -117,7 +125,10 @@ class RecordImporter(imports.UnitRowsImporter):
         # that the fields' validators or the model's clean() check with a clearer message, and the
         # database still enforces them on insert (an IntegrityError then writes nothing).
         self.model_errors(instance, row, errors, exclude=self.looked_up_fields, validate_constraints=False)
-        unit_path, day_path = lock_paths(type(instance))
+        paths = lock_paths(type(instance))
+        if paths is None:  # a kind that period locks do not guard
+            return
+        unit_path, day_path = paths
         self.check_lock(
             record_value(instance, unit_path),
             record_value(instance, day_path),
@@ -136,7 +147,7 @@ class RecordImporter(imports.UnitRowsImporter):
         fields, date_field = self.same_record_fields, self.same_record_fields[1]
         days = [getattr(instance, date_field) for _row, instance in checked]
         existing = set(
-            self.model.objects.filter(
+            self.model._default_manager.filter(  # `objects`, the only manager of these models
                 unit__in={instance.unit_id for _row, instance in checked},
                 **{f"{date_field}__gte": min(days), f"{date_field}__lte": max(days)},
             ).values_list(*fields)

@@ -186,15 +186,17 @@ class UnitRecord(RecordedModel):
             super().clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if self.unit_id and self.unit.level != Level.COMMUNE:
+        unit = self.unit if self.unit_id else None
+        village = self.village if self.village_id and self.unit_id else None
+        if unit is not None and unit.level != Level.COMMUNE:
             errors.setdefault("unit", []).append(_("Choose a commune, ward or town (commune level)."))
         if (
-            self.village_id
-            and self.unit_id
-            and (self.village.parent_id != self.unit_id or self.village.level != Level.VILLAGE)
+            village is not None
+            and unit is not None
+            and (village.parent_id != self.unit_id or village.level != Level.VILLAGE)
         ):
             errors.setdefault("village", []).append(
-                _("This village does not belong to %(unit)s.") % {"unit": self.unit.name}
+                _("This village does not belong to %(unit)s.") % {"unit": unit.name}
             )
         day = self.map_day()
         if self.unit_id and day is not None and not errors.get("unit"):
@@ -711,12 +713,13 @@ class ForeignerStay(UnitRecord):
             errors.setdefault("declared_at", []).append(_("The declaration cannot be before the arrival."))
         if self.departed_on and self.arrived_at and self.departed_on < self.arrived_on:
             errors.setdefault("departed_on", []).append(_("The departure cannot be before the arrival."))
-        if self.business_id:
+        business = self.business if self.business_id else None
+        if business is not None:
             if self.accommodation_kind != AccommodationKind.BUSINESS:
                 errors.setdefault("business", []).append(
                     _("A lodging business goes with the accommodation “lodging business”.")
                 )
-            elif self.unit_id and self.business.unit_id != self.unit_id:
+            elif self.unit_id and business.unit_id != self.unit_id:
                 errors.setdefault("business", []).append(_("This business is in another commune."))
         if errors:
             raise ValidationError(errors)

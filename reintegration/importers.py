@@ -13,8 +13,10 @@ communes/imports.py's `UnitRowsImporter`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -91,7 +93,7 @@ class _ReintegrationImporter(imports.UnitRowsImporter):
     people: tuple[Column, ...] = ()
 
     @property
-    def titles(self) -> dict[str, str]:
+    def titles(self) -> Mapping[str, str]:
         return tabular.people_titles(self.people)
 
     def required_text(self, row: int, column: str, value, message: str, errors: list[RowError]) -> str:
@@ -395,6 +397,6 @@ for _kind, _importer in IMPORTERS.items():
             label=(Person if _kind == PersonsImporter.kind else Status)._meta.verbose_name_plural,
             capability=Capability.PERSONS_WRITE,
             records_url="reintegration:person_list",
-            guide=lambda kind=_kind: import_guide(kind),
+            guide=partial(import_guide, _kind),
         )
     )

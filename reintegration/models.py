@@ -146,12 +146,14 @@ class Person(Versioned):
         if self.citizen_id == "":
             self.citizen_id = None
         errors: dict[str, list] = {}
-        if self.unit_id and self.unit.level != Level.COMMUNE:
+        unit = self.unit if self.unit_id else None
+        village = self.village if self.village_id else None
+        if unit is not None and unit.level != Level.COMMUNE:
             errors["unit"] = [_("Choose a commune-level unit (xã, phường, thị trấn).")]
-        if self.village_id:
-            if self.village.level != Level.VILLAGE:
+        if village is not None:
+            if village.level != Level.VILLAGE:
                 errors["village"] = [_("Choose a village-level unit (thôn, khu phố, bản).")]
-            elif self.unit_id and self.village.parent_id != self.unit_id:
+            elif self.unit_id and village.parent_id != self.unit_id:
                 errors["village"] = [
                     _("%(village)s does not belong to %(unit)s.") % {"village": self.village, "unit": self.unit}
                 ]

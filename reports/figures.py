@@ -42,9 +42,12 @@ def period_figures(unit, period: periods.Period, today=None) -> dict:
     scope = engine.load_scope(unit, win.as_of, engine.spans(win))
     own = engine.own_components(scope, win)
     totals = engine.roll_up(scope, own, {item.id: item.path for item in scope.units})
-    missing = scope.fold.missing.get(scope.root.id, [])
+    root, fold = scope.root, scope.fold
+    if root is None or fold is None:  # cannot be: a scope loaded for a unit, with spans, has both
+        raise ValueError(f"No scope for {unit}.")
+    missing = fold.missing.get(root.id, [])
     thresholds = engine.Thresholds(period.year)
-    figures = totals[scope.root.id]
+    figures = totals[root.id]
     unit_thresholds = {code: thresholds.for_unit(code, unit.path) for code in engine.TARGET_CODES}
     entry = {
         "code": unit.code,

@@ -9,7 +9,9 @@ Vietnamese tailoring: letters first, then tones, then case). Order name lists wi
 """
 
 import unicodedata
+from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models.functions import Collate
 
@@ -43,7 +45,11 @@ def _primary(char: str) -> int:
     return 10 + ord(char) % 900  # punctuation and symbols: after spaces, before digits
 
 
-def vi_key(text: str) -> tuple:
+# The key of a text: its letters' primary weights, their tones, their case.
+SortKey = tuple[tuple[int, ...], tuple[int, ...], tuple[bool, ...]]
+
+
+def vi_key(text: str) -> SortKey:
     """A sort key: letters, then tones, then case (lowercase first), as ICU's Vietnamese collation."""
     letters: list[tuple[str, int, bool]] = []
     for char in unicodedata.normalize("NFD", text or ""):
@@ -73,7 +79,7 @@ def _compare(left: str | None, right: str | None) -> int:
     return (a > b) - (a < b)
 
 
-def _register(sender, connection, **kwargs) -> None:
+def _register(sender: object, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_collation(COLLATION, _compare)
 

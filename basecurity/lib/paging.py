@@ -12,18 +12,26 @@ Views call `paginate(request, queryset, per_page)`; templates include "paginatio
 `page.paginator.capped` / `page.paginator.cap` to word the count.
 """
 
-from django.core.paginator import Paginator
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 COUNT_CAP = 5000
 
+if TYPE_CHECKING:
+    _Paginator = Paginator[Any]  # generic for the type checker only: Django's class takes no subscript
+else:
+    _Paginator = Paginator
 
-class CappedPaginator(Paginator):
+
+class CappedPaginator(_Paginator):
     """A Paginator whose `count` stops at `cap` (`capped` says whether there are more rows)."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None, **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
 
@@ -44,7 +52,7 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-def paginate(request, queryset, per_page: int, *, cap: int | None = None):
+def paginate(request: HttpRequest, queryset: Any, per_page: int, *, cap: int | None = None) -> Page[Any]:
     """The page asked for in `?page=` (the first when missing or not a number, the last one within
     the cap when beyond it)."""
     return CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))

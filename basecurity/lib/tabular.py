@@ -703,18 +703,19 @@ def parse_datetime(value: Any, *, required: bool = True, allow_future: bool = Fa
         moment = value if timezone.is_aware(value) else value.replace(tzinfo=LOCAL_TIMEZONE)
     else:
         text = str(value).strip()
-        moment = None
+        parsed: datetime | None = None
         for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S"):
             try:
-                moment = datetime.strptime(text, pattern).replace(tzinfo=LOCAL_TIMEZONE)
+                parsed = datetime.strptime(text, pattern).replace(tzinfo=LOCAL_TIMEZONE)
                 break
             except ValueError:
                 continue
-        if moment is None:
+        if parsed is None:
             raise CellError(
                 _("“%(value)s” is not a date and time: write it as YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM.")
                 % {"value": text}
             )
+        moment = parsed
     check_year(moment)
     if not allow_future and moment > timezone.now():
         raise CellError(_("This date and time is in the future."))
@@ -848,8 +849,8 @@ class ImportResult:
 
 
 class Importer:
-    """One kind of import, run all or nothing. A subclass sets `kind` and `columns` (and `titles`,
-    the titles of its export for people) and says what a row means:
+    """One kind of import, run all or nothing. A subclass sets `kind` and `columns` (and overrides
+    `titles`, the titles of its export for people) and says what a row means:
 
     - `prepare(rows)`: read what the rows refer to, once for the file;
     - `build(row, values, errors)`: one row's cells parsed into what `write` takes (add a RowError
@@ -866,8 +867,6 @@ class Importer:
 
     kind: str = ""
     columns: Sequence[str] = ()
-    # Titles of an export for people → the column each stands for ("" = shown, not imported).
-    titles: Mapping[str, str] = {}
     # Model field → file column, to report a model's validation error on the right column.
     field_columns: Mapping[str, str] = {}
     PROGRESS_EVERY = 500  # rows between two progress reports
@@ -881,6 +880,11 @@ class Importer:
         self.filename = ""
 
     # --- what a subclass says ---
+
+    @property
+    def titles(self) -> Mapping[str, str]:
+        """Titles of an export for people → the column each stands for ("" = shown, not imported)."""
+        return {}
 
     def prepare(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
         """Read what the rows refer to, once for the whole file (a few queries, whatever its size)."""

@@ -23,7 +23,7 @@ def catalog_entries(po_file: Path) -> dict[str, tuple[str, bool]]:
         if block:
             fuzzy = any(b.startswith("#,") and "fuzzy" in b for b in block)
             fields: dict[str, str] = {}
-            current = None
+            current = ""  # the key a continued string ('"…"' lines) adds to
             for b in block:
                 if b.startswith("#"):
                     continue

@@ -39,7 +39,7 @@ def organisation_pages(kind: str) -> Pages:
         create_url=reverse(f"communes:{kind}_create"),
         edit_url=lambda organisation: reverse(f"communes:{kind}_update", args=[organisation.pk]),
         detail_url=lambda organisation: organisation.get_absolute_url(),
-        records=model.objects.all,
+        records=model._default_manager.all,
         text_field=text_field,
         create_data=_without_members,
     )

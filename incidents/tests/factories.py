@@ -11,9 +11,9 @@ from incidents import models
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def local(*args) -> datetime:
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """An aware datetime in Asia/Ho_Chi_Minh: local(2021, 6, 1, 8, 30)."""
-    return datetime(*args, tzinfo=HCM)
+    return datetime(year, month, day, hour, minute, tzinfo=HCM)
 
 
 def category(code: str = "crime.theft") -> models.IncidentCategory:
@@ -143,7 +143,7 @@ def recorder():
 def record_in(kind: str, commune):
     """The record of `kind` in `commune` (made and saved on first use), e.g. record_in("tip", b)."""
     model = BUILDERS[kind](commune, recorder()).__class__
-    existing = model.objects.filter(unit=commune).first()
+    existing = model._default_manager.filter(unit=commune).first()
     if existing:
         return existing
     record = BUILDERS[kind](commune, recorder())

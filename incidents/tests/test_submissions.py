@@ -68,7 +68,7 @@ def record_pages(kind: str) -> Pages:
         create_url=url("create"),
         edit_url=lambda record: url("update", record.pk),
         detail_url=lambda record: url("detail", record.pk),
-        records=KINDS[kind].model.objects.all,
+        records=KINDS[kind].model._default_manager.all,
         text_field=TEXT_FIELDS[kind],
         create_data=CREATE_DATA.get(kind, lambda values: values),
     )

@@ -60,7 +60,7 @@ def make_many(kind: str, unit, user, count: int) -> None:
         record.set_derived_fields()
         records.append(record)
     model = type(records[0])
-    model.objects.bulk_create(records)
+    model._default_manager.bulk_create(records)
     if kind == "surrender":
         WeaponSurrenderItem.objects.bulk_create(
             f.surrender_item(surrender) for surrender in WeaponSurrender.objects.filter(items__isnull=True)

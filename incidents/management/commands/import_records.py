@@ -101,8 +101,8 @@ class Command(BaseCommand):
             self.stderr.write("")  # end the progress line
         if result.errors:
             self.stderr.write(_("row\tcolumn\tmessage"))
-            for error in result.errors:
-                self.stderr.write(f"{error.row or '-'}\t{error.column or '-'}\t{error.message}")
+            for problem in result.errors:
+                self.stderr.write(f"{problem.row or '-'}\t{problem.column or '-'}\t{problem.message}")
             raise CommandError(
                 _("Nothing was imported: %(count)d problem(s) found in %(file)s.")
                 % {"count": len(result.errors), "file": path.name}
