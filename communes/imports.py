@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import F
+from django.db import models
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from basecurity.lib import tabular
 from basecurity.lib.tabular import RowError
 
 from . import lineage
-from .locks import LockChecker
+from .locks import LockChecker, record_value
 from .models import AdministrativeUnit, Level
 from .permissions import Capability, can
 
@@ -195,3 +197,121 @@ class UnitRowsImporter(tabular.Importer):
         """A row dated in a locked period of its unit (communes/locks.py) is refused at `column`."""
         if unit is not None and day is not None and (message := self.locks.reason(unit, day)):
             errors.append(RowError(row, column, message))
+
+
+# --- a record kind's import, from its declaration -------------------------------------------------
+
+
+class FieldImporter(UnitRowsImporter):
+    """The import of a record kind declared with `import_columns` (communes/record_kinds.py): each
+    column is read by its model field (a date dd/mm/yyyy or ISO, a choice by its code or its name, a
+    whole number, text), `unit_code` by the code on the row's date, `village` by its name; the model's
+    own rules and the period locks checked per row; written in one transaction, with the history rows
+    through simple-history's bulk API when the model keeps a history."""
+
+    model: type[Model]
+    date_field: str = ""
+    uses_villages = True
+
+    def build(self, row: int, values: dict[str, Any], errors: list[RowError]) -> Model:
+        fields: dict[str, Any] = {}
+        for column in self.columns:
+            if column in ("unit_code", "village"):
+                continue
+            field = _field(self.model, column)
+            value = values.get(column)
+            if field.choices:
+                fields[column] = self.choice(row, column, errors, value, _Choices(field.choices), required=True)
+            elif isinstance(field, models.DateField):
+                fields[column] = self.cell(row, column, errors, tabular.parse_date, value, required=not field.null)
+            elif isinstance(field, models.IntegerField):
+                fields[column] = self.cell(row, column, errors, tabular.parse_int, value, required=not field.blank)
+            else:
+                fields[column] = tabular.text(value)
+        unit = self.unit(values.get("unit_code"), row, errors, on=values.get(self.date_field))
+        village = self.village(unit, values.get("village"), row, errors) if "village" in self.columns else None
+        extra = {"recorded_by": self.user} if _has_field(self.model, "recorded_by") else {}
+        if "village" in self.columns:
+            extra["village"] = village
+        return self.model(unit=unit, **extra, **{name: value for name, value in fields.items() if value is not None})
+
+    def unit_name(self, item: Any) -> str:
+        unit = getattr(item, "unit", None)
+        return unit.name if unit is not None else ""
+
+    def check_row(self, item: Any, row: int, errors: list[RowError]) -> None:
+        self.model_errors(item, row, errors, exclude=("unit", "village", "recorded_by"), validate_constraints=False)
+        from .record_kinds import lock_paths  # the declarations build on this module
+
+        paths = lock_paths(self.model)
+        if paths is not None:
+            unit_path, day_path = paths
+            self.check_lock(
+                record_value(item, unit_path), record_value(item, day_path), row, day_path.split(".")[0], errors
+            )
+
+    def write(self, parsed: list[Any]) -> int:
+        if hasattr(self.model, "history"):
+            bulk_create_with_history(
+                parsed,
+                self.model,
+                batch_size=2000,
+                default_user=self.user,
+                default_change_reason=_("Imported from the file “%(name)s”") % {"name": self.filename},
+            )
+        else:
+            self.model._default_manager.bulk_create(parsed, batch_size=2000)
+        return len(parsed)
+
+
+class _Choices:
+    """A model field's choices in the shape `Importer.choice` reads (`values`, `choices`)."""
+
+    def __init__(self, choices: Any) -> None:
+        self.choices = [(str(code), label) for code, label in choices]
+        self.values = [code for code, _label in self.choices]
+
+
+def _field(model: type[Model], name: str) -> models.Field[Any, Any]:
+    """A concrete field of the model (an import column names one; a relation's reverse side never)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{model.__name__}.{name} is not a field an import can fill")
+    return field
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def register_record_kind_import(kind: Any) -> ImportKind:
+    """The import kind of a record kind declared with `import_columns` (its key is the kind's key)."""
+    columns = tuple(kind.import_columns)
+    importer = type(
+        f"{kind.model.__name__}Importer",
+        (FieldImporter,),
+        {
+            "kind": kind.key,
+            "columns": columns,
+            "model": kind.model,
+            "date_field": kind.place.date,
+            "capability": kind.write,
+            "field_columns": {column: column for column in columns},
+        },
+    )
+    people = kind.export("").people if kind.export("") is not None else ()
+    allowed = {
+        column: [(str(code), str(label)) for code, label in _field(kind.model, column).choices or ()]
+        for column in columns
+        if column not in ("unit_code", "village") and _field(kind.model, column).choices
+    }
+    return register(
+        ImportKind(
+            key=kind.key,
+            importer=importer,
+            label=kind.model._meta.verbose_name_plural,
+            capability=kind.write,
+            records_url=f"{kind.url_prefix}_list",
+            guide=lambda: tabular.guide(columns, people, allowed),
+        )
+    )

@@ -206,6 +206,9 @@ class RecordKind:
     exports: dict[str, Export] = field(default_factory=dict)  # "" is the list's own; others /export/<key>-<name>
     import_url: str = ""  # the import page's URL name ("" = no import), with `import_args`
     import_args: tuple[Any, ...] = ()
+    # The import format as the record's own fields (communes/imports.FieldImporter): "unit_code",
+    # optionally "village", then field names; the import page, template and guide follow.
+    import_columns: tuple[str, ...] = ()
     menu: MenuEntry | None = None
     icon: str = "bi-journal-text"
     title: Any = None  # the list's heading; the model's plural name by default
@@ -304,8 +307,14 @@ class RecordKind:
         """(name, title) of the other exports of the list's rows."""
         return [(name, export.title) for name, export in self.exports.items() if name]
 
+    @property
+    def importable(self) -> bool:
+        return bool(self.import_url or self.import_columns)
+
     def import_link(self) -> str:
-        return reverse(self.import_url, args=self.import_args) if self.import_url else ""
+        if self.import_url:
+            return reverse(self.import_url, args=self.import_args)
+        return reverse("imports:start", args=[self.key]) if self.import_columns else ""
 
 
 def _column(column: ListColumn | str | tuple[Any, ...], first: bool) -> ListColumn:
@@ -325,6 +334,10 @@ def register(*kinds: RecordKind) -> None:
             raise ValueError(f"record kind {kind.key!r} is declared twice")
         KINDS[kind.key] = kind
         place(kind.model, kind.place)
+        if kind.import_columns:
+            from .imports import register_record_kind_import  # the imports build on the declarations
+
+            register_record_kind_import(kind)
 
 
 def export_target(key: str) -> tuple[RecordKind, Export] | None:

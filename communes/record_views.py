@@ -35,7 +35,7 @@ def paginate(request: HttpRequest, records: Records, per_page: int = PAGE_SIZE) 
 
 def list_context(request: HttpRequest, kind: RecordKind, page: Page[Any], **extra: Any) -> dict[str, Any]:
     """What templates/records/list.html reads."""
-    can_import = bool(kind.import_url) and has_capability(request.user, kind.write)
+    can_import = kind.importable and has_capability(request.user, kind.write)
     return {
         "kind": kind,
         "page": page,

@@ -1,7 +1,7 @@
 """A new record kind is one declaration: the test kind "drug-related cases" (basecurity/testing/
 drugcases: a model, records.py, a migration) gets a list with filters, CSV and XLSX exports and a
-menu entry, all inside the user's scope, without a line of view, template or URL of its own
-beyond the list's path."""
+menu entry, and an import (page, template, guide, importer), all inside the user's scope, without a
+line of view, template or URL of its own beyond the list's path."""
 
 import csv
 import io
@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 
 from basecurity.testing.drugcases.models import DrugCase
 from basecurity.testing.html import texts, tree
+from basecurity.testing.imports import import_file
+from communes.models import ImportJob
 from communes.record_kinds import KINDS, lock_paths, placement
 from communes.tests.factories import village_of
 
@@ -109,3 +111,49 @@ def test_the_menu_lists_the_kind_for_those_who_may_read_it(roles, client_for):
     assert texts(client_for(roles.officer_a).get("/", follow=True), link) == ["Vụ việc liên quan đến ma tuý"]
     committee_page = client_for(roles.committee_a).get("/", follow=True)
     assert texts(committee_page, "//a[@id='nav-reports']") and texts(committee_page, link) == []
+
+
+def test_its_import_follows_from_the_declaration(roles, commune_a, commune_b, client_for):
+    """`import_columns` gives the kind an import page, its template and guide, and a field-driven
+    importer: codes or names of choices, dd/mm/yyyy dates, villages by name, the user's communes only,
+    all or nothing."""
+    client = client_for(roles.officer_a)
+    page = client.get(reverse("imports:start", args=["drugcase"]))
+    assert page.status_code == 200
+    assert texts(page, "//table//tr[@data-column]/td[1]/code") == [
+        "unit_code",
+        "village",
+        "detected_on",
+        "substance",
+        "persons",
+        "summary",
+    ]
+    assert reverse("imports:start", args=["drugcase"]) in client.get(LIST).content.decode()
+
+    village = village_of(commune_a)
+    good = (
+        "unit_code,village,detected_on,substance,persons,summary\r\n"
+        f"{commune_a.code},{village.name},15/03/2021,heroin,2,Tàng trữ\r\n"
+        f"{commune_a.code},,2021-04-01,Methamphetamine,1,\r\n"
+    ).encode()
+    job = import_file(client, "drugcase", good)
+    assert job.state == ImportJob.State.DONE, job.message
+    stored = list(
+        DrugCase.objects.order_by("detected_on").values_list("unit", "village", "detected_on", "substance", "persons")
+    )
+    assert stored == [
+        (commune_a.pk, village.pk, date(2021, 3, 15), "heroin", 2),
+        (commune_a.pk, None, date(2021, 4, 1), "meth", 1),
+    ]
+    assert set(DrugCase.objects.values_list("recorded_by", flat=True)) == {roles.officer_a.pk}
+
+    bad = (
+        "unit_code,village,detected_on,substance,persons,summary\r\n"
+        f"{commune_a.code},,32/01/2021,opium,1,\r\n"
+        f"{commune_b.code},,01/02/2021,heroin,-1,\r\n"
+    ).encode()
+    job = import_file(client, "drugcase", bad)
+    assert job.state == ImportJob.State.INVALID
+    columns = {(row, column) for row, column, _message in job.row_errors}
+    assert {(2, "detected_on"), (2, "substance"), (3, "unit_code"), (3, "persons")} <= columns
+    assert DrugCase.objects.count() == 2  # nothing written

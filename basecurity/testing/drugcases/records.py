@@ -1,4 +1,4 @@
-"""The whole declaration of the test kind: list, filters, exports and menu entry follow from it."""
+"""The whole declaration of the test kind: list, filters, exports, import and menu entry follow from it."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ register(
                 ]
             )
         },
+        import_columns=("unit_code", "village", "detected_on", "substance", "persons", "summary"),
         menu=MenuEntry("records", _("Drug-related cases"), order=200),
         icon="bi-capsule",
     )
