@@ -31,6 +31,7 @@ from . import lineage
 from .locks import LockChecker, record_value
 from .models import AdministrativeUnit, Level
 from .permissions import Capability, can
+from .services import records_created
 
 UNIT_CODE_WIDTH = 5  # official commune codes have 5 digits (06976); Excel drops leading zeros
 
@@ -221,11 +222,20 @@ class FieldImporter(UnitRowsImporter):
             field = _field(self.model, column)
             value = values.get(column)
             if field.choices:
-                fields[column] = self.choice(row, column, errors, value, _Choices(field.choices), required=True)
+                choices = _Choices(field.choices)
+                fields[column] = self.choice(row, column, errors, value, choices, required=not field.blank)
             elif isinstance(field, models.DateField):
-                fields[column] = self.cell(row, column, errors, tabular.parse_date, value, required=not field.null)
+                fields[column] = self.cell(row, column, errors, tabular.parse_date, value, required=not field.blank)
             elif isinstance(field, models.IntegerField):
-                fields[column] = self.cell(row, column, errors, tabular.parse_int, value, required=not field.blank)
+                positive = (
+                    models.PositiveIntegerField,
+                    models.PositiveSmallIntegerField,
+                    models.PositiveBigIntegerField,
+                )
+                minimum = 0 if isinstance(field, positive) else None
+                fields[column] = self.cell(
+                    row, column, errors, tabular.parse_int, value, required=not field.blank, minimum=minimum
+                )
             else:
                 fields[column] = tabular.text(value)
         unit = self.unit(values.get("unit_code"), row, errors, on=values.get(self.date_field))
@@ -252,7 +262,7 @@ class FieldImporter(UnitRowsImporter):
 
     def write(self, parsed: list[Any]) -> int:
         if hasattr(self.model, "history"):
-            bulk_create_with_history(
+            parsed = bulk_create_with_history(
                 parsed,
                 self.model,
                 batch_size=2000,
@@ -260,7 +270,8 @@ class FieldImporter(UnitRowsImporter):
                 default_change_reason=_("Imported from the file “%(name)s”") % {"name": self.filename},
             )
         else:
-            self.model._default_manager.bulk_create(parsed, batch_size=2000)
+            parsed = self.model._default_manager.bulk_create(parsed, batch_size=2000)
+        records_created.send(sender=self.model, records=parsed)  # bulk writes send no post_save
         return len(parsed)
 
 
@@ -296,7 +307,8 @@ def register_record_kind_import(kind: Any) -> ImportKind:
             "model": kind.model,
             "date_field": kind.place.date,
             "capability": kind.write,
-            "field_columns": {column: column for column in columns},
+            # A model error of the unit is the code's; every other field is its own column.
+            "field_columns": {"unit": "unit_code", **{column: column for column in columns}},
         },
     )
     people = kind.export("").people if kind.export("") is not None else ()

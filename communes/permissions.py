@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from basecurity.lib.collation import vi_key
+
 from .models import AdministrativeUnit, Assignment, Level, Role
 
 
@@ -187,4 +189,4 @@ def scope_label(user, capability: Capability, unit: AdministrativeUnit | None = 
         return unit.name
     if user.is_superuser:
         return gettext("all units")
-    return ", ".join(sorted(root.name for root in root_units(user, capability)))
+    return ", ".join(sorted((root.name for root in root_units(user, capability)), key=vi_key))

@@ -96,6 +96,9 @@ def lineage_saved(*, successor_ids, since) -> None:
 
 # Sent after an ended unit's seats moved to its successor, so that the apps built on communes move
 # what they manage there too (reintegration: the persons' files) without communes importing them.
+# Records written in bulk (an import's bulk_create, which sends no post_save), inside the transaction
+# that writes them: sender=model, records=[...]. The dashboards mark their figures dirty on it.
+records_created = Signal()
 unit_handed_over = Signal()  # sender=AdministrativeUnit, unit=, successor=, day=, user=
 
 

@@ -1,9 +1,10 @@
 """Signals of the incidents app for the apps built on it (they connect; incidents never imports them).
 
 `records_created(sender=model, records=[...])`: records written in bulk (an import's
-`bulk_create`, which sends no post_save), inside the transaction that writes them.
+`bulk_create`, which sends no post_save), inside the transaction that writes them. It is
+communes.services' signal, which every importer (communes/imports.py too) sends.
 """
 
-from django.dispatch import Signal
+from communes.services import records_created
 
-records_created = Signal()
+__all__ = ["records_created"]

@@ -16,6 +16,7 @@ from basecurity.testing.html import texts, tree
 from basecurity.testing.imports import import_file
 from communes.models import ImportJob
 from communes.record_kinds import KINDS, lock_paths, placement
+from communes.services import records_created
 from communes.tests.factories import village_of
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +137,18 @@ def test_its_import_follows_from_the_declaration(roles, commune_a, commune_b, cl
         f"{commune_a.code},{village.name},15/03/2021,heroin,2,Tàng trữ\r\n"
         f"{commune_a.code},,2021-04-01,Methamphetamine,1,\r\n"
     ).encode()
-    job = import_file(client, "drugcase", good)
+    told = []
+
+    def imported(sender, records, **kwargs):
+        told.append((sender, len(records)))
+
+    records_created.connect(imported)
+    try:
+        job = import_file(client, "drugcase", good)
+    finally:
+        records_created.disconnect(imported)
     assert job.state == ImportJob.State.DONE, job.message
+    assert told == [(DrugCase, 2)]  # a bulk write says so: the dashboards' figures would follow
     stored = list(
         DrugCase.objects.order_by("detected_on").values_list("unit", "village", "detected_on", "substance", "persons")
     )

@@ -16,6 +16,7 @@ from communes.permissions import (
     has_capability,
     require,
     scope,
+    scope_label,
     units_with,
 )
 from conftest import make_user
@@ -171,3 +172,10 @@ def test_assignments_are_read_once_per_user_object(roles, commune_a, commune_b, 
         can(user, C.ORGANISATION_READ, commune_a)
         can(user, C.ORGANISATION_READ, commune_b)
         capabilities_of(user)
+
+
+def test_an_exports_scope_names_the_units_in_vietnamese_order(units):
+    """Đ sorts right after D, not after Z: Xã Đạp Thanh before Xã Thanh Lâm."""
+    officer = make_user("two_communes", Role.COMMUNE_OFFICER, units["06976"])  # Thanh Lâm
+    Assignment.objects.create(user=officer, role=Role.COMMUNE_OFFICER, unit=units["06979"])  # Đạp Thanh
+    assert scope_label(officer, Capability.RECORDS_READ) == "Xã Đạp Thanh, Xã Thanh Lâm"
