@@ -248,6 +248,9 @@ class UnitFigures(models.Model):
     # Every numerator and denominator behind the unit's targets (engine.COMPONENT_KEYS), so parent
     # units can be rebuilt by summing their children's stored figures.
     components = models.JSONField(_("components"), default=dict)
+    # A fingerprint of the unit's stored rows for the period (dashboards/store.py): a run that would
+    # write the same rows compares and writes nothing but the run's mark.
+    digest = models.CharField(_("digest"), max_length=32, blank=True, default="", editable=False)
     computed_at = models.DateTimeField(_("computed at"))
     run = models.ForeignKey(
         ComputationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("run")

@@ -98,3 +98,61 @@ def test_other_periods_and_units_are_left_alone(store, units):
     assert all(row in snapshots for row in kept[0]) and all(row in figures for row in kept[1])
     assert Snapshot.objects.filter(run=run).count() == 8
     assert set(Snapshot.objects.filter(run=run).values_list("unit__code", "as_of")) == {("06970", date(2021, 6, 2))}
+
+
+def test_only_units_whose_rows_would_change_are_compared_and_written(store, units, django_user_model, commune_a):
+    """The digest of each unit's stored rows sets the unchanged units aside: a run with nothing new
+    sends no row to compare, one new record sends its commune and the district only; every unit's
+    figures still point at the last run."""
+    user = django_user_model.objects.create_user("recorder", password="x")
+    Incident.objects.bulk_create([f.incident(commune_a, user) for _ in range(3)])
+    engine.recompute(2021, YEAR_END, scope_code="202")
+    sent = []
+    write = storing._store_in_sql if store == "postgresql" else storing._store_compared
+
+    def recording(year, key, snapshots, figures, now, run):
+        sent.append(sorted({row[0] for row in figures}))
+        return write(year, key, snapshots, figures, now, run)
+
+    name = "_store_in_sql" if store == "postgresql" else "_store_compared"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(storing, name, recording)
+        if store == "orm":
+            patch.setattr(storing, "_store_in_sql", recording)
+        quiet = engine.recompute(2021, YEAR_END, scope_code="202")
+        assert sent == [] and quiet.rows_changed == 0
+        assert UnitFigures.objects.filter(run=quiet).count() == 9
+
+        f.incident(commune_a, user).save()
+        one = engine.recompute(2021, YEAR_END, scope_code="202")
+    district = UnitFigures.objects.get(unit__code="202").unit_id
+    assert sent == [sorted([commune_a.id, district])]
+    assert one.rows_changed == 4 and UnitFigures.objects.filter(run=one).count() == 9
+    assert Snapshot.objects.get(unit=commune_a, target="crime_reduction").result["current"] == 4
+
+
+def test_a_change_of_the_rules_output_reaches_every_snapshot(store, units, monkeypatch):
+    """The digest is of what the rules produced, not of the figures alone: when the code that judges
+    changes (a new release), the next run rewrites the results it changes even though no record did."""
+    engine.recompute(2021, YEAR_END, scope_code="202")
+    judge = engine.judge
+
+    def judged_with_a_note(figures, thresholds):
+        results = judge(figures, thresholds)
+        results["crime_reduction"] = {**results["crime_reduction"], "note": "rules v2"}
+        return results
+
+    monkeypatch.setattr(engine, "judge", judged_with_a_note)
+    run = engine.recompute(2021, YEAR_END, scope_code="202")
+    assert run.rows_changed == 9
+    assert set(Snapshot.objects.filter(target="crime_reduction").values_list("result__note", flat=True)) == {"rules v2"}
+
+
+def test_figures_without_a_digest_are_compared_in_full(store, units):
+    """Rows stored before the digest existed (or edited by hand) carry none: they are compared and
+    written like new ones, and nothing is counted when they hold the same figures."""
+    engine.recompute(2021, YEAR_END, scope_code="202")
+    UnitFigures.objects.update(digest="")
+    run = engine.recompute(2021, YEAR_END, scope_code="202")
+    assert run.rows_changed == 0
+    assert "" not in set(UnitFigures.objects.values_list("digest", flat=True))
