@@ -8,7 +8,7 @@ class BasecurityConfig(AppConfig):
     verbose_name = "basecurity"
 
     def ready(self):
-        from . import files, hygiene
+        from . import files, hygiene, middleware  # noqa: F401  (middleware: the login signal's receiver)
         from .lib import collation
 
         hygiene.install()

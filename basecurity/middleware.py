@@ -1,4 +1,5 @@
-"""Session lifetime (the idle limit is SESSION_COOKIE_AGE; this adds the absolute one) and language."""
+"""Session lifetime (the idle limit SESSION_COOKIE_AGE, the absolute one SESSION_ABSOLUTE_LIFETIME)
+and language."""
 
 import time
 
@@ -12,26 +13,38 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 SESSION_STARTED_KEY = "basecurity_session_started"
+SESSION_RENEWED_KEY = "basecurity_session_renewed"
 
 
 @receiver(user_logged_in)
 def _remember_login_time(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_STARTED_KEY] = time.time()
+        request.session[SESSION_STARTED_KEY] = request.session[SESSION_RENEWED_KEY] = time.time()
 
 
-class AbsoluteSessionLifetimeMiddleware:
-    """Log a user out once SESSION_ABSOLUTE_LIFETIME has passed since login, however active."""
+class SessionLifetimeMiddleware:
+    """A signed-in session ends SESSION_COOKIE_AGE after its last renewal (idle) and
+    SESSION_ABSOLUTE_LIFETIME after login, however active.
+
+    A request renews the session (saved with a new expiry, the cookie sent again) when the last
+    renewal is SESSION_RENEW_AFTER seconds old or more, not on every request: saving it every time
+    was a write and a transaction on each page (docs/benchmarks.md, "Lists that scale"). The idle
+    limit is thus kept to within SESSION_RENEW_AFTER.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            started = request.session.setdefault(SESSION_STARTED_KEY, time.time())
-            if time.time() - started > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
+            now = time.time()
+            session = request.session
+            started = session.setdefault(SESSION_STARTED_KEY, now)
+            if now - started > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
                 logout(request)
                 return redirect_to_login(request.get_full_path())
+            if now - session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_AFTER:
+                session[SESSION_RENEWED_KEY] = now  # modified: SessionMiddleware saves it
         return self.get_response(request)
 
 

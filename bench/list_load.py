@@ -15,7 +15,8 @@ over a fixed mix of list pages: the incident list (first page, a filtered page, 
 crime tip list, the person list. Each thread opens a connection per request (gunicorn's sync
 workers close it anyway) and times the whole response. It prints, per level and per page, the
 requests, the rate, p50 / p95 / p99 and the errors (any status but 200, or a failed connection),
-with the CPU time gunicorn's workers spent per request and the machine's load average.
+with the CPU time gunicorn's workers, PostgreSQL and the client itself spent per request (they share
+the machine's cores) and the machine's load average.
 `--json FILE` also writes the figures.
 """
 
@@ -222,6 +223,21 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     return total
 
 
+def database_cpu_seconds() -> float:
+    """User + system CPU time of the PostgreSQL processes so far (their command line starts with
+    "postgres"; Linux /proc, readable when they run as another user; 0 elsewhere)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if name.split("(", 1)[1].startswith("postgres"):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def run_level(port: int, sessions: dict, mix: list[Page], threads: int, seconds: float, max_requests: int) -> dict:
     results = Results()
     deadline = time.monotonic() + seconds
@@ -299,6 +315,7 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=5000, help="Requests per level at most.")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (docs/operations.md: 3).")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    parser.add_argument("--only", default="", help="Only the pages whose name contains this (e.g. 'page 100').")
     args = parser.parse_args()
     url = bench_url()
     database_name(url)  # refuses the project's own databases
@@ -312,21 +329,26 @@ def main() -> int:
     server = start_gunicorn(url, port, args.workers)
     try:
         sessions = {username: log_in(port, username) for username in users}
-        mix = pages()
+        mix = [page for page in pages() if args.only in page.name]
         for page in mix:  # warm-up: each worker process loads its code and its caches
             for _ in range(args.workers):
                 request(port, "GET", page.path, sessions[page.user])
         levels = [int(level) for level in args.levels.split(",")]
         summaries = []
         for threads in levels:
-            cpu = server_cpu_seconds(server)
+            cpu, database, client = server_cpu_seconds(server), database_cpu_seconds(), time.process_time()
             summary = run_level(port, sessions, mix, threads, args.seconds, args.max_requests)
-            summary["all"]["server_cpu_ms"] = (server_cpu_seconds(server) - cpu) * 1000 / summary["all"]["requests"]
+            count = summary["all"]["requests"]
+            summary["all"]["server_cpu_ms"] = (server_cpu_seconds(server) - cpu) * 1000 / count
+            summary["all"]["database_cpu_ms"] = (database_cpu_seconds() - database) * 1000 / count
+            summary["all"]["client_cpu_ms"] = (time.process_time() - client) * 1000 / count
             load = os.getloadavg()[0]
             summary["load_average"] = load
             print_level(summary)
             print(
-                f"  web workers' CPU per request {summary['all']['server_cpu_ms']:.0f} ms; 1-min load average {load:.1f}"
+                f"  CPU per request: web workers {summary['all']['server_cpu_ms']:.1f} ms, PostgreSQL"
+                f" {summary['all']['database_cpu_ms']:.1f} ms, this client {summary['all']['client_cpu_ms']:.1f} ms;"
+                f" 1-min load average {load:.1f}"
             )
             summaries.append(summary)
         if args.json:

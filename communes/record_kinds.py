@@ -198,7 +198,10 @@ class RecordKind:
     unit_levels: tuple[str, ...] = (Level.COMMUNE,)  # the levels the unit filter offers
     unit_label: Any = None  # "Commune" by default
     village_filter: bool = True
-    related: tuple[str, ...] = ()  # select_related of the list (no query per row)
+    related: tuple[str, ...] = ()  # select_related of the list, the exports and the pages (no query per row)
+    # What the list's table shows, when less than `related`: each join costs the database time
+    # planning every page (a fifth relation doubled it, docs/benchmarks.md).
+    list_related: tuple[str, ...] | None = None
     prefetch: tuple[str, ...] = ()
     prepare: Callable[[Records], Records] | None = None  # the list's annotations
     ordering: tuple[Any, ...] = ()  # newest first by the date when empty
@@ -284,6 +287,12 @@ class RecordKind:
         """The records of this kind in the user's scope (communes/permissions.py)."""
         return scope(self.joined(), user, capability or self.read)
 
+    def for_list(self, records: Records) -> Records:
+        """The rows of the list page: joined to what the table shows only (`list_related`)."""
+        if self.list_related is None:
+            return records
+        return records.select_related(None).select_related(*self.list_related)
+
     def ordered(self, records: Records) -> Records:
         if self.ordering:
             return records.order_by(*self.ordering)
@@ -360,6 +369,19 @@ class RecordFilterForm(forms.Form):
         return data
 
 
+class _ChoicesOfOneQuery(django_filters.fields.ModelChoiceIterator):  # type: ignore[misc]
+    """A drop-down's choices read by one plain query: the default `.iterator()` opens a server-side
+    cursor on PostgreSQL (three round trips) on every render of a list's filters."""
+
+    def __iter__(self) -> Iterable[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for instance in self.queryset.all():
+            yield self.choice(instance)
+
+
 class RecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no types
     """Search, period, unit and village, shared by every kind; `filterset_for` adds the kind's own.
 
@@ -379,6 +401,9 @@ class RecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django
         super().__init__(data, queryset, **kwargs)
         self.user = user
         fields = self.form.fields
+        for name in ("unit", "village"):
+            if name in fields:
+                fields[name].iterator = _ChoicesOfOneQuery
         if "unit" in fields:
             fields["unit"].queryset = units.filter(level__in=self.record_kind.unit_levels).order_by(vi("name"))
         if "village" in fields:

@@ -52,7 +52,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     record_kind = KINDS[kind]
     require(request.user, record_kind.read)
     filterset, records = filtered(record_kind, request.user, request.GET)
-    page = paginate(request, records)
+    page = paginate(request, record_kind.for_list(records))
     if record_kind.on_list:
         record_kind.on_list(request.user, page)
     extra = record_kind.list_context(request.user) if record_kind.list_context else {}

@@ -284,7 +284,7 @@ class Incident(UnitRecord):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         ordering = ["-occurred_on", "-id"]
-        indexes = list_indexes("incident", "occurred_on")
+        indexes = list_indexes("incident", "occurred_on", include=("category",))
         constraints = [
             models.CheckConstraint(condition=Q(subjects__gte=0), name="incident_subjects_non_negative"),
             models.CheckConstraint(

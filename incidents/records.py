@@ -77,6 +77,7 @@ def _kind(key, slug, model, form, *, date, menu, menu_order, related=(), importa
         access=RECORDS,
         place=Placement(date=date, levels=COMMUNE_ONLY, **kwargs.pop("placement", {})),  # UnitRecord.clean
         related=("unit", "village", "recorded_by", *related),
+        list_related=("unit", "village", *related),  # who recorded it: the exports and the record's page
         exports={"": replace(EXPORTS[key], name=EXPORTS[key].import_kind or slug)},
         import_url="imports:start" if importable else "",
         import_args=(IMPORT_KINDS[key],) if importable else (),

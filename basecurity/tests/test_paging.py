@@ -73,3 +73,19 @@ def test_a_list_page_says_more_than_the_cap_and_how_to_see_the_others(
     last = officer.get(reverse("incidents:incident_list"), {"page": 9})
     assert len(last.context["page"]) == 5  # rows 26 to 30
     assert "narrow the filters" in text(last, "//*[@id='paging-capped']")
+
+
+def test_a_later_page_reads_its_ids_first_then_its_rows(commune_a, roles):
+    """Pages after the first: the ids of the page (the list's order, no join), then those rows with
+    their relations; the rows are those of slicing the list."""
+    incidents(commune_a, roles.officer_a, 8)
+    listed = Incident.objects.select_related("unit", "village", "category").order_by("-occurred_on", "-id")
+    page, rows, sql = page_of(listed, 2, cap=100)
+    assert [row.pk for row in rows] == [row.pk for row in listed[3:6]]
+    [ids_sql] = [query for query in sql if "OFFSET 3" in query.upper()]
+    assert "JOIN" not in ids_sql.upper() and "LIMIT 3" in ids_sql.upper()
+    [rows_sql] = [query for query in sql if "JOIN" in query.upper()]
+    assert "OFFSET" not in rows_sql.upper() and all(str(row.pk) in rows_sql for row in rows)
+    first, first_rows, first_sql = page_of(listed, 1, cap=100)
+    assert [row.pk for row in first_rows] == [row.pk for row in listed[:3]]
+    assert not any("OFFSET" in query.upper() for query in first_sql)  # the first page in one query
