@@ -64,7 +64,7 @@ class CappedPaginator(_Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(rows.filter(pk__in=ids), number, self)
+        return Page(rows.filter(pk__in=ids), number, self)
 
 
 def paginate(request: HttpRequest, queryset: Any, per_page: int, *, cap: int | None = None) -> Page[Any]:

@@ -17,7 +17,7 @@ _RENDERED: dict[tuple[str, frozenset[str]], str] = {}
 
 @register.simple_tag(takes_context=True)
 def main_menu(context: template.Context) -> SafeString:
-    capabilities = frozenset(context.get("capabilities", ()))
+    capabilities = frozenset(context.get("capabilities") or ())
     key = (translation.get_language(), capabilities)
     html = _RENDERED.get(key)
     if html is None:
