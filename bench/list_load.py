@@ -223,10 +223,10 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     return total
 
 
-def database_cpu_seconds() -> float:
-    """User + system CPU time of the PostgreSQL processes so far (their command line starts with
-    "postgres"; Linux /proc, readable when they run as another user; 0 elsewhere)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+def _postgres_cpu() -> dict[int, float]:
+    """{pid: user + system CPU seconds} of the PostgreSQL processes (their command line starts with
+    "postgres"; Linux /proc, readable when they run as another user; empty elsewhere)."""
+    found, tick = {}, os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             name, rest = stat.read_text().rsplit(")", 1)
@@ -234,8 +234,31 @@ def database_cpu_seconds() -> float:
             continue
         if name.split("(", 1)[1].startswith("postgres"):
             fields = rest.split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+class DatabaseCpu:
+    """The CPU time PostgreSQL spends while a level runs, sampled every 0.2 s so that a backend
+    that ends meanwhile (a connection closed by CONN_MAX_AGE) still counts up to its last sample."""
+
+    def __init__(self) -> None:
+        self.first = _postgres_cpu()
+        self.last = dict(self.first)
+        self.running = True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while self.running:
+            self.last.update(_postgres_cpu())
+            time.sleep(0.2)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        self.last.update(_postgres_cpu())
+        return sum(seconds - self.first.get(pid, 0.0) for pid, seconds in self.last.items())
 
 
 def run_level(port: int, sessions: dict, mix: list[Page], threads: int, seconds: float, max_requests: int) -> dict:
@@ -336,11 +359,11 @@ def main() -> int:
         levels = [int(level) for level in args.levels.split(",")]
         summaries = []
         for threads in levels:
-            cpu, database, client = server_cpu_seconds(server), database_cpu_seconds(), time.process_time()
+            cpu, database, client = server_cpu_seconds(server), DatabaseCpu(), time.process_time()
             summary = run_level(port, sessions, mix, threads, args.seconds, args.max_requests)
             count = summary["all"]["requests"]
             summary["all"]["server_cpu_ms"] = (server_cpu_seconds(server) - cpu) * 1000 / count
-            summary["all"]["database_cpu_ms"] = (database_cpu_seconds() - database) * 1000 / count
+            summary["all"]["database_cpu_ms"] = database.stop() * 1000 / count
             summary["all"]["client_cpu_ms"] = (time.process_time() - client) * 1000 / count
             load = os.getloadavg()[0]
             summary["load_average"] = load

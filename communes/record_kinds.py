@@ -382,6 +382,9 @@ class _ChoicesOfOneQuery(django_filters.fields.ModelChoiceIterator):  # type: ig
             yield self.choice(instance)
 
 
+_FORM_CLASSES: dict[type, type[forms.Form]] = {}
+
+
 class RecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no types
     """Search, period, unit and village, shared by every kind; `filterset_for` adds the kind's own.
 
@@ -413,6 +416,15 @@ class RecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django
                 units.filter(level=Level.VILLAGE).select_related("parent").order_by("parent__name", "name")
             )
             villages.label_from_instance = village_label
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The form class of this FilterSet class, built once: django-filter builds the fields and a
+        new class on every request, and they do not depend on it (the unit and village querysets
+        are set on each form's own copies of the fields, above)."""
+        form_class = _FORM_CLASSES.get(type(self))
+        if form_class is None:
+            form_class = _FORM_CLASSES[type(self)] = super().get_form_class()
+        return form_class
 
     def search_records(self, records: Records, name: str, value: str) -> Records:
         term = value.strip()

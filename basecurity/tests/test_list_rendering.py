@@ -158,3 +158,21 @@ def test_the_menu_is_the_users_and_in_their_language(roles, client, django_user_
     assert menu(roles.officer_a, "en") != officer and "Home" in menu(roles.officer_a, "en")
     assert menu(roles.officer_a) == officer
     assert menu(django_user_model.objects.create_user("seatless", password="x")) == ["Trang chủ"]
+
+
+def test_choices_added_since_the_last_page_are_offered(roles, client_for, commune_a):
+    """The filters' form class is built once per process; their choices are read on each page: a
+    category or a village added by an administrator shows on the next page."""
+    from communes.tests.factories import another_village
+    from incidents.models import IncidentCategory
+
+    client = client_for(roles.officer_a)
+    options = "//select[@id='{}']/descendant::option"
+    before = texts(client.get("/records/incidents/"), options.format("id_category"))
+    IncidentCategory.objects.create(code="crime.newly_added", name="Loại mới thêm", group="crime")
+    village = another_village(commune_a, "Thôn Mới Lập")
+    response = client.get("/records/incidents/")
+    assert set(texts(response, options.format("id_category"))) - set(before) == {"Loại mới thêm"}
+    assert any(village.name in label for label in texts(response, options.format("id_village")))
+    groups = texts(response, "//select[@id='id_category']/optgroup/@label")
+    assert groups and groups[0] == "Tội phạm"
