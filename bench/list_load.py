@@ -210,32 +210,30 @@ def pages() -> list[Page]:
     ]
 
 
-def server_cpu_seconds(server: subprocess.Popen) -> float:
-    """User + system CPU time of gunicorn's worker processes so far (Linux /proc; 0 elsewhere)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+def _processes() -> list[tuple[int, str, int, float]]:
+    """(pid, name, parent pid, user + system CPU seconds) of every process (Linux /proc, readable
+    when they run as another user; none elsewhere)."""
+    found, tick = [], os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            head, rest = stat.read_text().rsplit(")", 1)
         except OSError:
             continue
-        if int(fields[1]) == server.pid:  # ppid: a worker of this master
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        fields = rest.split()
+        found.append(
+            (int(stat.parent.name), head.split("(", 1)[1], int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        )
+    return found
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time of gunicorn's worker processes so far (the children of its master)."""
+    return sum(cpu for _pid, _name, parent, cpu in _processes() if parent == server.pid)
 
 
 def _postgres_cpu() -> dict[int, float]:
-    """{pid: user + system CPU seconds} of the PostgreSQL processes (their command line starts with
-    "postgres"; Linux /proc, readable when they run as another user; empty elsewhere)."""
-    found, tick = {}, os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            name, rest = stat.read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        if name.split("(", 1)[1].startswith("postgres"):
-            fields = rest.split()
-            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
-    return found
+    """{pid: CPU seconds} of the PostgreSQL processes (their command line starts with "postgres")."""
+    return {pid: cpu for pid, name, _parent, cpu in _processes() if name.startswith("postgres")}
 
 
 class DatabaseCpu:

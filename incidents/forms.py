@@ -23,15 +23,26 @@ from communes.submissions import GuardedForm
 from . import models
 
 
+class CategoriesByGroup(forms.models.ModelChoiceIterator):
+    """The categories of a select under their group (crime, social evil, law violation) as
+    <optgroup>s, read when the select is drawn (a list's filter form class is built once per
+    process); the field still validates against its queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        labels = dict(models.CategoryGroup.choices)
+        groups: dict[str, list] = {}
+        for category in self.queryset.all():
+            groups.setdefault(category.group, []).append(self.choice(category))
+        for group, options in groups.items():
+            yield (labels.get(group, group), options)
+
+
 def group_categories(field: forms.ModelChoiceField) -> None:
-    """The categories of a select under their group (crime, social evil, law violation) as <optgroup>s;
-    the field still validates against its queryset."""
-    labels = dict(models.CategoryGroup.choices)
-    groups: dict[str, list] = {}
-    for category in field.queryset:
-        groups.setdefault(category.group, []).append((category.pk, category.name))
-    empty = [("", field.empty_label)] if field.empty_label is not None else []
-    field.choices = empty + [(labels.get(group, group), options) for group, options in groups.items()]
+    """Show `field`'s categories under their group (CategoriesByGroup)."""
+    field.iterator = CategoriesByGroup
+    field.widget.choices = field.choices
 
 
 def _helper() -> FormHelper:

@@ -54,25 +54,10 @@ class IncidentKind(RecordKind):
         return getattr(services, f"{self.service}_{action}")
 
 
-class _CategoriesByGroup(forms.models.ModelChoiceIterator):
-    """The categories read when the select is drawn (not when the field is made: a list's form
-    class is built once per process), under their group."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        labels = dict(models.CategoryGroup.choices)
-        groups: dict[str, list] = {}
-        for category in self.queryset.all():
-            groups.setdefault(category.group, []).append(self.choice(category))
-        for group, options in groups.items():
-            yield (labels.get(group, group), options)
-
-
 class GroupedCategoryField(forms.ModelChoiceField):
     """The categories under their group (crime, social evil, law violation) as <optgroup>s."""
 
-    iterator = _CategoriesByGroup
+    iterator = record_forms.CategoriesByGroup
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):

@@ -18,13 +18,9 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 _INPUT_TEMPLATE = "django/forms/widgets/input.html"
-_TEXT_TEMPLATES = {_INPUT_TEMPLATE, "django/forms/widgets/text.html", "django/forms/widgets/date.html"}
-_TEXT_TEMPLATES |= {"django/forms/widgets/datetime.html", "django/forms/widgets/time.html"}
-_TEXT_TEMPLATES |= {"django/forms/widgets/number.html", "django/forms/widgets/email.html"}
-_TEXT_TEMPLATES |= {
-    "django/forms/widgets/search.html",
-    "django/forms/widgets/url.html",
-    "django/forms/widgets/tel.html",
+_TEXT_TEMPLATES = {_INPUT_TEMPLATE} | {
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("text", "date", "datetime", "time", "number", "email", "search", "url", "tel")
 }
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -39,6 +35,10 @@ def attributes(attrs: dict[str, Any]) -> str:
         elif value is not False and value is not None:
             parts.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
     return "".join(parts)
+
+
+class _Unknown(Exception):
+    """A widget this module does not write: Django renders it."""
 
 
 def _select(widget: dict[str, Any]) -> str:
@@ -65,10 +65,6 @@ def _input(widget: dict[str, Any]) -> str:
         f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
         f"{value}{attributes(widget['attrs'])}>"
     )
-
-
-class _Unknown(Exception):
-    """A widget this module does not write: Django renders it."""
 
 
 def widget_html(field: BoundField, css_class: str) -> str:

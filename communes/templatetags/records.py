@@ -7,7 +7,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.http import QueryDict
 from django.template.defaultfilters import linebreaksbr, truncatechars
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -64,39 +64,30 @@ def _format(value, full=False):
     return str(value)
 
 
-@register.simple_tag(takes_context=True)
-def cell(context, record, column, full=False):
-    """The value of `column` for `record`: choices by label, dates dd/mm/yyyy, places as village
-    (commune); a column with a template renders it with `record`."""
-    if getattr(column, "template", ""):
-        # Given the record alone: with the request every cell ran the context processors (the menu).
-        return render_to_string(column.template, {"record": record})
-    name, _label = _split(column)
-    if name == "place":
-        if record.village_id:
-            return format_html('{} <small class="text-muted">({})</small>', record.village.name, record.unit.name)
-        return record.unit.name
-    if name == "items":
-        return ", ".join(str(item) for item in record.items.all()) or "—"
-    try:
-        field = record._meta.get_field(name)
-    except FieldDoesNotExist:
-        field = None
-    if field is not None and field.choices:
-        return getattr(record, f"get_{name}_display")() or "—"
-    value = getattr(record, name)
-    return _format(value() if callable(value) else value, full)
+def _place(record):
+    if record.village_id:
+        return format_html('{} <small class="text-muted">({})</small>', record.village.name, record.unit.name)
+    return record.unit.name
 
 
-def _column_formatter(context, model, column):
-    """`cell` for one column, with what does not depend on the row looked up once: the field, its
-    choices' labels in the current language, the cell's template."""
+def _items(record):
+    return ", ".join(str(item) for item in record.items.all()) or "—"
+
+
+def column_formatter(model, column, full=False):
+    """A function giving the value of `column` for a record of `model`: choices by label, dates
+    dd/mm/yyyy, places as village (commune); a column with a template renders it with `record`
+    (alone: with the request every cell ran the context processors, the menu). What does not
+    depend on the row (the field, its choices' labels in the current language, the template) is
+    looked up once, so that a list's rows (`record_rows`) look it up once per page."""
     name, _label = _split(column)
     if getattr(column, "template", ""):
         template = get_template(column.template)
         return lambda record: template.render({"record": record})
-    if name in SPECIAL_LABELS:
-        return lambda record: cell(context, record, column)
+    if name == "place":
+        return _place
+    if name == "items":
+        return _items
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -108,19 +99,25 @@ def _column_formatter(context, model, column):
 
     def value_of(record):
         value = getattr(record, name)
-        return _format(value() if callable(value) else value)
+        return _format(value() if callable(value) else value, full)
 
     return value_of
 
 
-@register.simple_tag(takes_context=True)
-def record_rows(context, kind, columns, records) -> str:
+@register.simple_tag
+def cell(record, column, full=False):
+    """The value of `column` for `record` (`column_formatter`), e.g. on a record's page."""
+    return column_formatter(type(record), column, full)(record)
+
+
+@register.simple_tag
+def record_rows(kind, columns, records) -> str:
     """The rows of a list's table (templates/records/_table.html), built in Python: a cell per column
     under its heading (`data-label`: the phone's card), the linked column to the record's page.
     Through the template's loops the 25 rows × 6 cells were a large share of a list's CPU time."""
     labels = [conditional_escape(column_label(column, kind)) for column in columns]
     links = [getattr(column, "link", False) and kind.pages for column in columns]
-    formatters = [_column_formatter(context, kind.model, column) for column in columns]
+    formatters = [column_formatter(kind.model, column) for column in columns]
     rows = []
     for record in records:
         cells = []
